@@ -1,0 +1,1 @@
+"""Verbund: the operating platform of a shared municipal IT service provider."""

@@ -1,0 +1,62 @@
+"""Roles and what they may do. One place; the auth backend and the access layer read it.
+
+Permissions are Django permission names (`<app>.<action>_<model>`) matched against glob patterns, so that apps
+added later (catalog, orders, billing, ...) are covered by naming their patterns here.
+"""
+
+from fnmatch import fnmatchcase
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    PROVIDER_ADMIN = "provider_admin", _("Provider administrator")
+    CONTROLLER = "controller", _("Controller")
+    PRODUCT_MANAGER = "product_manager", _("Product manager")
+    BILLING_CLERK = "billing_clerk", _("Billing clerk")
+    MEMBER_CONTACT = "member_contact", _("Member contact")
+    COMMITTEE_MEMBER = "committee_member", _("Committee member")
+    AUDITOR = "auditor", _("Auditor (read only)")
+
+
+READ_ALL = "*.view_*"
+
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    Role.PROVIDER_ADMIN: ("*",),
+    Role.CONTROLLER: (READ_ALL, "costing.*", "controlling.*", "registry.*_agreement", "registry.*_agreementparty"),
+    Role.PRODUCT_MANAGER: (READ_ALL, "catalog.*"),
+    Role.BILLING_CLERK: (READ_ALL, "billing.*"),
+    Role.MEMBER_CONTACT: (
+        "registry.view_organization",
+        "registry.view_agreement",
+        "registry.view_agreementparty",
+        "core.view_auditevent",
+        "catalog.view_*",
+        "orders.*",
+        "billing.view_*",
+        "surveys.add_response",
+    ),
+    Role.COMMITTEE_MEMBER: (READ_ALL, "governance.add_vote"),
+    Role.AUDITOR: (READ_ALL,),
+}
+
+# Roles that see rows of every organisation (subject to their permissions); all others see only their own.
+ALL_ORGANIZATIONS_ROLES = frozenset(
+    {
+        Role.PROVIDER_ADMIN,
+        Role.CONTROLLER,
+        Role.PRODUCT_MANAGER,
+        Role.BILLING_CLERK,
+        Role.COMMITTEE_MEMBER,
+        Role.AUDITOR,
+    }
+)
+
+
+def role_has_permission(role: str, permission: str) -> bool:
+    return any(fnmatchcase(permission, pattern) for pattern in ROLE_PERMISSIONS.get(role, ()))
+
+
+def role_sees_all(role: str) -> bool:
+    return role in ALL_ORGANIZATIONS_ROLES

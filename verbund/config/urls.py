@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from verbund.config.api import api
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("accounts/", include("verbund.accounts.urls")),
+    path("organisationen/", include("verbund.registry.urls")),
+    path("", include("verbund.web.urls")),
+]

@@ -1,0 +1,76 @@
+"""The one access layer: which rows a user may see or change.
+
+`Model.objects.restrict(user, action)` returns only the rows the user may act on. The rule:
+1. Anonymous or inactive users get nothing.
+2. The user's role must grant the permission `<app>.<action>_<model>` (see `accounts.roles`).
+3. Users whose role has the "all organisations" scope (provider staff, auditors, committee members) get every row.
+4. Everybody else (a member contact) gets only rows owned by their organisation: the model names the paths from
+   the row to its owning organisation in `access_owner_paths`; a model without them is invisible to members.
+
+Every app's views and API endpoints fetch objects through this layer, never with a raw `.get(pk=...)`.
+"""
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db import models
+from django.db.models import Q
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    ADD = "add"
+    CHANGE = "change"
+    DELETE = "delete"
+
+
+def permission_name(model: type[models.Model], action: str) -> str:
+    return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+
+
+def user_sees_all(user: Any) -> bool:
+    """True for superusers and roles with the all-organisations scope."""
+    if user.is_superuser:
+        return True
+    from verbund.accounts.roles import role_sees_all
+
+    return role_sees_all(getattr(user, "role", ""))
+
+
+def restrict_queryset(
+    queryset: "models.QuerySet[_M]", user: "AbstractBaseUser | AnonymousUser | None", action: str = Action.VIEW
+) -> "models.QuerySet[_M]":
+    if user is None or not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    model = queryset.model
+    if not user.has_perm(permission_name(model, action)):
+        return queryset.none()
+    if user_sees_all(user):
+        return queryset
+    organization_id = getattr(user, "organization_id", None)
+    paths: tuple[str, ...] = getattr(model, "access_owner_paths", ())
+    if organization_id is None or not paths:
+        return queryset.none()
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{path: organization_id})
+    filtered = queryset.filter(condition)
+    if any("__" in path for path in paths):
+        filtered = filtered.distinct()
+    return filtered
+
+
+def can(user: Any, action: str, obj: models.Model) -> bool:
+    """May `user` perform `action` on this one object? Same rule as `restrict`."""
+    manager = type(obj)._default_manager
+    return restrict_queryset(manager.all(), user, action).filter(pk=obj.pk).exists()
+
+
+class RestrictedQuerySet(models.QuerySet[_M]):
+    def restrict(self, user: Any, action: str = Action.VIEW) -> "RestrictedQuerySet[_M]":
+        return restrict_queryset(self, user, action)  # type: ignore[return-value]

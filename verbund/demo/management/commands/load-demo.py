@@ -1,0 +1,30 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from verbund.demo.federation import DEMO_PASSWORD, DEMO_USERS, DemoDataMissing, load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo federation (citeq and its partners, KAAW, Kreis Steinfurt, demo users). Idempotent."
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("--gv100ad", type=Path, default=None,
+                            help="GV100AD file to import when the registry is empty (default: ../shared/...)")
+
+    def handle(self, *args, gv100ad: Path | None, **options):  # type: ignore[no-untyped-def]
+        path = gv100ad or settings.GV100AD_DEFAULT_PATH
+        try:
+            report = load_demo(gv100ad_path=path)
+        except DemoDataMissing as exc:
+            raise CommandError(str(exc)) from exc
+        if report.imported_registry:
+            self.stdout.write(f"Imported the municipality directory from {path}")
+        self.stdout.write(
+            f"Demo federation: {len(report.created_organizations)} organisations, {report.created_parties} "
+            f"agreement parties, {len(report.created_users)} users created (existing ones kept)."
+        )
+        self.stdout.write("\nDemo logins (password for all: %s)" % DEMO_PASSWORD)
+        for demo in DEMO_USERS:
+            self.stdout.write(f"  {demo.username:<17} {demo.role}")

@@ -1,0 +1,15 @@
+"""Console script `verbund`: runs any Django management command (`verbund migrate`, `verbund load-demo`)."""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "verbund.config.settings.base")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from pydantic import ValidationError as PydanticValidationError
+
+from verbund.core.audit import audit_events_for
+from verbund.registry import selectors
+from verbund.registry.choices import OrganizationKind
+from verbund.registry.filters import OrganizationFilter
+from verbund.registry.keys import LAND_NAMES
+
+PAGE_SIZE = 50
+
+
+def _parse_filters(request: HttpRequest) -> tuple[OrganizationFilter, dict[str, str]]:
+    raw = {key: value for key in ("kind", "land", "ags_prefix", "q") if (value := request.GET.get(key, "").strip())}
+    try:
+        return OrganizationFilter(**raw), {}
+    except PydanticValidationError as exc:
+        errors = {str(err["loc"][0]): str(err["msg"]) for err in exc.errors()}
+        clean = {key: value for key, value in raw.items() if key not in errors}
+        return OrganizationFilter(**clean), errors
+
+
+@login_required
+def organization_list(request: HttpRequest) -> HttpResponse:
+    filters, errors = _parse_filters(request)
+    queryset = selectors.organization_list(user=request.user, filters=filters)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "filters": filters,
+        "errors": errors,
+        "kinds": OrganizationKind.choices,
+        "lands": sorted(LAND_NAMES.items()),
+        "querystring": query.urlencode(),
+    }
+    template = "registry/_organization_results.html" if request.htmx else "registry/organization_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def organization_detail(request: HttpRequest, organization_id: int) -> HttpResponse:
+    organization = selectors.organization_get_for_user(user=request.user, organization_id=organization_id)
+    return render(request, "registry/organization_detail.html", {
+        "organization": organization,
+        "ancestors": selectors.organization_ancestors(organization),
+        "parties": selectors.organization_parties(user=request.user, organization=organization),
+        "events": audit_events_for(organization)[:50],
+    })
+
+
+@login_required
+def agreement_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "registry/agreement_list.html", {"agreements": selectors.agreement_list(user=request.user)})
+
+
+@login_required
+def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    agreement = selectors.agreement_get_for_user(user=request.user, agreement_id=agreement_id)
+    return render(request, "registry/agreement_detail.html", {
+        "agreement": agreement,
+        "events": audit_events_for(agreement)[:50],
+    })

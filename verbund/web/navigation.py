@@ -1,0 +1,21 @@
+"""The main navigation. Each app adds its entries here; an entry shows only to users with its permission."""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str | Promise
+    permission: str | None = None
+    section: str = ""  # first path segment that marks the item as current
+
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem("web:dashboard", _("Overview"), None, ""),
+    NavItem("registry:organization_list", _("Organisations"), "registry.view_organization", "organisationen"),
+    NavItem("registry:agreement_list", _("Agreements"), "registry.view_agreement", "organisationen/vereinbarungen"),
+]
