@@ -5,7 +5,7 @@ from verbund.accounts.models import ApiToken, User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin[User]):
     list_display = ["username", "email", "role", "organization", "is_active"]
     list_filter = ["role", "is_active"]
     raw_id_fields = ["organization"]
@@ -13,6 +13,6 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     list_display = ["name", "user", "key_prefix", "created", "expires_at", "revoked_at", "last_used_at"]
     readonly_fields = ["key_hash", "key_prefix", "created", "last_used_at"]

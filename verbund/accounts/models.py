@@ -30,7 +30,8 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(role=Role.MEMBER_CONTACT) | models.Q(organization__isnull=False)
+                condition=~models.Q(role=Role.MEMBER_CONTACT)
+                | models.Q(organization__isnull=False)
                 | models.Q(is_superuser=True),
                 name="accounts_user_member_contact_has_organization",
             )

@@ -24,7 +24,13 @@ READ_ALL = "*.view_*"
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.PROVIDER_ADMIN: ("*",),
-    Role.CONTROLLER: (READ_ALL, "costing.*", "controlling.*", "registry.*_agreement", "registry.*_agreementparty"),
+    Role.CONTROLLER: (
+        READ_ALL,
+        "costing.*",
+        "controlling.*",
+        "registry.*_agreement",
+        "registry.*_agreementparty",
+    ),
     Role.PRODUCT_MANAGER: (READ_ALL, "catalog.*"),
     Role.BILLING_CLERK: (READ_ALL, "billing.*"),
     Role.MEMBER_CONTACT: (

@@ -12,7 +12,15 @@ from verbund.accounts.roles import Role
 from verbund.core.audit import audit_record, model_snapshot
 from verbund.core.models import AuditAction
 
-_AUDITED_USER_FIELDS = ["username", "email", "first_name", "last_name", "role", "organization_id", "is_active"]
+_AUDITED_USER_FIELDS = [
+    "username",
+    "email",
+    "first_name",
+    "last_name",
+    "role",
+    "organization_id",
+    "is_active",
+]
 
 
 @transaction.atomic

@@ -11,13 +11,10 @@ Every app's views and API endpoints fetch objects through this layer, never with
 """
 
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from django.db import models
 from django.db.models import Q
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 _M = TypeVar("_M", bound=models.Model)
 
@@ -43,7 +40,9 @@ def user_sees_all(user: Any) -> bool:
 
 
 def restrict_queryset(
-    queryset: "models.QuerySet[_M]", user: "AbstractBaseUser | AnonymousUser | None", action: str = Action.VIEW
+    queryset: "models.QuerySet[_M]",
+    user: Any,  # User, AnonymousUser or None
+    action: str = Action.VIEW,
 ) -> "models.QuerySet[_M]":
     if user is None or not user.is_authenticated or not user.is_active:
         return queryset.none()

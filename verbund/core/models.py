@@ -25,7 +25,7 @@ class AppendOnlyError(RuntimeError):
     """Raised when code tries to change or delete an append-only row."""
 
 
-class AuditEventQuerySet(RestrictedQuerySet):
+class AuditEventQuerySet(RestrictedQuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> int:
         raise AppendOnlyError("audit events are append-only")
 

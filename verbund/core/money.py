@@ -16,7 +16,7 @@ class MoneyError(ValueError):
 
 def to_decimal(value: object) -> Decimal:
     """Parse a Decimal from str/int/Decimal; refuse float (binary floats cannot hold cents exactly)."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise MoneyError(f"refusing {type(value).__name__} {value!r} on a money path; pass str or Decimal")
     if isinstance(value, Decimal):
         result = value

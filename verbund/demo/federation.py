@@ -29,7 +29,7 @@ from verbund.registry.services import (
     organization_create,
 )
 
-DEMO_PASSWORD = "Verbund-Demo-2026"  # noqa: S105 (documented demo credential, printed by load-demo)
+DEMO_PASSWORD = "Verbund-Demo-2026"
 AGREEMENT_REFERENCE = "ÖrV citeq 2019"
 AGREEMENT_START = dt.date(2019, 1, 1)
 
@@ -122,25 +122,47 @@ def _ensure_providers(report: DemoReport) -> dict[str, Organization]:
     muenster = _official(OrganizationKind.MUNICIPALITY, HOST_AGS)
     steinfurt = _official(OrganizationKind.DISTRICT, "05566")
     citeq = _ensure(
-        report, {"kind": OrganizationKind.PROVIDER, "short_name": "citeq"},
-        name="citeq – Informations-Technologie für Kommunen", short_name="citeq", kind=OrganizationKind.PROVIDER,
-        legal_form="eigenbetriebsähnliche Einrichtung der Stadt Münster", parent=muenster, land="05",
-        street="Scheibenstraße 109", postcode="48153", city="Münster", email="info@citeq.de",
+        report,
+        {"kind": OrganizationKind.PROVIDER, "short_name": "citeq"},
+        name="citeq – Informations-Technologie für Kommunen",
+        short_name="citeq",
+        kind=OrganizationKind.PROVIDER,
+        legal_form="eigenbetriebsähnliche Einrichtung der Stadt Münster",
+        parent=muenster,
+        land="05",
+        street="Scheibenstraße 109",
+        postcode="48153",
+        city="Münster",
+        email="info@citeq.de",
     )
     kaaw = _ensure(
-        report, {"kind": OrganizationKind.PROVIDER, "short_name": "KAAW"},
-        name="Zweckverband KAAW", short_name="KAAW", kind=OrganizationKind.PROVIDER, legal_form="Zweckverband",
+        report,
+        {"kind": OrganizationKind.PROVIDER, "short_name": "KAAW"},
+        name="Zweckverband KAAW",
+        short_name="KAAW",
+        kind=OrganizationKind.PROVIDER,
+        legal_form="Zweckverband",
         land="05",
     )
     steinfurt_it = _ensure(
-        report, {"kind": OrganizationKind.PROVIDER, "short_name": "Kreis Steinfurt IT"},
-        name="Kreis Steinfurt – IT-Dienstleistungen", short_name="Kreis Steinfurt IT",
-        kind=OrganizationKind.PROVIDER, legal_form="Kreisverwaltung", parent=steinfurt, land="05",
+        report,
+        {"kind": OrganizationKind.PROVIDER, "short_name": "Kreis Steinfurt IT"},
+        name="Kreis Steinfurt – IT-Dienstleistungen",
+        short_name="Kreis Steinfurt IT",
+        kind=OrganizationKind.PROVIDER,
+        legal_form="Kreisverwaltung",
+        parent=steinfurt,
+        land="05",
     )
     _ensure(
-        report, {"kind": OrganizationKind.OFFICE, "parent": muenster, "short_name": "Amt 20"},
-        name="Amt für Finanzen und Beteiligungen", short_name="Amt 20", kind=OrganizationKind.OFFICE,
-        parent=muenster, land="05", city="Münster",
+        report,
+        {"kind": OrganizationKind.OFFICE, "parent": muenster, "short_name": "Amt 20"},
+        name="Amt für Finanzen und Beteiligungen",
+        short_name="Amt 20",
+        kind=OrganizationKind.OFFICE,
+        parent=muenster,
+        land="05",
+        city="Münster",
     )
     return {"citeq": citeq, "KAAW": kaaw, "Kreis Steinfurt IT": steinfurt_it}
 
@@ -156,10 +178,12 @@ def _ensure_agreement(report: DemoReport, citeq: Organization) -> Agreement:
         agreement = agreement_create(
             actor=None,
             name="Öffentlich-rechtliche Vereinbarung über die gemeinsame Inanspruchnahme der "
-                 "eigenbetriebsähnlichen Einrichtung citeq",
-            provider=citeq, valid_from=AGREEMENT_START, reference=AGREEMENT_REFERENCE,
+            "eigenbetriebsähnlichen Einrichtung citeq",
+            provider=citeq,
+            valid_from=AGREEMENT_START,
+            reference=AGREEMENT_REFERENCE,
             description="Zentralausschuss der Hauptverwaltungsbeamten; Arbeitsausschuss beratend; "
-                        "Finanzierung über Entgelte.",
+            "Finanzierung über Entgelte.",
         )
     existing = set(AgreementParty.objects.filter(agreement=agreement).values_list("organization_id", flat=True))
     for index, (kind, ags) in enumerate(PARTNERS):
@@ -170,9 +194,13 @@ def _ensure_agreement(report: DemoReport, citeq: Organization) -> Agreement:
         if org.pk in existing:
             continue
         agreement_accession_record(
-            actor=None, agreement=agreement, organization=org, joined_on=AGREEMENT_START,
+            actor=None,
+            agreement=agreement,
+            organization=org,
+            joined_on=AGREEMENT_START,
             role=PartyRole.HOST if index == 0 else PartyRole.PARTNER,
-            council_resolution_date=dt.date(2018, 12, 13), committee_decision_ref="Gründungsvereinbarung 2019",
+            council_resolution_date=dt.date(2018, 12, 13),
+            committee_decision_ref="Gründungsvereinbarung 2019",
         )
         report.created_parties += 1
     return agreement
@@ -184,8 +212,14 @@ def _ensure_users(report: DemoReport, providers: dict[str, Organization]) -> Non
             continue
         org = providers[demo.organization] if isinstance(demo.organization, str) else _official(*demo.organization)
         user = user_create(
-            actor=None, username=demo.username, password=DEMO_PASSWORD, role=demo.role, organization=org,
-            first_name=demo.first_name, last_name=demo.last_name, email=f"{demo.username}@demo.invalid",
+            actor=None,
+            username=demo.username,
+            password=DEMO_PASSWORD,
+            role=demo.role,
+            organization=org,
+            first_name=demo.first_name,
+            last_name=demo.last_name,
+            email=f"{demo.username}@demo.invalid",
             validate_password=False,
         )
         if demo.is_staff:

@@ -7,6 +7,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from verbund.registry import selectors
 from verbund.registry.filters import OrganizationFilter
+from verbund.registry.models import AgreementParty
 
 router = Router(tags=["registry"])
 
@@ -44,7 +45,7 @@ class PartyOut(Schema):
     left_on: dt.date | None
 
     @staticmethod
-    def resolve_organization_name(obj) -> str:  # type: ignore[no-untyped-def]
+    def resolve_organization_name(obj: AgreementParty) -> str:
         return obj.organization.name
 
 

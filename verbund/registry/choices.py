@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -47,20 +48,20 @@ class PartyRole(models.TextChoices):
 
 
 # Official type codes of GV100AD records (Gemeinde 60-69, Kreis 41-45).
-OFFICIAL_TYPE_LABELS: dict[str, str] = {
-    "41": _("kreisfreie Stadt"),
-    "42": _("Stadtkreis"),
-    "43": _("Kreis"),
-    "44": _("Landkreis"),
-    "45": _("Regionalverband"),
-    "60": _("Markt"),
-    "61": _("kreisfreie Stadt"),
-    "62": _("Stadtkreis"),
-    "63": _("Stadt"),
-    "64": _("kreisangehörige Gemeinde"),
-    "65": _("gemeindefreies Gebiet, bewohnt"),
-    "66": _("gemeindefreies Gebiet, unbewohnt"),
-    "67": _("Große Kreisstadt"),
-    "68": _("amtsangehörige Gemeinde"),
-    "69": _("amtsfreie Gemeinde"),
+OFFICIAL_TYPE_LABELS: dict[str, str | Promise] = {
+    "41": _("district-free city"),
+    "42": _("urban district (Stadtkreis)"),
+    "43": _("district (Kreis)"),
+    "44": _("rural district (Landkreis)"),
+    "45": _("regional association"),
+    "60": _("market town (Markt)"),
+    "61": _("district-free city"),
+    "62": _("urban district (Stadtkreis)"),
+    "63": _("town"),
+    "64": _("municipality within a district"),
+    "65": _("unincorporated area, inhabited"),
+    "66": _("unincorporated area, uninhabited"),
+    "67": _("major district town (Große Kreisstadt)"),
+    "68": _("municipality belonging to an Amt"),
+    "69": _("municipality not belonging to an Amt"),
 }

@@ -96,12 +96,18 @@ def parse_line(text: str, number: int, errors: list[Gv100Error]) -> Gv100Record 
     line = text.rstrip("\r\n")
     record_type = line[0:2]
     if record_type not in RECORD_TYPES:
-        errors.append(Gv100Error(number, "Satzart", "unknown record type (expected 10, 20, 30, 40, 50, 60)",
-                                 record_type))
+        errors.append(
+            Gv100Error(number, "Satzart", "unknown record type (expected 10, 20, 30, 40, 50, 60)", record_type)
+        )
         return None
     if len(line) < MIN_LENGTH[record_type]:
-        errors.append(Gv100Error(number, "length",
-                                 f"line too short: {len(line)} characters, at least {MIN_LENGTH[record_type]}"))
+        errors.append(
+            Gv100Error(
+                number,
+                "length",
+                f"line too short: {len(line)} characters, at least {MIN_LENGTH[record_type]}",
+            )
+        )
         return None
     before = len(errors)
     raw_date = line[2:10]
@@ -115,11 +121,19 @@ def parse_line(text: str, number: int, errors: list[Gv100Error]) -> Gv100Record 
         errors.append(Gv100Error(number, "Land", "Land code must be 01 to 16", land))
     rb = _digits(errors, number, "Regierungsbezirk", line[12], blank_ok=record_type == STATE)
     # Region records (30, Baden-Württemberg) carry a one-digit region number here; they are not imported.
-    kreis = line[13:15].strip() if record_type == DISTRICT_REGION else _digits(
-        errors, number, "Kreis", line[13:15], blank_ok=record_type in (STATE, REGION))
+    kreis = (
+        line[13:15].strip()
+        if record_type == DISTRICT_REGION
+        else _digits(errors, number, "Kreis", line[13:15], blank_ok=record_type in (STATE, REGION))
+    )
     gemeinde = _digits(errors, number, "Gemeinde", line[15:18], blank_ok=record_type != MUNICIPALITY)
-    verband = _digits(errors, number, "Gemeindeverband", line[18:22],
-                      blank_ok=record_type not in (MUNICIPALITY, ASSOCIATION))
+    verband = _digits(
+        errors,
+        number,
+        "Gemeindeverband",
+        line[18:22],
+        blank_ok=record_type not in (MUNICIPALITY, ASSOCIATION),
+    )
     name = line[22:72].strip()
     if not name:
         errors.append(Gv100Error(number, "Name", "name is empty"))

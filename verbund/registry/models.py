@@ -28,34 +28,55 @@ class Organization(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices, db_index=True)
     legal_form = models.CharField(_("legal form"), max_length=120, blank=True)
     ags = models.CharField(
-        _("AGS"), max_length=8, blank=True, validators=[validate_digits],
-        help_text=_("Official municipality key; 8 digits for a municipality, 5 for a district, 3 for a "
-                    "government region, 2 for a Land."),
+        _("AGS"),
+        max_length=8,
+        blank=True,
+        validators=[validate_digits],
+        help_text=_(
+            "Official municipality key; 8 digits for a municipality, 5 for a district, 3 for a "
+            "government region, 2 for a Land."
+        ),
     )
     ars = models.CharField(
-        _("ARS"), max_length=12, blank=True, validators=[validate_ars],
+        _("ARS"),
+        max_length=12,
+        blank=True,
+        validators=[validate_ars],
         help_text=_("Official regional key, 12 digits (municipalities)."),
     )
     land = models.CharField(_("Land"), max_length=2, blank=True, db_index=True)
     official_type = models.CharField(_("official type"), max_length=2, blank=True)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     area_km2 = models.DecimalField(
-        _("area (km²)"), max_digits=10, decimal_places=2, null=True, blank=True,
+        _("area (km²)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     street = models.CharField(_("street"), max_length=200, blank=True)
     postcode = models.CharField(_("postcode"), max_length=5, blank=True, validators=[validate_digits])
     city = models.CharField(_("city"), max_length=100, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     leitweg_id = models.CharField(
-        _("Leitweg-ID"), max_length=46, blank=True, validators=[validate_leitweg_id],
+        _("Leitweg-ID"),
+        max_length=46,
+        blank=True,
+        validators=[validate_leitweg_id],
         help_text=_("Routing ID for e-invoices (XRechnung BT-10), with MOD 97-10 check digits."),
     )
-    data_source = models.CharField(_("data source"), max_length=10, choices=DataSource.choices,
-                                   default=DataSource.MANUAL)
+    data_source = models.CharField(
+        _("data source"), max_length=10, choices=DataSource.choices, default=DataSource.MANUAL
+    )
     territorial_status = models.DateField(_("territorial status"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -111,7 +132,9 @@ class Organization(TimeStampedModel):
                 errors["ars"] = gettext("A municipality needs its 12-digit ARS.")
             elif len(self.ars) == 12 and self.ars.isdigit() and keys.ags_from_ars(self.ars) != self.ags:
                 errors["ars"] = gettext("ARS %(ars)s does not belong to AGS %(ags)s.") % {
-                    "ars": self.ars, "ags": self.ags}
+                    "ars": self.ars,
+                    "ags": self.ags,
+                }
         if self.land and self.land not in keys.LAND_NAMES:
             errors["land"] = gettext("Land code must be 01 to 16.")
         if self.ags and not self.land:
@@ -160,7 +183,10 @@ class AgreementParty(TimeStampedModel):
 
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="parties")
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="agreement_parties"
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="agreement_parties",
     )
     role = models.CharField(_("role"), max_length=10, choices=PartyRole.choices, default=PartyRole.PARTNER)
     joined_on = models.DateField(_("joined on"))
@@ -168,7 +194,10 @@ class AgreementParty(TimeStampedModel):
     committee_decision_ref = models.CharField(_("committee decision"), max_length=120, blank=True)
     supervisory_approval_date = models.DateField(_("supervisory approval"), null=True, blank=True)
     capital_contribution = models.DecimalField(
-        _("capital contribution (EUR)"), max_digits=14, decimal_places=2, default=Decimal("0.00"),
+        _("capital contribution (EUR)"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0.00"),
         validators=[MinValueValidator(Decimal("0"))],
     )
     exit_notice_date = models.DateField(_("notice of exit"), null=True, blank=True)
@@ -189,7 +218,8 @@ class AgreementParty(TimeStampedModel):
                 name="registry_party_left_after_joined",
             ),
             models.CheckConstraint(
-                condition=models.Q(capital_contribution__gte=0), name="registry_party_contribution_non_negative"
+                condition=models.Q(capital_contribution__gte=0),
+                name="registry_party_contribution_non_negative",
             ),
         ]
 

@@ -12,7 +12,7 @@ from verbund.registry.models import Agreement, AgreementParty, Organization
 
 
 def organization_list(*, user: Any, filters: OrganizationFilter | None = None) -> QuerySet[Organization]:
-    queryset = Organization.objects.restrict(user, Action.VIEW).select_related("parent")
+    queryset: QuerySet[Organization] = Organization.objects.restrict(user, Action.VIEW).select_related("parent")
     if filters is not None:
         queryset = filters.apply(queryset)
     return queryset.order_by("name", "id")
@@ -20,7 +20,8 @@ def organization_list(*, user: Any, filters: OrganizationFilter | None = None) -
 
 def organization_get_for_user(*, user: Any, organization_id: int, action: str = Action.VIEW) -> Organization:
     return get_object_or_404(
-        Organization.objects.restrict(user, action).select_related("parent__parent__parent"), pk=organization_id
+        Organization.objects.restrict(user, action).select_related("parent__parent__parent"),
+        pk=organization_id,
     )
 
 
@@ -41,25 +42,30 @@ def organization_counts_by_kind(*, user: Any) -> dict[str, int]:
 
 def organization_parties(*, user: Any, organization: Organization) -> QuerySet[AgreementParty]:
     return (
-        AgreementParty.objects.restrict(user).filter(organization=organization).select_related("agreement")
+        AgreementParty.objects.restrict(user)
+        .filter(organization=organization)
+        .select_related("agreement")
         .order_by("-joined_on")
     )
 
 
 def agreement_list(*, user: Any) -> QuerySet[Agreement]:
     return (
-        Agreement.objects.restrict(user).select_related("provider")
+        Agreement.objects.restrict(user)
+        .select_related("provider")
         .annotate(party_count=Count("parties", filter=Q(parties__left_on__isnull=True)))
         .order_by("-valid_from", "name")
     )
 
 
 def agreement_get_for_user(*, user: Any, agreement_id: int, action: str = Action.VIEW) -> Agreement:
-    parties = AgreementParty.objects.restrict(user).select_related("organization").order_by(
-        "role", "organization__name")
+    parties = (
+        AgreementParty.objects.restrict(user).select_related("organization").order_by("role", "organization__name")
+    )
     return get_object_or_404(
-        Agreement.objects.restrict(user, action).select_related("provider").prefetch_related(
-            Prefetch("parties", queryset=parties, to_attr="visible_parties")),
+        Agreement.objects.restrict(user, action)
+        .select_related("provider")
+        .prefetch_related(Prefetch("parties", queryset=parties, to_attr="visible_parties")),
         pk=agreement_id,
     )
 

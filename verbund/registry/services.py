@@ -21,8 +21,23 @@ from verbund.registry.models import Agreement, AgreementParty, Organization
 # ---------------------------------------------------------------- organisations
 
 ORGANIZATION_EDITABLE = (
-    "name", "short_name", "kind", "legal_form", "ags", "ars", "land", "official_type", "population", "area_km2",
-    "parent", "street", "postcode", "city", "email", "leitweg_id", "is_active",
+    "name",
+    "short_name",
+    "kind",
+    "legal_form",
+    "ags",
+    "ars",
+    "land",
+    "official_type",
+    "population",
+    "area_km2",
+    "parent",
+    "street",
+    "postcode",
+    "city",
+    "email",
+    "leitweg_id",
+    "is_active",
 )
 
 
@@ -43,8 +58,13 @@ def organization_create(*, actor: Any, **values: Any) -> Organization:
         organization.leitweg_id = organization.leitweg_id.strip().upper()
     organization.full_clean()
     organization.save()
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=organization, after=model_snapshot(organization),
-                 scope_organization_id=_scope_of(organization))
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=organization,
+        after=model_snapshot(organization),
+        scope_organization_id=_scope_of(organization),
+    )
     return organization
 
 
@@ -65,8 +85,14 @@ def organization_update(*, actor: Any, organization: Organization, **changes: An
     locked.save()
     after = model_snapshot(locked)
     if before != after:
-        audit_record(actor=actor, action=AuditAction.UPDATE, obj=locked, before=before, after=after,
-                     scope_organization_id=_scope_of(locked))
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=locked,
+            before=before,
+            after=after,
+            scope_organization_id=_scope_of(locked),
+        )
     return locked
 
 
@@ -75,17 +101,34 @@ def organization_update(*, actor: Any, organization: Organization, **changes: An
 
 @transaction.atomic
 def agreement_create(
-    *, actor: Any, name: str, provider: Organization, valid_from: dt.date, valid_to: dt.date | None = None,
-    reference: str = "", description: str = "",
+    *,
+    actor: Any,
+    name: str,
+    provider: Organization,
+    valid_from: dt.date,
+    valid_to: dt.date | None = None,
+    reference: str = "",
+    description: str = "",
 ) -> Agreement:
     if provider.kind not in PARTY_KINDS:
         raise ValidationError({"provider": _("This kind of organisation cannot provide services under an agreement.")})
-    agreement = Agreement(name=name, provider=provider, valid_from=valid_from, valid_to=valid_to,
-                          reference=reference, description=description)
+    agreement = Agreement(
+        name=name,
+        provider=provider,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        reference=reference,
+        description=description,
+    )
     agreement.full_clean()
     agreement.save()
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=agreement, after=model_snapshot(agreement),
-                 scope_organization_id=provider.pk)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=agreement,
+        after=model_snapshot(agreement),
+        scope_organization_id=provider.pk,
+    )
     return agreement
 
 
@@ -106,7 +149,8 @@ def agreement_accession_record(
     errors: dict[str, str] = {}
     if organization.kind not in PARTY_KINDS:
         errors["organization"] = _("A %(kind)s cannot be a party to an agreement.") % {
-            "kind": organization.get_kind_display()}
+            "kind": organization.get_kind_display()
+        }
     if joined_on < agreement.valid_from or (agreement.valid_to and joined_on > agreement.valid_to):
         errors["joined_on"] = _("The accession date must lie within the agreement's validity.")
     if council_resolution_date and council_resolution_date > joined_on:
@@ -122,20 +166,36 @@ def agreement_accession_record(
     if errors:
         raise ValidationError(errors)
     party = AgreementParty(
-        agreement=agreement, organization=organization, role=role, joined_on=joined_on,
-        council_resolution_date=council_resolution_date, committee_decision_ref=committee_decision_ref,
-        supervisory_approval_date=supervisory_approval_date, capital_contribution=capital_contribution,
+        agreement=agreement,
+        organization=organization,
+        role=role,
+        joined_on=joined_on,
+        council_resolution_date=council_resolution_date,
+        committee_decision_ref=committee_decision_ref,
+        supervisory_approval_date=supervisory_approval_date,
+        capital_contribution=capital_contribution,
     )
     party.full_clean()
     party.save()
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=party, after=model_snapshot(party),
-                 scope_organization_id=organization.pk, message=_("Accession"))
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=party,
+        after=model_snapshot(party),
+        scope_organization_id=organization.pk,
+        message=_("Accession"),
+    )
     return party
 
 
 @transaction.atomic
 def agreement_exit_record(
-    *, actor: Any, party: AgreementParty, left_on: dt.date, exit_notice_date: dt.date | None = None, reason: str = ""
+    *,
+    actor: Any,
+    party: AgreementParty,
+    left_on: dt.date,
+    exit_notice_date: dt.date | None = None,
+    reason: str = "",
 ) -> AgreementParty:
     """Record that a party leaves the agreement (Austritt)."""
     locked = AgreementParty.objects.select_for_update().get(pk=party.pk)
@@ -154,8 +214,15 @@ def agreement_exit_record(
     locked.exit_reason = reason
     locked.modified = timezone.now()
     locked.save(update_fields=["left_on", "exit_notice_date", "exit_reason", "modified"])
-    audit_record(actor=actor, action=AuditAction.UPDATE, obj=locked, before=before, after=model_snapshot(locked),
-                 scope_organization_id=locked.organization_id, message=_("Exit"))
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=locked,
+        before=before,
+        after=model_snapshot(locked),
+        scope_organization_id=locked.organization_id,
+        message=_("Exit"),
+    )
     return locked
 
 
@@ -167,8 +234,18 @@ _IMPORT_KINDS = {
     gv100ad.DISTRICT: OrganizationKind.DISTRICT,
     gv100ad.MUNICIPALITY: OrganizationKind.MUNICIPALITY,
 }
-_IMPORT_FIELDS = ("name", "ars", "land", "official_type", "population", "area_km2", "city", "postcode",
-                  "territorial_status", "parent_id")
+_IMPORT_FIELDS = (
+    "name",
+    "ars",
+    "land",
+    "official_type",
+    "population",
+    "area_km2",
+    "city",
+    "postcode",
+    "territorial_status",
+    "parent_id",
+)
 
 
 @dataclass
@@ -196,9 +273,7 @@ def _parent_key(record: gv100ad.Gv100Record) -> tuple[str, str] | None:
     return None
 
 
-def _target_values(
-    record: gv100ad.Gv100Record, aggregates: dict[tuple[str, str], tuple[int, int]]
-) -> dict[str, Any]:
+def _target_values(record: gv100ad.Gv100Record, aggregates: dict[tuple[str, str], tuple[int, int]]) -> dict[str, Any]:
     kind = _IMPORT_KINDS[record.record_type]
     population = record.population
     area = record.area_km2
@@ -242,7 +317,11 @@ def _comparable(value: Any) -> Any:
 
 @transaction.atomic
 def gemeindeverzeichnis_import(
-    *, actor: Any, records: list[gv100ad.Gv100Record], source_name: str = "", deactivate_missing: bool = False,
+    *,
+    actor: Any,
+    records: list[gv100ad.Gv100Record],
+    source_name: str = "",
+    deactivate_missing: bool = False,
     progress: Any = None,
 ) -> ImportReport:
     """Create or update Länder, Regierungsbezirke, Kreise and Gemeinden from parsed GV100AD records.
@@ -278,11 +357,22 @@ def gemeindeverzeichnis_import(
                 report.population_municipalities += record.population or 0
             current = existing.get(key)
             if current is None:
-                to_create.append(Organization(kind=kind, ags=record.ags, data_source=DataSource.GV100AD,
-                                              created=now, modified=now, **values))
+                to_create.append(
+                    Organization(
+                        kind=kind,
+                        ags=record.ags,
+                        data_source=DataSource.GV100AD,
+                        created=now,
+                        modified=now,
+                        **values,
+                    )
+                )
                 continue
-            diff = {name: value for name, value in values.items()
-                    if _comparable(getattr(current, name)) != _comparable(value)}
+            diff = {
+                name: value
+                for name, value in values.items()
+                if _comparable(getattr(current, name)) != _comparable(value)
+            }
             if not current.is_active:
                 diff["is_active"] = True
             if diff:
@@ -297,9 +387,17 @@ def gemeindeverzeichnis_import(
             for org in to_create:
                 org.pk = created_ids[org.ags]
                 ids[(kind, org.ags)] = org.pk
-                events.append(build_event(actor=actor, action=AuditAction.CREATE, obj=org,
-                                          after=model_snapshot(org, ["ags", *_IMPORT_FIELDS]),
-                                          scope_organization_id=org.pk, message=message, content_type=content_type))
+                events.append(
+                    build_event(
+                        actor=actor,
+                        action=AuditAction.CREATE,
+                        obj=org,
+                        after=model_snapshot(org, ["ags", *_IMPORT_FIELDS]),
+                        scope_organization_id=org.pk,
+                        message=message,
+                        content_type=content_type,
+                    )
+                )
             report.created += len(to_create)
         if to_update:
             changed_fields: set[str] = set()
@@ -310,27 +408,49 @@ def gemeindeverzeichnis_import(
                     changed_fields.add(name)
                 org.modified = now
                 after = model_snapshot(org, sorted(diff))
-                events.append(build_event(actor=actor, action=AuditAction.UPDATE, obj=org, before=before,
-                                          after=after, scope_organization_id=org.pk, message=message,
-                                          content_type=content_type))
+                events.append(
+                    build_event(
+                        actor=actor,
+                        action=AuditAction.UPDATE,
+                        obj=org,
+                        before=before,
+                        after=after,
+                        scope_organization_id=org.pk,
+                        message=message,
+                        content_type=content_type,
+                    )
+                )
                 report.changes.append(
                     f"{org.ags} {org.name}: " + ", ".join(f"{k} {before[k]} → {after[k]}" for k in sorted(diff))
                 )
-            Organization.objects.bulk_update([org for org, _diff in to_update], [*sorted(changed_fields), "modified"],
-                                             batch_size=1000)
+            Organization.objects.bulk_update(
+                [org for org, _diff in to_update], [*sorted(changed_fields), "modified"], batch_size=1000
+            )
             report.updated += len(to_update)
         report.counts_by_kind[kind] = len(level_records)
         if progress is not None:
             progress(kind, len(level_records))
     report.skipped_records = sum(1 for r in records if r.record_type not in _IMPORT_KINDS)
-    missing = [org for key, org in existing.items()
-               if key not in seen and org.data_source == DataSource.GV100AD and org.is_active]
+    missing = [
+        org
+        for key, org in existing.items()
+        if key not in seen and org.data_source == DataSource.GV100AD and org.is_active
+    ]
     report.missing = [f"{org.ags} {org.name}" for org in missing]
     if deactivate_missing and missing:
         for org in missing:
-            events.append(build_event(actor=actor, action=AuditAction.UPDATE, obj=org, before={"is_active": True},
-                                      after={"is_active": False}, scope_organization_id=org.pk, message=message,
-                                      content_type=content_type))
+            events.append(
+                build_event(
+                    actor=actor,
+                    action=AuditAction.UPDATE,
+                    obj=org,
+                    before={"is_active": True},
+                    after={"is_active": False},
+                    scope_organization_id=org.pk,
+                    message=message,
+                    content_type=content_type,
+                )
+            )
         Organization.objects.filter(pk__in=[org.pk for org in missing]).update(is_active=False, modified=now)
         report.deactivated = len(missing)
     audit_record_many(events)

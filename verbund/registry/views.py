@@ -14,13 +14,14 @@ PAGE_SIZE = 50
 
 
 def _parse_filters(request: HttpRequest) -> tuple[OrganizationFilter, dict[str, str]]:
+    """Read the filter from the query string; invalid values are dropped and reported by field."""
     raw = {key: value for key in ("kind", "land", "ags_prefix", "q") if (value := request.GET.get(key, "").strip())}
     try:
-        return OrganizationFilter(**raw), {}
+        return OrganizationFilter.model_validate(raw), {}
     except PydanticValidationError as exc:
         errors = {str(err["loc"][0]): str(err["msg"]) for err in exc.errors()}
         clean = {key: value for key, value in raw.items() if key not in errors}
-        return OrganizationFilter(**clean), errors
+        return OrganizationFilter.model_validate(clean), errors
 
 
 @login_required
@@ -38,19 +39,24 @@ def organization_list(request: HttpRequest) -> HttpResponse:
         "lands": sorted(LAND_NAMES.items()),
         "querystring": query.urlencode(),
     }
-    template = "registry/_organization_results.html" if request.htmx else "registry/organization_list.html"
+    is_htmx = bool(getattr(request, "htmx", False))
+    template = "registry/_organization_results.html" if is_htmx else "registry/organization_list.html"
     return render(request, template, context)
 
 
 @login_required
 def organization_detail(request: HttpRequest, organization_id: int) -> HttpResponse:
     organization = selectors.organization_get_for_user(user=request.user, organization_id=organization_id)
-    return render(request, "registry/organization_detail.html", {
-        "organization": organization,
-        "ancestors": selectors.organization_ancestors(organization),
-        "parties": selectors.organization_parties(user=request.user, organization=organization),
-        "events": audit_events_for(organization)[:50],
-    })
+    return render(
+        request,
+        "registry/organization_detail.html",
+        {
+            "organization": organization,
+            "ancestors": selectors.organization_ancestors(organization),
+            "parties": selectors.organization_parties(user=request.user, organization=organization),
+            "events": audit_events_for(organization)[:50],
+        },
+    )
 
 
 @login_required
@@ -61,7 +67,11 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
     agreement = selectors.agreement_get_for_user(user=request.user, agreement_id=agreement_id)
-    return render(request, "registry/agreement_detail.html", {
-        "agreement": agreement,
-        "events": audit_events_for(agreement)[:50],
-    })
+    return render(
+        request,
+        "registry/agreement_detail.html",
+        {
+            "agreement": agreement,
+            "events": audit_events_for(agreement)[:50],
+        },
+    )

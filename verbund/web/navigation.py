@@ -11,11 +11,10 @@ class NavItem:
     url_name: str
     label: str | Promise
     permission: str | None = None
-    section: str = ""  # first path segment that marks the item as current
 
 
 NAV_ITEMS: list[NavItem] = [
-    NavItem("web:dashboard", _("Overview"), None, ""),
-    NavItem("registry:organization_list", _("Organisations"), "registry.view_organization", "organisationen"),
-    NavItem("registry:agreement_list", _("Agreements"), "registry.view_agreement", "organisationen/vereinbarungen"),
+    NavItem("web:dashboard", _("Overview")),
+    NavItem("registry:organization_list", _("Organisations"), "registry.view_organization"),
+    NavItem("registry:agreement_list", _("Agreements"), "registry.view_agreement"),
 ]

@@ -16,14 +16,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     kinds = [(label, counts.get(value, 0)) for value, label in OrganizationKind.choices if counts.get(value)]
     agreements = registry_selectors.agreement_list(user=request.user)[:5]
     recent = AuditEvent.objects.restrict(request.user).select_related("content_type")[:10]
-    own = request.user.organization if getattr(request.user, "organization_id", None) else None
-    return render(request, "web/dashboard.html", {
-        "kinds": kinds,
-        "agreements": agreements,
-        "recent_events": recent,
-        "own_organization": own,
-        "sees_all": user_sees_all(request.user),
-    })
+    own = getattr(request.user, "organization", None)
+    return render(
+        request,
+        "web/dashboard.html",
+        {
+            "kinds": kinds,
+            "agreements": agreements,
+            "recent_events": recent,
+            "own_organization": own,
+            "sees_all": user_sees_all(request.user),
+        },
+    )
 
 
 def about(request: HttpRequest) -> HttpResponse:

@@ -7,4 +7,4 @@ os.environ.setdefault("SERVED_OVER_HTTPS", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
 os.environ.setdefault("SECRET_KEY", "demo-only-secret-key-not-for-production-0123456789abcdef")
 
-from verbund.config.settings.base import *  # noqa: E402,F403
+from verbund.config.settings.base import *  # noqa: F403

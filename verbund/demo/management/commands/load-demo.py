@@ -10,8 +10,12 @@ class Command(BaseCommand):
     help = "Load the demo federation (citeq and its partners, KAAW, Kreis Steinfurt, demo users). Idempotent."
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
-        parser.add_argument("--gv100ad", type=Path, default=None,
-                            help="GV100AD file to import when the registry is empty (default: ../shared/...)")
+        parser.add_argument(
+            "--gv100ad",
+            type=Path,
+            default=None,
+            help="GV100AD file to import when the registry is empty (default: ../shared/...)",
+        )
 
     def handle(self, *args, gv100ad: Path | None, **options):  # type: ignore[no-untyped-def]
         path = gv100ad or settings.GV100AD_DEFAULT_PATH
@@ -25,6 +29,6 @@ class Command(BaseCommand):
             f"Demo federation: {len(report.created_organizations)} organisations, {report.created_parties} "
             f"agreement parties, {len(report.created_users)} users created (existing ones kept)."
         )
-        self.stdout.write("\nDemo logins (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
         for demo in DEMO_USERS:
             self.stdout.write(f"  {demo.username:<17} {demo.role}")
