@@ -5,7 +5,8 @@
 2. The user's role must grant the permission `<app>.<action>_<model>` (see `accounts.roles`).
 3. Users whose role has the "all organisations" scope (provider staff, auditors, committee members) get every row.
 4. Everybody else (a member contact) gets only rows owned by their organisation: the model names the paths from
-   the row to its owning organisation in `access_owner_paths`; a model without them is invisible to members.
+   the row to its owning organisation in `access_owner_paths`, or, for shared data such as the catalogue, a
+   classmethod `access_member_filter(organization_id) -> Q`; a model with neither is invisible to members.
 
 Every app's views and API endpoints fetch objects through this layer, never with a raw `.get(pk=...)`.
 """
@@ -52,8 +53,13 @@ def restrict_queryset(
     if user_sees_all(user):
         return queryset
     organization_id = getattr(user, "organization_id", None)
+    if organization_id is None:
+        return queryset.none()
+    member_filter = getattr(model, "access_member_filter", None)
+    if member_filter is not None:
+        return queryset.filter(member_filter(organization_id))
     paths: tuple[str, ...] = getattr(model, "access_owner_paths", ())
-    if organization_id is None or not paths:
+    if not paths:
         return queryset.none()
     condition = Q()
     for path in paths:

@@ -87,3 +87,19 @@ class AuditEvent(models.Model):
         after = self.after or {}
         fields = self.changed_fields or sorted(set(before) | set(after))
         return [(name, before.get(name), after.get(name)) for name in fields]
+
+
+class NumberSequence(models.Model):
+    """The last number issued in a series and year (see core.numbering)."""
+
+    series = models.CharField(max_length=20)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["series", "year"], name="core_numbersequence_unique")]
+        verbose_name = _("number sequence")
+        verbose_name_plural = _("number sequences")
+
+    def __str__(self) -> str:
+        return f"{self.series}-{self.year}: {self.last}"

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "verbund.core",
     "verbund.accounts",
     "verbund.registry",
+    "verbund.catalog",
+    "verbund.orders",
     "verbund.web",
     "verbund.demo",
 ]

@@ -1,0 +1,517 @@
+"""Benchmark: the national GV100AD import and the organisation list (API and HTML page).
+
+`python -m bench.run` (normally through `make bench`) runs every backend in a subprocess of itself:
+
+- `postgresql`: the database in DATABASE_URL (a throw-away PostgreSQL 15 under `make bench`), else skipped;
+- `sqlite`: a fresh file `var/bench.sqlite3`, deleted first.
+
+Each worker migrates its empty database, imports the GV100AD file twice (the second import must change
+nothing), then times `GET /api/v1/organizations` and `/organisationen/?page=N` through `django.test.Client`.
+The results go to `bench/results/latest.json` and a short table on stdout; `bench/README.md` explains them.
+"""
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import platform
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS_DIR = ROOT / "bench" / "results"
+LATEST = RESULTS_DIR / "latest.json"
+SQLITE_PATH = ROOT / "var" / "bench.sqlite3"
+GV100AD_PATH = (ROOT / ".." / "shared" / "data" / "gemeindeverzeichnis" / "GV100AD_301123.txt").resolve()
+SETTINGS = "verbund.config.settings.test"
+
+EXPECTED_MUNICIPALITIES = 10981
+EXPECTED_POPULATION = 84358845
+
+API_URL = "/api/v1/organizations"
+API_LIMIT = 100
+API_MIX = {"all": 160, "kind_land": 60, "ags_prefix": 60, "q": 60, "deep_offset": 60}  # 400 requests per user
+HTML_URL = "/organisationen/"
+HTML_REQUESTS = 100
+HTML_PAGE_SIZE = 50  # verbund.registry.views.PAGE_SIZE
+WARMUP_PER_KIND = 3
+SEED = 20231130
+
+
+class BenchmarkError(RuntimeError):
+    """A correctness check failed; the figures of this run must not be used."""
+
+
+def figure(value: float | int, unit: str, digits: int = 3) -> dict[str, Any]:
+    return {"value": round(value, digits) if isinstance(value, float) else value, "unit": unit}
+
+
+# ---------------------------------------------------------------- worker (one backend, one process)
+
+
+def percentile(sorted_values: list[float], p: float) -> float:
+    """Nearest-rank percentile of an ascending list."""
+    rank = max(1, math.ceil(p / 100 * len(sorted_values)))
+    return sorted_values[rank - 1]
+
+
+def latency_summary(latencies_s: list[float], wall_s: float) -> dict[str, Any]:
+    values = sorted(latencies_s)
+    return {
+        "requests": figure(len(values), "requests"),
+        "latency_p50": figure(percentile(values, 50) * 1000, "ms"),
+        "latency_p95": figure(percentile(values, 95) * 1000, "ms"),
+        "latency_max": figure(values[-1] * 1000, "ms"),
+        "throughput": figure(len(values) / wall_s, "requests/s", 1),
+        "wall_time": figure(wall_s, "s"),
+    }
+
+
+def timed_requests(client: Any, urls: list[str], check: Callable[[str, Any], None]) -> tuple[list[float], float]:
+    """GET every url in order; returns each request's latency and the wall time of the loop (seconds)."""
+    latencies: list[float] = []
+    started = time.perf_counter()
+    for url in urls:
+        t0 = time.perf_counter()
+        response = client.get(url)
+        latencies.append(time.perf_counter() - t0)
+        check(url, response)
+    return latencies, time.perf_counter() - started
+
+
+def api_request_mix(total: int, kind_land: int, ags_prefix: int, q: int) -> list[tuple[str, str]]:
+    """The API requests as (kind, url), shuffled with a fixed seed so that the kinds interleave.
+
+    The totals are the admin's counts (everything), so a member contact walks the same URLs: its scoped
+    queries answer the same questions, mostly with empty pages.
+    """
+
+    def url(offset: int, **params: str) -> str:
+        return f"{API_URL}?{urlencode({**params, 'limit': API_LIMIT, 'offset': offset})}"
+
+    def offsets(count: int, n: int) -> list[int]:
+        pages = max(1, math.ceil(count / API_LIMIT))
+        # spread evenly from the first to the last page
+        return [(i * pages // n) * API_LIMIT for i in range(n)]
+
+    mix: list[tuple[str, str]] = []
+    mix += [("all", url(o)) for o in offsets(total, API_MIX["all"])]
+    mix += [("kind_land", url(o, kind="municipality", land="05")) for o in offsets(kind_land, API_MIX["kind_land"])]
+    mix += [("ags_prefix", url(o, ags_prefix="05515")) for o in offsets(ags_prefix, API_MIX["ags_prefix"])]
+    mix += [("q", url(o, q="berg")) for o in offsets(q, API_MIX["q"])]
+    deep = max(0, total - API_LIMIT)
+    mix += [("deep_offset", url(deep))] * API_MIX["deep_offset"]
+    random.Random(SEED).shuffle(mix)
+    return mix
+
+
+def bench_api(client: Any, mix: list[tuple[str, str]], expected_all_count: int | None) -> dict[str, Any]:
+    counts: dict[str, set[int]] = {}
+    kind_of = {url: kind for kind, url in mix}
+
+    def check(url: str, response: Any) -> None:
+        if response.status_code != 200:
+            raise BenchmarkError(f"GET {url} answered {response.status_code}")
+        body = response.json()
+        kind = kind_of[url]
+        counts.setdefault(kind, set()).add(body["count"])
+        if kind == "all" and expected_all_count is not None and body["count"] != expected_all_count:
+            raise BenchmarkError(f"GET {url}: count {body['count']}, expected {expected_all_count}")
+        if len(body["items"]) > API_LIMIT:
+            raise BenchmarkError(f"GET {url}: {len(body['items'])} items for limit {API_LIMIT}")
+
+    warmup = []
+    for kind in API_MIX:
+        warmup += [url for k, url in mix if k == kind][:WARMUP_PER_KIND]
+    timed_requests(client, warmup, check)
+
+    urls = [url for _kind, url in mix]
+    latencies, wall = timed_requests(client, urls, check)
+    result = latency_summary(latencies, wall)
+    by_kind: dict[str, Any] = {}
+    for kind in API_MIX:
+        own = [lat for (k, _url), lat in zip(mix, latencies, strict=True) if k == kind]
+        summary = latency_summary(own, sum(own))
+        del summary["throughput"], summary["wall_time"]
+        summary["matching_rows"] = figure(max(counts.get(kind, {0})), "rows")
+        by_kind[kind] = summary
+    result["by_query"] = by_kind
+    result["warmup_requests"] = figure(len(warmup), "requests")
+    return result
+
+
+def bench_html(client: Any, total: int) -> dict[str, Any]:
+    last_page = max(1, math.ceil(total / HTML_PAGE_SIZE))
+    pages = [1 + i * (last_page - 1) // (HTML_REQUESTS - 1) for i in range(HTML_REQUESTS)]
+    urls = [f"{HTML_URL}?page={page}" for page in pages]
+
+    def check(url: str, response: Any) -> None:
+        if response.status_code != 200:
+            raise BenchmarkError(f"GET {url} answered {response.status_code}")
+
+    warmup = urls[:WARMUP_PER_KIND] + urls[-WARMUP_PER_KIND:]
+    timed_requests(client, warmup, check)
+    latencies, wall = timed_requests(client, urls, check)
+    result = latency_summary(latencies, wall)
+    result["pages"] = {"first": 1, "last": last_page, "page_size": HTML_PAGE_SIZE, "unit": "page numbers"}
+    result["warmup_requests"] = figure(len(warmup), "requests")
+    return result
+
+
+def database_info() -> dict[str, str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+        else:
+            cursor.execute("SELECT sqlite_version()")
+        version = cursor.fetchone()[0]
+    return {"vendor": connection.vendor, "version": str(version)}
+
+
+def worker(backend: str, result_path: Path) -> int:
+    import django
+
+    # WhiteNoise warns once that var/static/ (collectstatic's target) is missing; the pages measured here
+    # serve no static files, so the warning is noise.
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+
+    django.setup()
+
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.models import Sum
+    from django.test import Client
+
+    from verbund.accounts.roles import Role
+    from verbund.accounts.services import user_create
+    from verbund.core.models import AuditEvent
+    from verbund.registry import gv100ad
+    from verbund.registry.choices import OrganizationKind
+    from verbund.registry.models import Organization
+    from verbund.registry.services import gemeindeverzeichnis_import
+
+    def log(message: str) -> None:
+        print(f"[{backend}] {message}", flush=True)
+
+    result: dict[str, Any] = {"status": "ok", "database": database_info()}
+    log(f"{result['database']['vendor']} {result['database']['version']}: migrate")
+    t0 = time.perf_counter()
+    call_command("migrate", interactive=False, verbosity=0)
+    result["migrate_time"] = figure(time.perf_counter() - t0, "s")
+    if Organization.objects.exists():
+        raise BenchmarkError("the database already holds organisations; the benchmark needs an empty one")
+
+    # (1) the first, full import
+    log(f"parse {GV100AD_PATH.name}")
+    t0 = time.perf_counter()
+    records = gv100ad.read_file(GV100AD_PATH)
+    parse_s = time.perf_counter() - t0
+    log(f"import {len(records)} records")
+    audit_before = AuditEvent.objects.count()
+    t0 = time.perf_counter()
+    report = gemeindeverzeichnis_import(actor=None, records=records, source_name=GV100AD_PATH.name)
+    import_s = time.perf_counter() - t0
+    audit_written = AuditEvent.objects.count() - audit_before
+    municipalities = Organization.objects.filter(kind=OrganizationKind.MUNICIPALITY)
+    db_municipalities = municipalities.count()
+    db_population = municipalities.aggregate(total=Sum("population"))["total"] or 0
+    reported_municipalities = report.counts_by_kind.get(OrganizationKind.MUNICIPALITY, 0)
+    for label, got, expected in (
+        ("municipalities (import report)", reported_municipalities, EXPECTED_MUNICIPALITIES),
+        ("municipalities (database)", db_municipalities, EXPECTED_MUNICIPALITIES),
+        ("population sum (import report)", report.population_municipalities, EXPECTED_POPULATION),
+        ("population sum (database)", db_population, EXPECTED_POPULATION),
+    ):
+        if got != expected:
+            raise BenchmarkError(f"correctness check failed: {label} is {got}, expected {expected}")
+    rows_written = report.created + audit_written
+    result["import_first"] = {
+        "records_parsed": figure(len(records), "records"),
+        "parse_time": figure(parse_s, "s"),
+        "import_time": figure(import_s, "s"),
+        "organizations_created": figure(report.created, "rows"),
+        "audit_events_written": figure(audit_written, "rows"),
+        "rows_written": figure(rows_written, "rows"),
+        "rows_per_second": figure(rows_written / import_s, "rows/s", 1),
+        "organizations_per_second": figure(report.created / import_s, "rows/s", 1),
+        "records_skipped": figure(report.skipped_records, "records"),
+        "municipalities": {
+            "value": db_municipalities,
+            "unit": "municipalities",
+            "expected": EXPECTED_MUNICIPALITIES,
+            "check": "ok",
+        },
+        "population_sum": {
+            "value": db_population,
+            "unit": "inhabitants",
+            "expected": EXPECTED_POPULATION,
+            "check": "ok",
+        },
+    }
+    log(f"first import: {parse_s:.2f} s parse, {import_s:.2f} s import, {rows_written} rows")
+
+    # (2) the second import of the same records: nothing may change
+    audit_before = AuditEvent.objects.count()
+    t0 = time.perf_counter()
+    second = gemeindeverzeichnis_import(actor=None, records=records, source_name=GV100AD_PATH.name)
+    second_s = time.perf_counter() - t0
+    second_audit = AuditEvent.objects.count() - audit_before
+    if second.created or second.updated or second_audit:
+        raise BenchmarkError(
+            f"the second import was not idempotent: {second.created} created, {second.updated} updated, "
+            f"{second_audit} audit events"
+        )
+    result["import_second"] = {
+        "import_time": figure(second_s, "s"),
+        "created": figure(second.created, "rows"),
+        "updated": figure(second.updated, "rows"),
+        "unchanged": figure(second.unchanged, "rows"),
+        "audit_events_written": figure(second_audit, "rows"),
+    }
+    log(f"second import: {second_s:.2f} s, {second.created} created, {second.updated} updated")
+
+    if connection.vendor == "postgresql":
+        # Autovacuum would do this shortly after a bulk load in any real deployment; doing it now keeps the
+        # read figures from depending on whether it has run yet.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        result["analyze_before_reads"] = True
+    else:
+        result["analyze_before_reads"] = False
+
+    # (3) the organisation list API, (4) the HTML list page
+    total = Organization.objects.count()
+    admin = user_create(actor=None, username="bench-admin", password=None, role=Role.PROVIDER_ADMIN)
+    member_org = Organization.objects.get(kind=OrganizationKind.MUNICIPALITY, ags="05515000")
+    member = user_create(
+        actor=None, username="bench-member", password=None, role=Role.MEMBER_CONTACT, organization=member_org
+    )
+    probe = Client()
+    probe.force_login(admin)
+
+    def count_of(**params: str) -> int:
+        response = probe.get(f"{API_URL}?{urlencode({**params, 'limit': 1})}")
+        if response.status_code != 200:
+            raise BenchmarkError(f"count probe {params} answered {response.status_code}")
+        return int(response.json()["count"])
+
+    if count_of() != total:
+        raise BenchmarkError("the API does not show a provider admin every organisation")
+    mix = api_request_mix(
+        total, count_of(kind="municipality", land="05"), count_of(ags_prefix="05515"), count_of(q="berg")
+    )
+    api: dict[str, Any] = {"organizations_total": figure(total, "rows"), "limit": figure(API_LIMIT, "rows")}
+    for label, user, expected in (("provider_admin", admin, total), ("member_contact", member, None)):
+        log(f"API {API_URL} as {label}: {len(mix)} requests")
+        client = Client()
+        client.force_login(user)
+        api[label] = bench_api(client, mix, expected)
+    api["member_contact"]["organization"] = f"{member_org.ags} {member_org.name}"
+    result["api_organizations"] = api
+
+    log(f"HTML {HTML_URL}?page=N as provider_admin: {HTML_REQUESTS} requests")
+    client = Client()
+    client.force_login(admin)
+    result["html_organization_list"] = bench_html(client, total)
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    rss_kib = usage.ru_maxrss if sys.platform != "darwin" else usage.ru_maxrss / 1024  # bytes on macOS
+    result["peak_rss"] = figure(rss_kib / 1024, "MiB", 1)
+    result_path.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
+    log("done")
+    return 0
+
+
+# ---------------------------------------------------------------- parent (orchestration, report)
+
+
+def git_commit() -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return out.stdout.strip() or "unknown"
+
+
+def git_dirty() -> bool | None:
+    try:
+        out = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return bool(out.stdout.strip())
+
+
+def describe_url(url: str) -> str:
+    """host:port/dbname, without any credentials."""
+    parts = urlsplit(url)
+    return f"{parts.hostname or ''}{f':{parts.port}' if parts.port else ''}{parts.path}"
+
+
+def run_worker(backend: str, database_url: str) -> dict[str, Any]:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS, "DATABASE_URL": database_url}
+    with tempfile.TemporaryDirectory(prefix="verbund-bench-") as tmp:
+        result_path = Path(tmp) / "result.json"
+        command = [
+            sys.executable,
+            "-m",
+            "bench.run",
+            "--backend-worker",
+            backend,
+            "--result",
+            str(result_path),
+        ]
+        started = time.perf_counter()
+        completed = subprocess.run(command, cwd=ROOT, env=env, check=False)
+        elapsed = time.perf_counter() - started
+        if completed.returncode != 0 or not result_path.exists():
+            error = f"worker exited with status {completed.returncode}"
+            if result_path.exists():
+                error = json.loads(result_path.read_text(encoding="utf-8")).get("error", error)
+            return {"status": "failed", "error": error}
+        result: dict[str, Any] = json.loads(result_path.read_text(encoding="utf-8"))
+    result["worker_wall_time"] = figure(elapsed, "s")
+    return result
+
+
+def _latencies(block: dict[str, Any]) -> str:
+    return " / ".join(str(block[key]["value"]) for key in ("latency_p50", "latency_p95", "latency_max"))
+
+
+def print_table(results: dict[str, Any]) -> None:
+    def first(key: str) -> Callable[[dict[str, Any]], Any]:
+        return lambda r: r["import_first"][key]["value"]
+
+    def api(role: str) -> Callable[[dict[str, Any]], Any]:
+        return lambda r: _latencies(r["api_organizations"][role])
+
+    def api_rate(role: str) -> Callable[[dict[str, Any]], Any]:
+        return lambda r: "{} ({} requests)".format(
+            r["api_organizations"][role]["throughput"]["value"],
+            r["api_organizations"][role]["requests"]["value"],
+        )
+
+    def second(r: dict[str, Any]) -> str:
+        return f"{r['import_second']['created']['value']} / {r['import_second']['updated']['value']}"
+
+    rows: list[tuple[str, Callable[[dict[str, Any]], Any]]] = [
+        ("parse GV100AD (s)", first("parse_time")),
+        ("first import (s)", first("import_time")),
+        ("rows written", first("rows_written")),
+        ("rows/s", first("rows_per_second")),
+        ("municipalities", first("municipalities")),
+        ("population sum", first("population_sum")),
+        ("second import (s)", lambda r: r["import_second"]["import_time"]["value"]),
+        ("  created / updated", second),
+        ("API provider_admin p50/p95/max (ms)", api("provider_admin")),
+        ("API provider_admin req/s", api_rate("provider_admin")),
+        ("API member_contact p50/p95/max (ms)", api("member_contact")),
+        ("API member_contact req/s", api_rate("member_contact")),
+        ("HTML list p50/p95/max (ms)", lambda r: _latencies(r["html_organization_list"])),
+        ("HTML list req/s", lambda r: r["html_organization_list"]["throughput"]["value"]),
+        ("peak RSS (MiB)", lambda r: r["peak_rss"]["value"]),
+    ]
+    backends = list(results)
+    columns: list[list[str]] = []
+    for name in backends:
+        result = results[name]
+        if result["status"] != "ok":
+            columns.append([f"{result['status']} (see above)"] + [""] * (len(rows) - 1))
+        else:
+            columns.append([str(get(result)) for _label, get in rows])
+    width = max(len(label) for label, _get in rows)
+    widths = [max(len(name), *map(len, column)) for name, column in zip(backends, columns, strict=True)]
+    print()
+    print(" | ".join([" " * width, *(name.ljust(w) for name, w in zip(backends, widths, strict=True))]))
+    print("-+-".join(["-" * width, *("-" * w for w in widths)]))
+    for i, (label, _get) in enumerate(rows):
+        cells = [column[i].ljust(w) for column, w in zip(columns, widths, strict=True)]
+        print(" | ".join([label.ljust(width), *cells]))
+    print()
+
+
+def main_parent() -> int:
+    if not GV100AD_PATH.is_file():
+        print(f"GV100AD file not found: {GV100AD_PATH}", file=sys.stderr)
+        return 2
+    results: dict[str, Any] = {}
+    database_url = os.environ.get("DATABASE_URL", "").strip()
+    if not database_url:
+        reason = "no DATABASE_URL given (run `make bench` for a throw-away PostgreSQL 15)"
+        print(f"PostgreSQL: skipped, {reason}")
+        results["postgresql"] = {"status": "skipped", "reason": reason}
+    elif urlsplit(database_url).scheme not in ("postgres", "postgresql", "pgsql"):
+        reason = f"DATABASE_URL is not a PostgreSQL URL (scheme {urlsplit(database_url).scheme!r})"
+        print(f"PostgreSQL: skipped, {reason}")
+        results["postgresql"] = {"status": "skipped", "reason": reason}
+    else:
+        print(f"PostgreSQL: {describe_url(database_url)}")
+        results["postgresql"] = run_worker("postgresql", database_url)
+
+    SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+    print(f"SQLite: {SQLITE_PATH} (fresh)")
+    results["sqlite"] = run_worker("sqlite", f"sqlite:///{SQLITE_PATH}")
+
+    document = {
+        "timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "git_commit": git_commit(),
+        "git_dirty": git_dirty(),
+        "machine": {
+            "cpu_count": os.cpu_count(),
+            "python_version": platform.python_version(),
+            "platform": platform.platform(),
+            "machine": platform.machine(),
+        },
+        "dataset": {"file": GV100AD_PATH.name, "bytes": GV100AD_PATH.stat().st_size},
+        "settings": SETTINGS,
+        "backends": results,
+    }
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    tmp = LATEST.with_name(LATEST.name + ".tmp")
+    tmp.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(LATEST)
+    print_table(results)
+    print(f"Written: {LATEST.relative_to(ROOT)}")
+    failed = [name for name, result in results.items() if result["status"] == "failed"]
+    if failed:
+        print(f"FAILED: {', '.join(failed)} (see the output above; their figures are missing)", file=sys.stderr)
+        return 1
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
+    parser.add_argument("--backend-worker", metavar="BACKEND", help=argparse.SUPPRESS)
+    parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.backend_worker:
+        if args.result is None:
+            parser.error("--backend-worker needs --result")
+        try:
+            return worker(args.backend_worker, args.result)
+        except Exception as exc:
+            if not isinstance(exc, BenchmarkError):
+                traceback.print_exc()
+            print(f"[{args.backend_worker}] BENCHMARK FAILED: {exc}", file=sys.stderr, flush=True)
+            failure = {"status": "failed", "error": f"{type(exc).__name__}: {exc}"}
+            args.result.write_text(json.dumps(failure), encoding="utf-8")
+            return 1
+    return main_parent()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

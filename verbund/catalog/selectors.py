@@ -1,0 +1,88 @@
+"""Reads for the catalogue, through the access layer."""
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from verbund.catalog.choices import ProductStatus, RevisionStatus
+from verbund.catalog.models import CatalogueVersion, PriceRevision, Product
+from verbund.core.access import Action
+
+
+def product_list(
+    *, user: Any, category: str | None = None, q: str | None = None, status: str | None = None
+) -> QuerySet[Product]:
+    queryset: QuerySet[Product] = Product.objects.restrict(user, Action.VIEW).select_related("family")
+    if category:
+        queryset = queryset.filter(category=category)
+    if status:
+        queryset = queryset.filter(status=status)
+    if q and q.strip():
+        term = q.strip()
+        queryset = queryset.filter(
+            Q(name__icontains=term)
+            | Q(name_en__icontains=term)
+            | Q(number__iexact=term)
+            | Q(description__icontains=term)
+        )
+    return queryset.distinct().order_by("number")
+
+
+def product_get_for_user(*, user: Any, product_id: int, action: str = Action.VIEW) -> Product:
+    return get_object_or_404(
+        Product.objects.restrict(user, action)
+        .select_related("family", "origin_provider", "product_manager", "variant_of")
+        .distinct(),
+        pk=product_id,
+    )
+
+
+def approved_price_on(*, product: Product, on: dt.date) -> PriceRevision | None:
+    """The approved price in force on a date: latest valid_from, newest approval wins (corrections)."""
+    return (
+        PriceRevision.objects.filter(product=product, status=RevisionStatus.APPROVED, valid_from__lte=on)
+        .order_by("-valid_from", "-approved_at", "-id")
+        .first()
+    )
+
+
+def year_reference_date(year: int, product: Product | None = None) -> dt.date:
+    """The date whose price counts as "the price of the year": 1 January (or the first price start in it)."""
+    start = dt.date(year, 1, 1)
+    if product is not None and approved_price_on(product=product, on=start) is None:
+        first = (
+            PriceRevision.objects.filter(product=product, status=RevisionStatus.APPROVED, valid_from__year=year)
+            .order_by("valid_from")
+            .first()
+        )
+        if first is not None:
+            return first.valid_from
+    return start
+
+
+def prices_for_year(*, user: Any, year: int) -> list[tuple[Product, PriceRevision | None]]:
+    """Every visible active product with the approved price in force on 1 January of `year` (2 queries)."""
+    end = dt.date(year, 12, 31)
+    revisions = PriceRevision.objects.filter(status=RevisionStatus.APPROVED, valid_from__lte=end).order_by(
+        "-valid_from", "-approved_at", "-id"
+    )
+    products = product_list(user=user, status=ProductStatus.ACTIVE).prefetch_related(
+        Prefetch("price_revisions", queryset=revisions, to_attr="approved_revisions")
+    )
+    result = []
+    start = dt.date(year, 1, 1)
+    for product in products:
+        in_force = [r for r in product.approved_revisions if r.valid_from <= start]
+        chosen = in_force[0] if in_force else (product.approved_revisions[-1] if product.approved_revisions else None)
+        result.append((product, chosen))
+    return result
+
+
+def catalogue_version_list(*, user: Any) -> QuerySet[CatalogueVersion]:
+    return CatalogueVersion.objects.restrict(user).select_related("provider")
+
+
+def catalogue_version_get_for_user(*, user: Any, version_id: int) -> CatalogueVersion:
+    return get_object_or_404(catalogue_version_list(user=user), pk=version_id)

@@ -1,0 +1,396 @@
+"""Writes for ordering: submit (new, change, cancel), confirm, reject, withdraw.
+
+Every write locks the rows it depends on (order, subscription) and checks the state it expects, so that a
+repeated or concurrent call changes nothing twice: confirming an order twice is refused, two changes based on
+the same subscription version cannot both be confirmed (the second sees the raised version).
+"""
+
+import calendar
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from verbund.catalog.choices import ONE_OFF_UNITS, ProductStatus
+from verbund.catalog.engine.pricing import LineInput, PricingError, line_preview
+from verbund.catalog.models import PriceRevision, Product
+from verbund.catalog.selectors import approved_price_on
+from verbund.core.access import user_sees_all
+from verbund.core.audit import audit_record, model_snapshot
+from verbund.core.models import AuditAction
+from verbund.core.numbering import next_number
+from verbund.orders.choices import (
+    BACKDATE_WINDOW_DAYS,
+    MAX_LEAD_DAYS,
+    ORDER_NUMBER_SERIES,
+    OrderKind,
+    OrderStatus,
+)
+from verbund.orders.models import Order, Subscription, SubscriptionQuantity
+from verbund.registry.models import AgreementParty, Organization
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def earliest_end_date(*, product: Product, notice_given_on: dt.date) -> dt.date:
+    """Notice period rule: the end may be the last day of the month in which the notice period expires."""
+    expiry = add_months(notice_given_on, product.notice_period_months)
+    return dt.date(expiry.year, expiry.month, calendar.monthrange(expiry.year, expiry.month)[1])
+
+
+def _check_actor_may_act_for(actor: Any, member: Organization) -> None:
+    """Provider staff may order for any member; a member contact only for its own organisation."""
+    if actor is None:
+        return
+    if not actor.has_perm("orders.add_order"):
+        raise ValidationError({"member": _("You are not allowed to place orders.")})
+    if not user_sees_all(actor) and actor.organization_id != member.pk:
+        raise ValidationError({"member": _("You can only order for your own organisation.")})
+
+
+def _check_member(member: Organization, on: dt.date) -> None:
+    in_force = AgreementParty.objects.filter(organization=member, joined_on__lte=on).filter(
+        Q(left_on__isnull=True) | Q(left_on__gte=on)
+    )
+    if not in_force.exists():
+        raise ValidationError(
+            {
+                "member": _("%(member)s is not a party to an agreement on %(date)s.")
+                % {"member": member, "date": on.strftime("%d.%m.%Y")}
+            }
+        )
+
+
+def _check_date(field: str, day: dt.date, as_of: dt.date) -> None:
+    if day < as_of - dt.timedelta(days=BACKDATE_WINDOW_DAYS):
+        raise ValidationError(
+            {field: _("The date may lie at most %(days)s days in the past.") % {"days": BACKDATE_WINDOW_DAYS}}
+        )
+    if day > as_of + dt.timedelta(days=MAX_LEAD_DAYS):
+        raise ValidationError({field: _("The date lies too far in the future.")})
+
+
+def _price(product: Product, on: dt.date) -> PriceRevision:
+    revision = approved_price_on(product=product, on=on)
+    if revision is None:
+        raise ValidationError(
+            {
+                "effective_date": _("%(product)s has no approved price on %(date)s.")
+                % {"product": product.number, "date": on.strftime("%d.%m.%Y")}
+            }
+        )
+    return revision
+
+
+def _quantity_and_preview(
+    product: Product, member: Organization, quantity: Decimal | None, revision: PriceRevision
+) -> tuple[Decimal, Decimal]:
+    try:
+        preview = line_preview(
+            LineInput(
+                unit=product.unit,
+                unit_price=revision.unit_price,
+                vat_rate=revision.vat_rate,
+                entered_quantity=quantity,
+                population=member.population,
+            )
+        )
+    except PricingError as exc:
+        raise ValidationError({exc.field: str(exc)}) from exc
+    return preview.quantity, preview.net
+
+
+def _create_order(*, actor: Any, **values: Any) -> Order:
+    order = Order(
+        number=next_number(series=ORDER_NUMBER_SERIES, year=timezone.localdate().year),
+        submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
+        **values,
+    )
+    order.full_clean()
+    order.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=order,
+        after=model_snapshot(order),
+        scope_organization_id=order.member_id,
+        message=order.get_kind_display(),
+    )
+    return order
+
+
+@transaction.atomic
+def order_submit_new(
+    *,
+    actor: Any,
+    member: Organization,
+    product: Product,
+    quantity: Decimal | None,
+    start_date: dt.date,
+    as_of: dt.date,
+    member_reference: str = "",
+    comment: str = "",
+) -> Order:
+    _check_actor_may_act_for(actor, member)
+    if product.status != ProductStatus.ACTIVE:
+        raise ValidationError(
+            {
+                "product": _("%(product)s cannot be ordered (status: %(status)s).")
+                % {"product": product.number, "status": product.get_status_display()}
+            }
+        )
+    _check_date("effective_date", start_date, as_of)
+    _check_member(member, start_date)
+    revision = _price(product, start_date)
+    chargeable, net = _quantity_and_preview(product, member, quantity, revision)
+    # Lock the member row: two people ordering the same product for the same member at once get one order.
+    Organization.objects.select_for_update().filter(pk=member.pk).first()
+    overlapping = Subscription.objects.filter(member=member, product=product).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=start_date)
+    )
+    if product.unit not in ONE_OFF_UNITS and overlapping.exists():
+        raise ValidationError(
+            {
+                "product": _("%(member)s already has %(product)s; change its quantity instead.")
+                % {"member": member, "product": product.number}
+            }
+        )
+    if (
+        Order.objects.filter(member=member, product=product, kind=OrderKind.NEW, status=OrderStatus.SUBMITTED).exists()
+        and product.unit not in ONE_OFF_UNITS
+    ):
+        raise ValidationError(
+            {
+                "product": _("An order for %(product)s is already waiting for confirmation.")
+                % {"product": product.number}
+            }
+        )
+    return _create_order(
+        actor=actor,
+        kind=OrderKind.NEW,
+        member=member,
+        product=product,
+        quantity=chargeable,
+        effective_date=start_date,
+        member_reference=member_reference,
+        comment=comment,
+        price_revision=revision,
+        annual_net_preview=net,
+    )
+
+
+def _locked_subscription(subscription: Subscription, expected_version: int | None) -> Subscription:
+    locked = Subscription.objects.select_for_update().select_related("product", "member").get(pk=subscription.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise ValidationError(
+            {
+                "version": _(
+                    "Someone changed this subscription in the meantime (version %(now)s, "
+                    "you saw %(seen)s). Please reload and try again."
+                )
+                % {"now": locked.version, "seen": expected_version}
+            }
+        )
+    return locked
+
+
+@transaction.atomic
+def order_submit_change(
+    *,
+    actor: Any,
+    subscription: Subscription,
+    quantity: Decimal,
+    effective_date: dt.date,
+    as_of: dt.date,
+    expected_version: int | None = None,
+    member_reference: str = "",
+    comment: str = "",
+) -> Order:
+    locked = _locked_subscription(subscription, expected_version)
+    _check_actor_may_act_for(actor, locked.member)
+    product = locked.product
+    if product.unit in ("inhabitant", "flat") or product.unit in ONE_OFF_UNITS:
+        raise ValidationError({"quantity": _("The quantity of this product cannot be changed.")})
+    _check_date("effective_date", effective_date, as_of)
+    if effective_date < locked.start_date or (locked.end_date and effective_date > locked.end_date):
+        raise ValidationError({"effective_date": _("The change must fall within the subscription's term.")})
+    revision = _price(product, effective_date)
+    chargeable, net = _quantity_and_preview(product, locked.member, quantity, revision)
+    return _create_order(
+        actor=actor,
+        kind=OrderKind.CHANGE,
+        member=locked.member,
+        product=product,
+        subscription=locked,
+        subscription_version=locked.version,
+        quantity=chargeable,
+        effective_date=effective_date,
+        member_reference=member_reference,
+        comment=comment,
+        price_revision=revision,
+        annual_net_preview=net,
+    )
+
+
+@transaction.atomic
+def order_submit_cancel(
+    *,
+    actor: Any,
+    subscription: Subscription,
+    end_date: dt.date,
+    as_of: dt.date,
+    expected_version: int | None = None,
+    comment: str = "",
+) -> Order:
+    locked = _locked_subscription(subscription, expected_version)
+    _check_actor_may_act_for(actor, locked.member)
+    if locked.end_date is not None and locked.end_date < as_of:
+        raise ValidationError({"subscription": _("This subscription has already ended.")})
+    earliest = earliest_end_date(product=locked.product, notice_given_on=as_of)
+    if end_date < earliest:
+        raise ValidationError(
+            {
+                "effective_date": _(
+                    "With a notice period of %(months)s months the subscription can end on %(date)s at the earliest."
+                )
+                % {"months": locked.product.notice_period_months, "date": earliest.strftime("%d.%m.%Y")}
+            }
+        )
+    if end_date < locked.start_date:
+        raise ValidationError({"effective_date": _("The end cannot lie before the start.")})
+    return _create_order(
+        actor=actor,
+        kind=OrderKind.CANCEL,
+        member=locked.member,
+        product=locked.product,
+        subscription=locked,
+        subscription_version=locked.version,
+        effective_date=end_date,
+        comment=comment,
+    )
+
+
+def _locked_submitted(order: Order) -> Order:
+    locked = Order.objects.select_for_update().select_related("product", "member").get(pk=order.pk)
+    if locked.status != OrderStatus.SUBMITTED:
+        raise ValidationError(
+            {
+                "status": _("Order %(number)s is already %(status)s.")
+                % {"number": locked.number, "status": locked.get_status_display()}
+            }
+        )
+    return locked
+
+
+def _decide(actor: Any, order: Order, status: str, reason: str = "") -> None:
+    before = {"status": order.status}
+    order.status = status
+    order.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    order.decided_at = timezone.now()
+    order.rejection_reason = reason
+    order.modified = order.decided_at
+    order.save(update_fields=["status", "decided_by", "decided_at", "rejection_reason", "modified"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=order,
+        before=before,
+        after={"status": status, "rejection_reason": reason} if reason else {"status": status},
+        scope_organization_id=order.member_id,
+    )
+
+
+def _check_staff(actor: Any) -> None:
+    if actor is not None and not (actor.has_perm("orders.change_order") and user_sees_all(actor)):
+        raise ValidationError({"status": _("Only provider staff can confirm or reject orders.")})
+
+
+@transaction.atomic
+def order_confirm(*, actor: Any, order: Order) -> Subscription:
+    """Confirm a submitted order and apply it to the contract folder. Confirming twice is refused."""
+    _check_staff(actor)
+    locked = _locked_submitted(order)
+    if locked.kind == OrderKind.NEW:
+        overlapping = (
+            Subscription.objects.select_for_update()
+            .filter(member=locked.member, product=locked.product)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=locked.effective_date))
+        )
+        one_off = locked.product.unit in ONE_OFF_UNITS
+        if overlapping.exists() and not one_off:
+            raise ValidationError({"product": _("The member already has this product.")})
+        subscription = Subscription.objects.create(
+            member=locked.member,
+            product=locked.product,
+            start_date=locked.effective_date,
+            end_date=locked.effective_date if one_off else None,
+        )
+        SubscriptionQuantity.objects.create(
+            subscription=subscription, valid_from=locked.effective_date, quantity=locked.quantity, order=locked
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=subscription,
+            after={**model_snapshot(subscription), "quantity": str(locked.quantity)},
+            scope_organization_id=locked.member_id,
+            message=locked.number,
+        )
+    else:
+        assert locked.subscription is not None
+        subscription = _locked_subscription(locked.subscription, locked.subscription_version)
+        before = {"version": subscription.version, "end_date": subscription.end_date}
+        if locked.kind == OrderKind.CHANGE:
+            SubscriptionQuantity.objects.create(
+                subscription=subscription, valid_from=locked.effective_date, quantity=locked.quantity, order=locked
+            )
+            after: dict[str, Any] = {"quantity": str(locked.quantity), "valid_from": locked.effective_date}
+        else:
+            subscription.end_date = locked.effective_date
+            after = {"end_date": locked.effective_date}
+        subscription.version += 1
+        subscription.modified = timezone.now()
+        subscription.save(update_fields=["version", "end_date", "modified"])
+        after["version"] = subscription.version
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=subscription,
+            before=model_json(before),
+            after=model_json(after),
+            scope_organization_id=locked.member_id,
+            message=locked.number,
+        )
+    _decide(actor, locked, OrderStatus.CONFIRMED)
+    return subscription
+
+
+def model_json(values: dict[str, Any]) -> dict[str, Any]:
+    return {key: value.isoformat() if isinstance(value, dt.date) else value for key, value in values.items()}
+
+
+@transaction.atomic
+def order_reject(*, actor: Any, order: Order, reason: str) -> Order:
+    _check_staff(actor)
+    if not reason.strip():
+        raise ValidationError({"rejection_reason": _("Please give a reason for the rejection.")})
+    locked = _locked_submitted(order)
+    _decide(actor, locked, OrderStatus.REJECTED, reason.strip())
+    return locked
+
+
+@transaction.atomic
+def order_withdraw(*, actor: Any, order: Order) -> Order:
+    locked = _locked_submitted(order)
+    _check_actor_may_act_for(actor, locked.member)
+    _decide(actor, locked, OrderStatus.WITHDRAWN)
+    return locked

@@ -1,0 +1,1 @@
+from verbund.catalog.tests.conftest import catalogue  # noqa: F401  (shared fixture)
