@@ -31,7 +31,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "registry.*_agreement",
         "registry.*_agreementparty",
     ),
-    Role.PRODUCT_MANAGER: (READ_ALL, "catalog.*"),
+    Role.PRODUCT_MANAGER: (READ_ALL, "catalog.*", "orders.*"),
     Role.BILLING_CLERK: (READ_ALL, "billing.*"),
     Role.MEMBER_CONTACT: (
         "registry.view_organization",
@@ -39,7 +39,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "registry.view_agreementparty",
         "core.view_auditevent",
         "catalog.view_*",
-        "orders.*",
+        "orders.view_*",
+        "orders.add_order",  # place, change and cancel orders for its own organisation; confirming is staff work
         "billing.view_*",
         "surveys.add_response",
     ),

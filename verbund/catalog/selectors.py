@@ -71,7 +71,7 @@ def prices_for_year(*, user: Any, year: int) -> list[tuple[Product, PriceRevisio
     products = product_list(user=user, status=ProductStatus.ACTIVE).prefetch_related(
         Prefetch("price_revisions", queryset=revisions, to_attr="approved_revisions")
     )
-    result = []
+    result: list[tuple[Product, PriceRevision | None]] = []
     start = dt.date(year, 1, 1)
     for product in products:
         in_force = [r for r in product.approved_revisions if r.valid_from <= start]

@@ -2,11 +2,14 @@
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, SessionAuth
 
 from verbund.accounts.selectors import user_for_api_token
+from verbund.catalog.api import router as catalog_router
+from verbund.orders.api import router as orders_router
 from verbund.registry.api import router as registry_router
 
 
@@ -28,3 +31,18 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", registry_router)
+api.add_router("/", catalog_router)
+api.add_router("/", orders_router)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """A refused service call: 422 with one entry per field, in the same shape as ninja's input errors."""
+    if hasattr(exc, "error_dict"):
+        detail = [
+            {"loc": ["body", field], "msg": " ".join(str(m) for m in messages)}
+            for field, messages in exc.message_dict.items()
+        ]
+    else:
+        detail = [{"loc": ["body"], "msg": " ".join(exc.messages)}]
+    return api.create_response(request, {"detail": detail}, status=422)

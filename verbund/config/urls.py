@@ -9,5 +9,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("verbund.accounts.urls")),
     path("organisationen/", include("verbund.registry.urls")),
+    path("katalog/", include("verbund.catalog.urls")),
+    path("", include("verbund.orders.urls")),
     path("", include("verbund.web.urls")),
 ]

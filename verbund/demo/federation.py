@@ -27,6 +27,7 @@ from verbund.registry.services import (
     agreement_create,
     gemeindeverzeichnis_import,
     organization_create,
+    organization_update,
 )
 
 DEMO_PASSWORD = "Verbund-Demo-2026"
@@ -189,8 +190,7 @@ def _ensure_agreement(report: DemoReport, citeq: Organization) -> Agreement:
     for index, (kind, ags) in enumerate(PARTNERS):
         org = _official(kind, ags)
         if not org.leitweg_id:
-            org.leitweg_id = _demo_leitweg_id(org)
-            org.save(update_fields=["leitweg_id"])
+            org = organization_update(actor=None, organization=org, leitweg_id=_demo_leitweg_id(org))
         if org.pk in existing:
             continue
         agreement_accession_record(

@@ -114,9 +114,10 @@ def contract_folder(*, user: Any, member: Organization, as_of: dt.date) -> Contr
     revisions = PriceRevision.objects.filter(status=RevisionStatus.APPROVED).order_by(
         "-valid_from", "-approved_at", "-id"
     )
-    subscriptions = (
-        Subscription.objects.restrict(user)
-        .filter(member=member)
+    # Any: django-stubs cannot type Prefetch(to_attr=...) attributes.
+    visible: Any = Subscription.objects.restrict(user)
+    subscriptions: Any = (
+        visible.filter(member=member)
         .select_related("product", "product__family")
         .prefetch_related(
             Prefetch(

@@ -320,6 +320,7 @@ def order_confirm(*, actor: Any, order: Order) -> Subscription:
     _check_staff(actor)
     locked = _locked_submitted(order)
     if locked.kind == OrderKind.NEW:
+        assert locked.quantity is not None  # set by order_submit_new
         overlapping = (
             Subscription.objects.select_for_update()
             .filter(member=locked.member, product=locked.product)
@@ -350,6 +351,7 @@ def order_confirm(*, actor: Any, order: Order) -> Subscription:
         subscription = _locked_subscription(locked.subscription, locked.subscription_version)
         before = {"version": subscription.version, "end_date": subscription.end_date}
         if locked.kind == OrderKind.CHANGE:
+            assert locked.quantity is not None  # set by order_submit_change
             SubscriptionQuantity.objects.create(
                 subscription=subscription, valid_from=locked.effective_date, quantity=locked.quantity, order=locked
             )

@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from verbund.core.access import Action
+from verbund.core.access import Action, user_sees_all
 from verbund.registry.filters import OrganizationFilter
 from verbund.registry.models import Agreement, AgreementParty, Organization
 
@@ -50,10 +50,14 @@ def organization_parties(*, user: Any, organization: Organization) -> QuerySet[A
 
 
 def agreement_list(*, user: Any) -> QuerySet[Agreement]:
+    """Agreements with the number of current parties the user may see (a member: only its own row)."""
+    current = Q(parties__left_on__isnull=True)
+    if not user_sees_all(user):
+        current &= Q(parties__organization_id=getattr(user, "organization_id", None))
     return (
         Agreement.objects.restrict(user)
         .select_related("provider")
-        .annotate(party_count=Count("parties", filter=Q(parties__left_on__isnull=True)))
+        .annotate(party_count=Count("parties", filter=current))
         .order_by("-valid_from", "name")
     )
 

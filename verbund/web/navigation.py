@@ -17,4 +17,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("web:dashboard", _("Overview")),
     NavItem("registry:organization_list", _("Organisations"), "registry.view_organization"),
     NavItem("registry:agreement_list", _("Agreements"), "registry.view_agreement"),
+    NavItem("catalog:catalogue", _("Catalogue"), "catalog.view_product"),
+    NavItem("orders:order_list", _("Orders"), "orders.view_order"),
+    NavItem("orders:contract_folder_home", _("Contract folder"), "orders.view_subscription"),
 ]

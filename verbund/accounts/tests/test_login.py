@@ -54,3 +54,20 @@ def test_member_contact_needs_an_organization(db):
         user_create(actor=None, username="x", password=None, role="member_contact", organization=None)
     with pytest.raises(ValidationError, match="role"):
         user_create(actor=None, username="y", password=None, role="emperor", organization=None)
+
+
+def test_token_expiry_and_revoke_commands(alice, capsys):
+    from django.core.management import CommandError
+
+    call_command("create-api-token", "alice", "--name", "job", "--expires-days", "30")
+    raw = capsys.readouterr().out.strip()
+    token = ApiToken.objects.get(user=alice, name="job")
+    assert token.expires_at is not None
+    call_command("revoke-api-token", "alice", "job")
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert Client().get("/api/v1/organizations", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
+    with pytest.raises(CommandError):
+        call_command("revoke-api-token", "alice", "job")
+    with pytest.raises(CommandError):
+        call_command("create-api-token", "alice", "--expires-days", "0")

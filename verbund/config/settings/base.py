@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves the Swagger UI of /api/v1/docs from local static files instead of a CDN
     "axes",
     "verbund.core",
     "verbund.accounts",
@@ -158,7 +159,8 @@ GV100AD_DEFAULT_PATH = Path(
     or ""
 )
 
-API_PAGE_SIZE_MAX = 500
+NINJA_PAGINATION_PER_PAGE = 100
+NINJA_PAGINATION_MAX_LIMIT = 500
 
 LOGGING = {
     "version": 1,

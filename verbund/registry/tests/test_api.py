@@ -110,3 +110,18 @@ def test_openapi_schema_is_served(admin_client):
     schema = Client().get("/api/v1/openapi.json").json()
     assert "/api/v1/organizations" in schema["paths"]
     assert admin_client.get("/api/v1/docs").status_code == 200
+
+
+def test_page_size_is_capped(admin_client):
+    from django.conf import settings
+
+    assert settings.NINJA_PAGINATION_MAX_LIMIT == 500
+    response = admin_client.get("/api/v1/organizations?limit=1000")
+    assert response.status_code == 422
+    assert "limit" in str(response.json()["detail"])
+    assert admin_client.get("/api/v1/organizations?limit=500").status_code == 200
+
+
+def test_api_docs_are_served_without_a_cdn(admin_client):
+    page = admin_client.get("/api/v1/docs").content.decode()
+    assert "cdn.jsdelivr.net" not in page

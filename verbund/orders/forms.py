@@ -1,0 +1,51 @@
+"""Forms for ordering. They parse and validate input; the services decide."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class OrderForm(forms.Form):
+    member = forms.TypedChoiceField(label=_("Member"), coerce=int, required=True)
+    quantity = forms.DecimalField(
+        label=_("Quantity"), max_digits=14, decimal_places=2, min_value=Decimal("0.01"), required=False, localize=True
+    )
+    start_date = forms.DateField(label=_("Desired start"), widget=DateInput())
+    member_reference = forms.CharField(label=_("Your reference / cost centre"), max_length=100, required=False)
+    comment = forms.CharField(
+        label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, members, quantity_required: bool, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        member_field: forms.TypedChoiceField = self.fields["member"]  # type: ignore[assignment]
+        member_field.choices = [(m.pk, m.name) for m in members]
+        self.fields["quantity"].required = quantity_required
+        if not quantity_required:
+            self.fields["quantity"].widget = forms.HiddenInput()
+
+
+class ChangeForm(forms.Form):
+    quantity = forms.DecimalField(
+        label=_("New quantity"), max_digits=14, decimal_places=2, min_value=Decimal("0.01"), localize=True
+    )
+    effective_date = forms.DateField(label=_("Effective from"), widget=DateInput())
+    version = forms.IntegerField(widget=forms.HiddenInput())
+
+
+class CancelForm(forms.Form):
+    end_date = forms.DateField(label=_("Last day"), widget=DateInput())
+    version = forms.IntegerField(widget=forms.HiddenInput())
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=2000)
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for rejection"), max_length=500)

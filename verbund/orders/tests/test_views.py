@@ -1,0 +1,180 @@
+import datetime as dt
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from verbund.orders.models import Order, Subscription
+
+
+def _client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _start():
+    return (timezone.localdate() + dt.timedelta(days=5)).isoformat()
+
+
+def test_catalogue_page_lists_active_products_with_year_prices(catalogue, alice):
+    page = _client(alice).get("/katalog/?year=2026").content.decode()
+    assert "AP-100" in page and "OZ-200" in page and "XX-900" not in page
+    assert "1.200" in page  # German number format
+    fragment = _client(alice).get("/katalog/?q=ozg", HTTP_HX_REQUEST="true").content.decode()
+    assert "OZ-200" in fragment and "AP-100" not in fragment and "<html" not in fragment
+
+
+def test_product_page_and_order_link(catalogue, alice):
+    page = _client(alice).get(f"/katalog/produkte/{catalogue['workplace'].pk}/").content.decode()
+    assert "99,50" in page and f"/bestellungen/neu/{catalogue['workplace'].pk}/" in page
+    assert _client(alice).get(f"/katalog/produkte/{catalogue['draft'].pk}/").status_code == 404
+
+
+def test_fee_preview_fragment(registry, catalogue, alice):
+    url = (
+        f"/bestellungen/vorschau/{catalogue['workplace'].pk}/?member={registry['telgte'].pk}"
+        "&quantity=2,5&start_date=2026-03-01"
+    )
+    page = _client(alice).get(url).content.decode()
+    assert "3.000,00" in page  # 2.5 × 1,200
+    bad = _client(alice).get(url.replace("2,5", "-1")).content.decode()
+    assert "field-error" in bad
+    other = _client(alice).get(url.replace(str(registry["telgte"].pk), str(registry["ahlen"].pk))).content.decode()
+    assert "field-error" in other and "3.000" not in other
+
+
+def test_order_form_flow_member_then_staff(registry, catalogue, alice, admin_user):
+    client = _client(alice)
+    response = client.post(
+        f"/bestellungen/neu/{catalogue['workplace'].pk}/",
+        {"member": registry["telgte"].pk, "quantity": "4", "start_date": _start(), "member_reference": "KSt 1"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    order = Order.objects.get()
+    staff = _client(admin_user)
+    inbox = staff.get("/bestellungen/").content.decode()
+    assert order.number in inbox
+    staff.post(f"/bestellungen/{order.pk}/bestaetigen/")
+    order.refresh_from_db()
+    assert order.status == "confirmed"
+    folder = client.get(f"/vertragsmappe/{registry['telgte'].pk}/?as_of={_start()}").content.decode()
+    assert "AP-100" in folder and "4.800,00" in folder
+
+
+def test_order_form_shows_field_errors_and_saves_nothing(registry, catalogue, alice):
+    response = _client(alice).post(
+        f"/bestellungen/neu/{catalogue['workplace'].pk}/",
+        {"member": registry["telgte"].pk, "quantity": "0", "start_date": "2020-01-01"},
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "quantity" in form.errors
+    assert Order.objects.count() == 0
+    response = _client(alice).post(
+        f"/bestellungen/neu/{catalogue['workplace'].pk}/",
+        {"member": registry["telgte"].pk, "quantity": "3", "start_date": "2020-01-01"},
+    )
+    assert "start_date" in response.context["form"].errors or response.context["form"].non_field_errors()
+    assert Order.objects.count() == 0
+
+
+def test_member_cannot_order_for_another_member_via_form(registry, catalogue, alice):
+    response = _client(alice).post(
+        f"/bestellungen/neu/{catalogue['workplace'].pk}/",
+        {"member": registry["ahlen"].pk, "quantity": "3", "start_date": _start()},
+    )
+    assert response.status_code == 200
+    assert "member" in response.context["form"].errors
+    assert Order.objects.count() == 0
+
+
+def test_member_cannot_confirm_or_see_other_folders(registry, catalogue, alice, bob):
+    from verbund.orders.services import order_submit_new
+
+    order = order_submit_new(
+        actor=bob,
+        member=registry["ahlen"],
+        product=catalogue["workplace"],
+        quantity=1,
+        start_date=timezone.localdate(),
+        as_of=timezone.localdate(),
+    )
+    client = _client(alice)
+    assert client.get(f"/bestellungen/{order.pk}/").status_code == 404
+    assert client.post(f"/bestellungen/{order.pk}/bestaetigen/").status_code == 404
+    assert client.get(f"/vertragsmappe/{registry['ahlen'].pk}/").status_code == 404
+    assert client.get(f"/vertragsmappe/{registry['ahlen'].pk}/export.csv").status_code == 404
+    assert _client(bob).post(f"/bestellungen/{order.pk}/bestaetigen/").status_code == 404
+    order.refresh_from_db()
+    assert order.status == "submitted"
+
+
+def _confirmed_subscription(registry, catalogue, alice, admin_user):
+    from verbund.orders.services import order_confirm, order_submit_new
+
+    order = order_submit_new(
+        actor=alice,
+        member=registry["telgte"],
+        product=catalogue["workplace"],
+        quantity=6,
+        start_date=timezone.localdate(),
+        as_of=timezone.localdate(),
+    )
+    return order_confirm(actor=admin_user, order=order)
+
+
+def test_change_and_cancel_from_the_folder(registry, catalogue, alice, admin_user):
+    subscription = _confirmed_subscription(registry, catalogue, alice, admin_user)
+    client = _client(alice)
+    prefix = f"c{subscription.pk}"
+    response = client.post(
+        f"/abonnements/{subscription.pk}/aendern/",
+        {f"{prefix}-quantity": "9", f"{prefix}-effective_date": _start(), f"{prefix}-version": "1"},
+    )
+    assert response.status_code == 302
+    assert Order.objects.filter(kind="change").count() == 1
+    # a stale version is refused with a message and nothing is created
+    response = client.post(
+        f"/abonnements/{subscription.pk}/kuendigen/",
+        {f"x{subscription.pk}-end_date": "2030-12-31", f"x{subscription.pk}-version": "5"},
+        follow=True,
+    )
+    assert "version" in response.content.decode().lower() or "zwischenzeitlich" in response.content.decode()
+    assert Order.objects.filter(kind="cancel").count() == 0
+
+
+def test_folder_exports(registry, catalogue, alice, admin_user):
+    _confirmed_subscription(registry, catalogue, alice, admin_user)
+    client = _client(alice)
+    csv_text = client.get(f"/vertragsmappe/{registry['telgte'].pk}/export.csv").content.decode("utf-8-sig")
+    assert csv_text.splitlines()[1].startswith("AP-100;")
+    pdf = client.get(f"/vertragsmappe/{registry['telgte'].pk}/export.pdf")
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+
+
+def test_folder_query_count_does_not_grow_with_subscriptions(registry, catalogue, alice, admin_user):
+    _confirmed_subscription(registry, catalogue, alice, admin_user)
+    client = _client(alice)
+    url = f"/vertragsmappe/{registry['telgte'].pk}/"
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    from verbund.orders.services import order_confirm, order_submit_new
+
+    order_confirm(
+        actor=admin_user,
+        order=order_submit_new(
+            actor=alice,
+            member=registry["telgte"],
+            product=catalogue["ozg"],
+            quantity=None,
+            start_date=timezone.localdate(),
+            as_of=timezone.localdate(),
+        ),
+    )
+    assert Subscription.objects.count() == 2
+    with CaptureQueriesContext(connection) as two:
+        client.get(url)
+    assert len(two) == len(one)
