@@ -18,6 +18,7 @@ from django.db import transaction
 from verbund.accounts.models import User
 from verbund.accounts.roles import Role
 from verbund.accounts.services import user_create
+from verbund.demo.catalogue import load_demo_catalogue
 from verbund.registry import gv100ad
 from verbund.registry.choices import OrganizationKind, PartyRole
 from verbund.registry.keys import make_leitweg_id
@@ -97,6 +98,7 @@ class DemoReport:
     created_organizations: list[str] = field(default_factory=list)
     created_parties: int = 0
     created_users: list[str] = field(default_factory=list)
+    catalogue: dict[str, int] = field(default_factory=dict)
 
 
 class DemoDataMissing(RuntimeError):
@@ -239,4 +241,5 @@ def load_demo(*, gv100ad_path: Path | None) -> DemoReport:
         providers = _ensure_providers(report)
         _ensure_agreement(report, providers["citeq"])
         _ensure_users(report, providers)
+        report.catalogue = load_demo_catalogue()  # after the users: the product manager is a demo user
     return report

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from verbund.demo.catalogue import DemoCatalogueError, summary_line
 from verbund.demo.federation import DEMO_PASSWORD, DEMO_USERS, DemoDataMissing, load_demo
 
 
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         path = gv100ad or settings.GV100AD_DEFAULT_PATH
         try:
             report = load_demo(gv100ad_path=path)
-        except DemoDataMissing as exc:
+        except (DemoDataMissing, DemoCatalogueError) as exc:
             raise CommandError(str(exc)) from exc
         if report.imported_registry:
             self.stdout.write(f"Imported the municipality directory from {path}")
@@ -29,6 +30,7 @@ class Command(BaseCommand):
             f"Demo federation: {len(report.created_organizations)} organisations, {report.created_parties} "
             f"agreement parties, {len(report.created_users)} users created (existing ones kept)."
         )
+        self.stdout.write(summary_line(report.catalogue))
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
         for demo in DEMO_USERS:
             self.stdout.write(f"  {demo.username:<17} {demo.role}")
