@@ -31,7 +31,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "registry.*_agreement",
         "registry.*_agreementparty",
     ),
-    Role.PRODUCT_MANAGER: (READ_ALL, "catalog.*", "orders.*"),
+    # Product managers maintain the catalogue; recording its approval is for administrators (later: a decision).
+    Role.PRODUCT_MANAGER: (READ_ALL, "catalog.add_*", "catalog.change_*", "catalog.delete_*", "orders.*"),
     Role.BILLING_CLERK: (READ_ALL, "billing.*"),
     Role.MEMBER_CONTACT: (
         "registry.view_organization",

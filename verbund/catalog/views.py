@@ -1,10 +1,15 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from verbund.catalog import selectors
+from verbund.catalog import selectors, services, spreadsheet
 from verbund.catalog.choices import Category, ProductStatus
 from verbund.catalog.models import PriceRevision
 from verbund.core.audit import audit_events_for
@@ -85,3 +90,83 @@ def version_detail(request: HttpRequest, version_id: int) -> HttpResponse:
         "catalog/version_detail.html",
         {"version": version, "items": items, "events": audit_events_for(version)[:30]},
     )
+
+
+# ---------------------------------------------------------------- import / export and version workflow
+
+
+@login_required
+def catalogue_export(request: HttpRequest, file_format: str) -> HttpResponse:
+    """The catalogue as CSV or Excel: what the user may see, with the prices of the chosen year."""
+    import io
+
+    year = _year(request)
+    rows = spreadsheet.export_rows(selectors.product_list(user=request.user), year)
+    if file_format == "xlsx":
+        buffer = io.BytesIO()
+        spreadsheet.write_xlsx(rows, buffer)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        response = HttpResponse(buffer.getvalue(), content_type=content_type)
+    else:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        spreadsheet.write_csv(rows, response)
+    response["Content-Disposition"] = f'attachment; filename="produktkatalog-{year}.{file_format}"'
+    return response
+
+
+@login_required
+def catalogue_import(request: HttpRequest) -> HttpResponse:
+    """Upload a CSV or Excel file; every row is checked first, nothing is written when any row is wrong."""
+    from verbund.catalog.forms import CatalogueImportForm
+
+    if not request.user.has_perm("catalog.add_product"):
+        raise PermissionDenied
+    form = CatalogueImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, object] = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.name.lower().endswith(".xlsx"):
+                rows = spreadsheet.read_xlsx(upload)
+            else:
+                rows = spreadsheet.read_csv(upload)
+            context["result"] = spreadsheet.import_rows(
+                actor=request.user, rows=rows, dry_run=form.cleaned_data["dry_run"]
+            )
+        except spreadsheet.CatalogueImportError as exc:
+            context["import_errors"] = exc.errors
+    return render(request, "catalog/import.html", context)
+
+
+@login_required
+@require_POST
+def version_action(request: HttpRequest, version_id: int, action: str) -> HttpResponse:
+    """Compose or propose a draft catalogue version (product managers); record the committee's approval
+    (provider administrators, until the governance module records it through a decision)."""
+    version = selectors.catalogue_version_get_for_user(user=request.user, version_id=version_id)
+    needed = "catalog.approve_catalogueversion" if action == "approve" else "catalog.change_catalogueversion"
+    if not request.user.has_perm(needed):
+        raise PermissionDenied
+    try:
+        if action == "compose":
+            services.catalogue_version_compose(actor=request.user, version=version)
+        elif action == "propose":
+            services.catalogue_version_propose(actor=request.user, version=version)
+        else:
+            try:
+                approved_on = parse_date(request.POST.get("approved_on", ""))
+            except ValueError:
+                approved_on = None
+            if approved_on is None:
+                raise ValidationError({"approved_on": _("Enter the date of the decision.")})
+            services.catalogue_version_approve(
+                actor=request.user,
+                version=version,
+                decision_reference=request.POST.get("decision_reference", ""),
+                approved_on=approved_on,
+            )
+        messages.success(request, _("Done."))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("catalog:version_detail", version_id=version.pk)

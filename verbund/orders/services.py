@@ -298,7 +298,7 @@ def _decide(actor: Any, order: Order, status: str, reason: str = "") -> None:
     order.decided_at = timezone.now()
     order.rejection_reason = reason
     order.modified = order.decided_at
-    order.save(update_fields=["status", "decided_by", "decided_at", "rejection_reason", "modified"])
+    order.save(update_fields=["status", "subscription", "decided_by", "decided_at", "rejection_reason", "modified"])
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -338,6 +338,7 @@ def order_confirm(*, actor: Any, order: Order) -> Subscription:
         SubscriptionQuantity.objects.create(
             subscription=subscription, valid_from=locked.effective_date, quantity=locked.quantity, order=locked
         )
+        locked.subscription = subscription  # the order is a document of the subscription it created
         audit_record(
             actor=actor,
             action=AuditAction.CREATE,

@@ -1,4 +1,5 @@
 import csv
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -22,6 +23,14 @@ from verbund.orders import selectors, services
 from verbund.orders.choices import OrderStatus
 from verbund.orders.forms import CancelForm, ChangeForm, OrderForm, RejectForm
 from verbund.registry.models import Organization
+
+
+def _parse_day(text: str | None) -> dt.date | None:
+    """An ISO date from the query string, or None when it is missing or not a real date."""
+    try:
+        return parse_date(text or "")
+    except ValueError:
+        return None
 
 
 def _members_for(user: Any) -> list[Organization]:
@@ -80,13 +89,13 @@ def order_preview(request: HttpRequest, product_id: int) -> HttpResponse:
     except (ValueError, Organization.DoesNotExist):
         context["error"] = _("Choose a member.")
         return render(request, "orders/_preview.html", context)
-    day = parse_date(request.GET.get("start_date", "") or "") or timezone.localdate()
+    day = _parse_day(request.GET.get("start_date")) or timezone.localdate()
     revision = approved_price_on(product=product, on=day)
-    raw = request.GET.get("quantity", "").strip().replace(".", "").replace(",", ".") or None
+    # Parse the quantity exactly as the order form will (localised: "1,5" in German, "1.5" in English).
+    quantity_field = OrderForm.base_fields["quantity"]
     try:
-        from decimal import Decimal, InvalidOperation
-
-        quantity = Decimal(raw) if raw else None
+        raw = request.GET.get("quantity", "").strip()
+        quantity = quantity_field.clean(raw) if raw else None
         if revision is None:
             raise PricingError("start_date", _("No approved price on this date."))
         context["preview"] = line_preview(
@@ -99,8 +108,8 @@ def order_preview(request: HttpRequest, product_id: int) -> HttpResponse:
             )
         )
         context["revision"] = revision
-    except InvalidOperation:
-        context["error"] = _("The quantity is not a number.")
+    except ValidationError as exc:
+        context["error"] = " ".join(exc.messages)
     except PricingError as exc:
         context["error"] = str(exc)
     return render(request, "orders/_preview.html", context)
@@ -177,7 +186,7 @@ def contract_folder_home(request: HttpRequest) -> HttpResponse:
 
 def _folder(request: HttpRequest, member_id: int) -> selectors.ContractFolder:
     member = selectors.member_get_for_user(user=request.user, member_id=member_id)
-    as_of = parse_date(request.GET.get("as_of", "") or "") or timezone.localdate()
+    as_of = _parse_day(request.GET.get("as_of")) or timezone.localdate()
     return selectors.contract_folder(user=request.user, member=member, as_of=as_of)
 
 

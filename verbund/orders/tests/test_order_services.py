@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 from verbund.core.audit import audit_events_for
 from verbund.orders.models import Order, Subscription
@@ -200,3 +201,42 @@ def test_contract_folder_of_another_member_is_empty_for_alice(registry, catalogu
     order_confirm(actor=admin_user, order=_new(bob, registry["ahlen"], catalogue["workplace"]))
     folder = contract_folder(user=alice, member=registry["ahlen"], as_of=AS_OF)
     assert folder.lines == []
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="row locks need PostgreSQL")
+def test_two_clerks_confirming_at_once_create_one_subscription(registry, catalogue, alice, admin_user):
+    """A double click or two clerks: the order row lock lets one confirmation through, the other is refused."""
+    import threading
+
+    order = _new(alice, registry["telgte"], catalogue["workplace"])
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def confirm():
+        try:
+            barrier.wait(timeout=10)
+            order_confirm(actor=admin_user, order=order)
+            outcomes.append("ok")
+        except ValidationError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=confirm) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["ok", "refused"]
+    assert Subscription.objects.count() == 1
+    assert audit_events_for(order).filter(action="update").count() == 1
+
+
+def test_the_confirmed_order_is_linked_to_its_subscription(registry, catalogue, alice, admin_user):
+    order = _new(alice, registry["telgte"], catalogue["workplace"])
+    subscription = order_confirm(actor=admin_user, order=order)
+    order.refresh_from_db()
+    assert order.subscription == subscription
+    folder = contract_folder(user=alice, member=registry["telgte"], as_of=dt.date(2026, 5, 1))
+    assert [o.number for o in folder.lines[0].orders] == [order.number]

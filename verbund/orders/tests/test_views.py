@@ -178,3 +178,19 @@ def test_folder_query_count_does_not_grow_with_subscriptions(registry, catalogue
     with CaptureQueriesContext(connection) as two:
         client.get(url)
     assert len(two) == len(one)
+
+
+def test_preview_and_form_read_decimal_quantities_alike(registry, catalogue, alice):
+    client = _client(alice)
+    base = f"/bestellungen/vorschau/{catalogue['workplace'].pk}/?member={registry['telgte'].pk}&start_date=2026-03-01"
+    assert "1.800,00" in client.get(base + "&quantity=1,5").content.decode()  # German decimal comma
+    assert "field-error" not in client.get(base + "&start_date=2026-13-45&quantity=1").content.decode()
+    response = client.post(
+        f"/bestellungen/neu/{catalogue['workplace'].pk}/",
+        {"member": registry["telgte"].pk, "quantity": "1,5", "start_date": _start()},
+    )
+    assert response.status_code == 302
+    from decimal import Decimal
+
+    assert Order.objects.get().quantity == Decimal("1.50")
+    assert client.get(f"/vertragsmappe/{registry['telgte'].pk}/?as_of=2026-02-30").status_code == 200

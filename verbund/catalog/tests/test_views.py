@@ -1,0 +1,60 @@
+import io
+
+from django.test import Client
+
+from verbund.accounts.services import user_create
+from verbund.catalog.models import CatalogueVersion, Product
+
+
+def _client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_export_csv_and_xlsx(catalogue, alice):
+    client = _client(alice)
+    csv_text = client.get("/katalog/export.csv?year=2026").content.decode("utf-8-sig")
+    assert "AP-100" in csv_text and "XX-900" not in csv_text  # a member does not see drafts
+    xlsx = client.get("/katalog/export.xlsx?year=2026")
+    assert xlsx.content[:2] == b"PK"
+
+
+def test_import_page_checks_every_row_and_writes_nothing_on_errors(catalogue, admin_user, alice):
+    client = _client(admin_user)
+    csv_text = client.get("/katalog/export.csv?year=2026").content.decode("utf-8-sig")
+    broken = csv_text.replace(";workstation;", ";planet;")
+    upload = io.BytesIO(broken.encode("utf-8"))
+    upload.name = "katalog.csv"
+    count = Product.objects.count()
+    response = client.post("/katalog/import/", {"file": upload, "dry_run": ""})
+    assert response.status_code == 200
+    errors = response.context["import_errors"]
+    assert errors and errors[0].column == "unit"
+    assert Product.objects.count() == count
+    assert _client(alice).get("/katalog/import/").status_code == 403
+
+
+def test_version_workflow_buttons(catalogue, registry, admin_user):
+    from verbund.catalog.services import catalogue_version_create
+
+    pm = user_create(actor=None, username="pm", password=None, role="product_manager", organization=registry["citeq"])
+    version = catalogue_version_create(actor=None, provider=registry["citeq"], year=2027, name="Katalog 2027")
+    client = _client(pm)
+    # the 2026 prices stay in force in 2027, so composing finds a price for every product
+    client.post(f"/katalog/versionen/{version.pk}/zusammenstellen/")
+    client.post(f"/katalog/versionen/{version.pk}/vorlegen/")
+    version.refresh_from_db()
+    assert version.status == "proposed"
+    assert (
+        client.post(
+            f"/katalog/versionen/{version.pk}/beschluss/", {"decision_reference": "ZA 1", "approved_on": "2026-11-01"}
+        ).status_code
+        == 403
+    )
+    _client(admin_user).post(
+        f"/katalog/versionen/{version.pk}/beschluss/", {"decision_reference": "ZA-2026/11", "approved_on": "2026-11-01"}
+    )
+    version.refresh_from_db()
+    assert (version.status, version.decision_reference) == ("approved", "ZA-2026/11")
+    assert CatalogueVersion.objects.filter(status="approved").count() == 2
