@@ -108,8 +108,9 @@ def catalogue_export(request: HttpRequest, file_format: str) -> HttpResponse:
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         response = HttpResponse(buffer.getvalue(), content_type=content_type)
     else:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        spreadsheet.write_csv(rows, response)
+        text = io.StringIO()
+        spreadsheet.write_csv(rows, text)
+        response = HttpResponse(text.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="produktkatalog-{year}.{file_format}"'
     return response
 
