@@ -1,4 +1,4 @@
-"""Benchmark: the national GV100AD import and the organisation list (API and HTML page).
+"""Benchmark: the national GV100AD import, the organisation list (API and HTML page) and national-scale ordering.
 
 `python -m bench.run` (normally through `make bench`) runs every backend in a subprocess of itself:
 
@@ -7,6 +7,8 @@
 
 Each worker migrates its empty database, imports the GV100AD file twice (the second import must change
 nothing), then times `GET /api/v1/organizations` and `/organisationen/?page=N` through `django.test.Client`.
+Finally `bench/orders.py` gives every municipality ~25 subscriptions (bulk insert, timed) and times the contract
+folder (page and API).
 The results go to `bench/results/latest.json` and a short table on stdout; `bench/README.md` explains them.
 """
 
@@ -169,6 +171,13 @@ def bench_html(client: Any, total: int) -> dict[str, Any]:
     return result
 
 
+def peak_rss() -> dict[str, Any]:
+    """The worker's peak resident set size so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    rss_kib = usage.ru_maxrss if sys.platform != "darwin" else usage.ru_maxrss / 1024  # bytes on macOS
+    return figure(rss_kib / 1024, "MiB", 1)
+
+
 def database_info() -> dict[str, str]:
     from django.db import connection
 
@@ -327,9 +336,15 @@ def worker(backend: str, result_path: Path) -> int:
     client.force_login(admin)
     result["html_organization_list"] = bench_html(client, total)
 
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    rss_kib = usage.ru_maxrss if sys.platform != "darwin" else usage.ru_maxrss / 1024  # bytes on macOS
-    result["peak_rss"] = figure(rss_kib / 1024, "MiB", 1)
+    # Measured here, before the ordering step, so that it stays comparable with runs without that step.
+    result["peak_rss"] = peak_rss()
+
+    # (5) national-scale ordering: catalogue, ~275,000 subscriptions, the contract folder (bench/orders.py)
+    from bench import orders
+
+    result["orders"] = orders.run(backend=backend, admin=admin, member=member)
+    result["orders"]["peak_rss"] = peak_rss()
+
     result_path.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
     log("done")
     return 0
@@ -403,6 +418,29 @@ def print_table(results: dict[str, Any]) -> None:
             r["api_organizations"][role]["requests"]["value"],
         )
 
+    def orders_rows(r: dict[str, Any]) -> str:
+        bulk = r["orders"]["bulk_insert"]
+        return f"{bulk['subscriptions']['value']} + {bulk['quantity_rows']['value']}"
+
+    def folder(surface: str, role: str) -> Callable[[dict[str, Any]], Any]:
+        return lambda r: _latencies(r["orders"][surface][role])
+
+    def folder_rate(surface: str, role: str) -> Callable[[dict[str, Any]], Any]:
+        return lambda r: "{} ({} requests)".format(
+            r["orders"][surface][role]["throughput"]["value"], r["orders"][surface][role]["requests"]["value"]
+        )
+
+    def folder_queries(r: dict[str, Any]) -> str:
+        def one(surface: str) -> str:
+            counts = [
+                n
+                for role in ("provider_admin", "member_contact")
+                for n in r["orders"][surface][role]["queries_per_request"]["by_folder"].values()
+            ]
+            return str(counts[0]) if len(set(counts)) == 1 else f"{min(counts)}-{max(counts)}"
+
+        return f"{one('contract_folder_page')} / {one('contract_folder_api')}"
+
     def second(r: dict[str, Any]) -> str:
         return f"{r['import_second']['created']['value']} / {r['import_second']['updated']['value']}"
 
@@ -422,6 +460,19 @@ def print_table(results: dict[str, Any]) -> None:
         ("HTML list p50/p95/max (ms)", lambda r: _latencies(r["html_organization_list"])),
         ("HTML list req/s", lambda r: r["html_organization_list"]["throughput"]["value"]),
         ("peak RSS (MiB)", lambda r: r["peak_rss"]["value"]),
+        ("orders: subscriptions + quantity rows", orders_rows),
+        ("orders: bulk insert (s)", lambda r: r["orders"]["bulk_insert"]["time"]["value"]),
+        ("orders: rows/s", lambda r: r["orders"]["bulk_insert"]["rows_per_second"]["value"]),
+        ("folder page provider_admin p50/p95/max (ms)", folder("contract_folder_page", "provider_admin")),
+        ("folder page provider_admin req/s", folder_rate("contract_folder_page", "provider_admin")),
+        ("folder page member_contact p50/p95/max (ms)", folder("contract_folder_page", "member_contact")),
+        ("folder page member_contact req/s", folder_rate("contract_folder_page", "member_contact")),
+        ("folder API provider_admin p50/p95/max (ms)", folder("contract_folder_api", "provider_admin")),
+        ("folder API provider_admin req/s", folder_rate("contract_folder_api", "provider_admin")),
+        ("folder API member_contact p50/p95/max (ms)", folder("contract_folder_api", "member_contact")),
+        ("folder API member_contact req/s", folder_rate("contract_folder_api", "member_contact")),
+        ("folder SQL queries page / API", folder_queries),
+        ("peak RSS after orders (MiB)", lambda r: r["orders"]["peak_rss"]["value"]),
     ]
     backends = list(results)
     columns: list[list[str]] = []
@@ -514,4 +565,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run the importable copy of this module (`bench.run`), not `__main__`: bench/orders.py imports its helpers
+    # from `bench.run`, and BenchmarkError must be one class for `main` to recognise it.
+    from bench import run as _importable
+
+    sys.exit(_importable.main())
