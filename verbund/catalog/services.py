@@ -211,6 +211,8 @@ def catalogue_version_create(
     valid_from: dt.date | None = None,
     predecessor: CatalogueVersion | None = None,
 ) -> CatalogueVersion:
+    if not 2000 <= year <= 2100:
+        raise ValidationError({"year": _("The year must lie between 2000 and 2100.")})
     version = CatalogueVersion(
         provider=provider, year=year, name=name, valid_from=valid_from or dt.date(year, 1, 1), predecessor=predecessor
     )

@@ -7,6 +7,8 @@ urlpatterns = [
     path("", views.catalogue, name="catalogue"),
     path("produkte/<int:product_id>/", views.product_detail, name="product_detail"),
     path("versionen/", views.version_list, name="version_list"),
+    path("versionen/neu/", views.version_create, name="version_create"),
+    path("produkte/<int:product_id>/status/", views.product_transition, name="product_transition"),
     path("versionen/<int:version_id>/", views.version_detail, name="version_detail"),
     path(
         "versionen/<int:version_id>/zusammenstellen/",

@@ -101,7 +101,9 @@ def catalogue_export(request: HttpRequest, file_format: str) -> HttpResponse:
     import io
 
     year = _year(request)
-    rows = spreadsheet.export_rows(selectors.product_list(user=request.user), year)
+    rows = spreadsheet.export_rows(
+        selectors.product_list(user=request.user), year, PriceRevision.objects.restrict(request.user)
+    )
     if file_format == "xlsx":
         buffer = io.BytesIO()
         spreadsheet.write_xlsx(rows, buffer)
@@ -171,3 +173,53 @@ def version_action(request: HttpRequest, version_id: int, action: str) -> HttpRe
         for message in exc.messages:
             messages.error(request, message)
     return redirect("catalog:version_detail", version_id=version.pk)
+
+
+@login_required
+@require_POST
+def product_transition(request: HttpRequest, product_id: int) -> HttpResponse:
+    """Propose a draft product, take it back to draft, activate an approved one or retire an active one."""
+    if not request.user.has_perm("catalog.change_product"):
+        raise PermissionDenied
+    product = selectors.product_get_for_user(user=request.user, product_id=product_id)
+    try:
+        services.product_transition(actor=request.user, product=product, to_status=request.POST.get("to", ""))
+        messages.success(request, _("Done."))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect(product.get_absolute_url())
+
+
+@login_required
+@require_POST
+def version_create(request: HttpRequest) -> HttpResponse:
+    """Start a draft catalogue version for a year (then compose and propose it)."""
+    from verbund.registry.choices import OrganizationKind
+    from verbund.registry.models import Organization
+
+    if not request.user.has_perm("catalog.add_catalogueversion"):
+        raise PermissionDenied
+    provider = Organization.objects.filter(
+        pk=getattr(request.user, "organization_id", None), kind=OrganizationKind.PROVIDER
+    ).first()
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        year = 0
+    try:
+        if provider is None:
+            raise ValidationError({"provider": _("Only staff of a provider can start a catalogue version.")})
+        previous = selectors.catalogue_version_list(user=request.user).filter(provider=provider).first()
+        version = services.catalogue_version_create(
+            actor=request.user,
+            provider=provider,
+            year=year,
+            name=request.POST.get("name", "").strip() or _("Product catalogue %(year)s") % {"year": year},
+            predecessor=previous,
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("catalog:version_list")
+    return redirect(version.get_absolute_url())

@@ -4,6 +4,7 @@ from decimal import Decimal
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
 
 from verbund.catalog.selectors import product_get_for_user
 from verbund.core.access import Action
@@ -109,9 +110,10 @@ def orders_create(request: HttpRequest, payload: OrderIn):  # type: ignore[no-un
     return 201, order
 
 
-@router.get("/orders", response=list[OrderOut], summary="Orders the caller may see")
+@router.get("/orders", response=list[OrderOut], summary="Orders the caller may see, newest first")
+@paginate(LimitOffsetPagination)
 def orders_list(request: HttpRequest, status: OrderStatus | None = None):  # type: ignore[no-untyped-def]
-    return list(selectors.order_list(user=request.user, status=status)[:500])
+    return selectors.order_list(user=request.user, status=status)
 
 
 @router.get("/orders/{order_id}", response=OrderOut, summary="One order")

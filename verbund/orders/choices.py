@@ -16,7 +16,7 @@ class OrderStatus(models.TextChoices):
 
 
 # How far in the past a desired start date may lie (orders confirm what already runs, e.g. after an outage of
-# the ordering process). A deployment constant for now; see docs/adr/0011.
+# the ordering process). A deployment constant for now; see docs/adr/0012.
 BACKDATE_WINDOW_DAYS = 30
 # How far ahead an order may be placed.
 MAX_LEAD_DAYS = 3 * 366

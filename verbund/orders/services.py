@@ -58,7 +58,7 @@ def _check_actor_may_act_for(actor: Any, member: Organization) -> None:
 
 
 def _check_member(member: Organization, on: dt.date) -> None:
-    in_force = AgreementParty.objects.filter(organization=member, joined_on__lte=on).filter(
+    in_force = AgreementParty.objects.filter(organization=member, status="approved", joined_on__lte=on).filter(
         Q(left_on__isnull=True) | Q(left_on__gte=on)
     )
     if not in_force.exists():

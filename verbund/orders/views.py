@@ -36,7 +36,11 @@ def _parse_day(text: str | None) -> dt.date | None:
 def _members_for(user: Any) -> list[Organization]:
     """Organisations the user may order for: its own, or for provider staff every current agreement party."""
     if user_sees_all(user):
-        return list(Organization.objects.filter(agreement_parties__left_on__isnull=True).distinct().order_by("name"))
+        return list(
+            Organization.objects.filter(agreement_parties__left_on__isnull=True, agreement_parties__status="approved")
+            .distinct()
+            .order_by("name")
+        )
     return list(Organization.objects.restrict(user).filter(pk=user.organization_id))
 
 

@@ -44,9 +44,19 @@ def _provider_key(organization: Organization | None) -> str:
     return organization.short_name or organization.ags or organization.name
 
 
-def export_rows(products_queryset: "models.QuerySet[Product]", year: int) -> list[dict[str, Any]]:
-    """One row per product with the price of `year`; values are str, bool, int, Decimal, date or None."""
-    products = products_queryset.select_related("family", "origin_provider").prefetch_related("price_revisions")
+def export_rows(
+    products_queryset: "models.QuerySet[Product]",
+    year: int,
+    revisions_queryset: "models.QuerySet[PriceRevision] | None" = None,
+) -> list[dict[str, Any]]:
+    """One row per product with the price of `year`; values are str, bool, int, Decimal, date or None.
+
+    `revisions_queryset` limits the prices considered (the web export passes what the user may see, so a
+    member never gets draft prices); by default every revision counts (the command-line export for staff)."""
+    revisions = revisions_queryset if revisions_queryset is not None else PriceRevision.objects.all()
+    products = products_queryset.select_related("family", "origin_provider").prefetch_related(
+        models.Prefetch("price_revisions", queryset=revisions)
+    )
     rows = []
     for product in products:
         revision = _revision_for_year(list(product.price_revisions.all()), year)

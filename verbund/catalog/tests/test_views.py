@@ -58,3 +58,38 @@ def test_version_workflow_buttons(catalogue, registry, admin_user):
     version.refresh_from_db()
     assert (version.status, version.decision_reference) == ("approved", "ZA-2026/11")
     assert CatalogueVersion.objects.filter(status="approved").count() == 2
+
+
+def test_a_member_export_never_contains_draft_prices(catalogue, alice, admin_user):
+    import datetime as dt
+    from decimal import Decimal
+
+    from verbund.catalog.services import price_revision_create
+
+    price_revision_create(
+        actor=None, product=catalogue["workplace"], valid_from=dt.date(2027, 1, 1), unit_price=Decimal("9999.00")
+    )
+    member_csv = _client(alice).get("/katalog/export.csv?year=2027").content.decode("utf-8-sig")
+    staff_csv = _client(admin_user).get("/katalog/export.csv?year=2027").content.decode("utf-8-sig")
+    assert "9999" not in member_csv and "1200" in member_csv
+    assert "9999" in staff_csv
+
+
+def test_product_lifecycle_buttons_and_new_version(catalogue, registry, admin_user, alice):
+    draft = catalogue["draft"]
+    client = _client(admin_user)
+    client.post(f"/katalog/produkte/{draft.pk}/status/", {"to": "proposed"})
+    draft.refresh_from_db()
+    assert draft.status == "proposed"
+    response = client.post(f"/katalog/produkte/{draft.pk}/status/", {"to": "retired"}, follow=True)
+    draft.refresh_from_db()
+    assert draft.status == "proposed"  # refused: proposed cannot be retired
+    assert response.status_code == 200
+    assert (
+        _client(alice).post(f"/katalog/produkte/{catalogue['workplace'].pk}/status/", {"to": "retired"}).status_code
+        == 403
+    )
+    client.post("/katalog/versionen/neu/", {"year": "2027"})
+    assert CatalogueVersion.objects.filter(year=2027, status="draft").exists()
+    client.post("/katalog/versionen/neu/", {"year": "abc"})
+    assert CatalogueVersion.objects.count() == 2

@@ -3,7 +3,13 @@
 import subprocess
 import sys
 
-PURE_MODULES = ["verbund.core.money", "verbund.registry.keys", "verbund.registry.gv100ad"]
+PURE_MODULES = [
+    "verbund.core.money",
+    "verbund.registry.keys",
+    "verbund.registry.gv100ad",
+    "verbund.catalog.engine.pricing",
+    "verbund.governance.engine.voting",
+]
 
 
 def test_pure_modules_do_not_import_django():
