@@ -189,7 +189,9 @@ def order_submit_new(
 
 
 def _locked_subscription(subscription: Subscription, expected_version: int | None) -> Subscription:
-    locked = Subscription.objects.select_for_update().select_related("product", "member").get(pk=subscription.pk)
+    locked = (
+        Subscription.objects.select_for_update(of=("self",)).select_related("product", "member").get(pk=subscription.pk)
+    )
     if expected_version is not None and locked.version != expected_version:
         raise ValidationError(
             {
@@ -280,7 +282,7 @@ def order_submit_cancel(
 
 
 def _locked_submitted(order: Order) -> Order:
-    locked = Order.objects.select_for_update().select_related("product", "member").get(pk=order.pk)
+    locked = Order.objects.select_for_update(of=("self",)).select_related("product", "member").get(pk=order.pk)
     if locked.status != OrderStatus.SUBMITTED:
         raise ValidationError(
             {

@@ -65,3 +65,10 @@ OFFICIAL_TYPE_LABELS: dict[str, str | Promise] = {
     "68": _("municipality belonging to an Amt"),
     "69": _("municipality not belonging to an Amt"),
 }
+
+
+class ApprovalStatus(models.TextChoices):
+    """Accessions and agreement changes are proposed, then approved by a committee decision."""
+
+    PROPOSED = "proposed", _("proposed")
+    APPROVED = "approved", _("approved")

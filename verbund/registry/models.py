@@ -13,6 +13,7 @@ from verbund.registry import keys
 from verbund.registry.choices import (
     AGS_LENGTH_BY_KIND,
     OFFICIAL_TYPE_LABELS,
+    ApprovalStatus,
     DataSource,
     OrganizationKind,
     PartyRole,
@@ -189,6 +190,14 @@ class AgreementParty(TimeStampedModel):
         related_name="agreement_parties",
     )
     role = models.CharField(_("role"), max_length=10, choices=PartyRole.choices, default=PartyRole.PARTNER)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ApprovalStatus.choices,
+        default=ApprovalStatus.APPROVED,
+        db_index=True,
+        help_text=_("A proposed accession takes effect once the committee approves it."),
+    )
     joined_on = models.DateField(_("joined on"))
     council_resolution_date = models.DateField(_("council resolution"), null=True, blank=True)
     committee_decision_ref = models.CharField(_("committee decision"), max_length=120, blank=True)
@@ -225,3 +234,30 @@ class AgreementParty(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.organization} – {self.agreement}"
+
+
+class AgreementAmendment(TimeStampedModel):
+    """A change of the agreement's text, proposed and then approved by the committee."""
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.PROTECT, related_name="amendments"
+    )
+    title = models.CharField(_("title"), max_length=255)
+    text = models.TextField(_("text of the change"))
+    effective_from = models.DateField(_("effective from"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ApprovalStatus.choices, default=ApprovalStatus.PROPOSED, db_index=True
+    )
+    decision_reference = models.CharField(_("committee decision"), max_length=120, blank=True)
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    access_owner_paths = ("agreement__parties__organization_id",)
+
+    class Meta:
+        ordering = ["agreement", "-effective_from", "-id"]
+        verbose_name = _("agreement change")
+        verbose_name_plural = _("agreement changes")
+
+    def __str__(self) -> str:
+        return f"{self.agreement}: {self.title}"

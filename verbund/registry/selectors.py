@@ -51,7 +51,7 @@ def organization_parties(*, user: Any, organization: Organization) -> QuerySet[A
 
 def agreement_list(*, user: Any) -> QuerySet[Agreement]:
     """Agreements with the number of current parties the user may see (a member: only its own row)."""
-    current = Q(parties__left_on__isnull=True)
+    current = Q(parties__left_on__isnull=True, parties__status="approved")
     if not user_sees_all(user):
         current &= Q(parties__organization_id=getattr(user, "organization_id", None))
     return (
@@ -75,5 +75,7 @@ def agreement_get_for_user(*, user: Any, agreement_id: int, action: str = Action
 
 
 def agreement_members_on(*, agreement: Agreement, on: dt.date) -> QuerySet[AgreementParty]:
-    """Parties in force on a given date (joined on or before, not yet left)."""
-    return agreement.parties.filter(joined_on__lte=on).filter(Q(left_on__isnull=True) | Q(left_on__gt=on))
+    """Parties in force on a given date (approved, joined on or before, not yet left)."""
+    return agreement.parties.filter(status="approved", joined_on__lte=on).filter(
+        Q(left_on__isnull=True) | Q(left_on__gt=on)
+    )

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from verbund.core.audit import audit_record, audit_record_many, build_event, model_snapshot
 from verbund.core.models import AuditAction
 from verbund.registry import gv100ad
-from verbund.registry.choices import PARTY_KINDS, DataSource, OrganizationKind, PartyRole
-from verbund.registry.models import Agreement, AgreementParty, Organization
+from verbund.registry.choices import PARTY_KINDS, ApprovalStatus, DataSource, OrganizationKind, PartyRole
+from verbund.registry.models import Agreement, AgreementAmendment, AgreementParty, Organization
 
 # ---------------------------------------------------------------- organisations
 
@@ -144,8 +144,12 @@ def agreement_accession_record(
     committee_decision_ref: str = "",
     supervisory_approval_date: dt.date | None = None,
     capital_contribution: Decimal = Decimal("0.00"),
+    status: str = ApprovalStatus.APPROVED,
 ) -> AgreementParty:
-    """Record that `organization` joins `agreement` (Beitritt)."""
+    """Record that `organization` joins `agreement` (Beitritt).
+
+    With status `proposed` the accession waits for the committee (`agreement_accession_approve`); the default
+    records an accession that was already decided (e.g. the founding members, or data taken over)."""
     errors: dict[str, str] = {}
     if organization.kind not in PARTY_KINDS:
         errors["organization"] = _("A %(kind)s cannot be a party to an agreement.") % {
@@ -169,6 +173,7 @@ def agreement_accession_record(
         agreement=agreement,
         organization=organization,
         role=role,
+        status=status,
         joined_on=joined_on,
         council_resolution_date=council_resolution_date,
         committee_decision_ref=committee_decision_ref,
@@ -222,6 +227,86 @@ def agreement_exit_record(
         after=model_snapshot(locked),
         scope_organization_id=locked.organization_id,
         message=_("Exit"),
+    )
+    return locked
+
+
+@transaction.atomic
+def agreement_accession_approve(
+    *,
+    actor: Any,
+    party: AgreementParty,
+    decision_reference: str,
+    approved_on: dt.date,
+    supervisory_approval_date: dt.date | None = None,
+) -> AgreementParty:
+    """The committee approved a proposed accession: it takes effect on its accession date. Approving twice is
+    refused."""
+    locked = AgreementParty.objects.select_for_update().get(pk=party.pk)
+    if locked.status == ApprovalStatus.APPROVED:
+        raise ValidationError({"status": _("This accession is already approved.")})
+    if not decision_reference.strip():
+        raise ValidationError({"committee_decision_ref": _("Name the decision that approves the accession.")})
+    before = model_snapshot(locked)
+    locked.status = ApprovalStatus.APPROVED
+    locked.committee_decision_ref = decision_reference.strip()
+    if supervisory_approval_date is not None:
+        locked.supervisory_approval_date = supervisory_approval_date
+    locked.modified = timezone.now()
+    locked.save(update_fields=["status", "committee_decision_ref", "supervisory_approval_date", "modified"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=locked,
+        before=before,
+        after=model_snapshot(locked),
+        scope_organization_id=locked.organization_id,
+        message=_("Accession approved on %(date)s") % {"date": approved_on.strftime("%d.%m.%Y")},
+    )
+    return locked
+
+
+@transaction.atomic
+def agreement_amendment_propose(
+    *, actor: Any, agreement: Agreement, title: str, text: str, effective_from: dt.date
+) -> AgreementAmendment:
+    amendment = AgreementAmendment(agreement=agreement, title=title, text=text, effective_from=effective_from)
+    amendment.full_clean()
+    if effective_from < agreement.valid_from:
+        raise ValidationError({"effective_from": _("A change cannot take effect before the agreement.")})
+    amendment.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=amendment,
+        after=model_snapshot(amendment),
+        scope_organization_id=agreement.provider_id,
+    )
+    return amendment
+
+
+@transaction.atomic
+def agreement_amendment_approve(
+    *, actor: Any, amendment: AgreementAmendment, decision_reference: str, approved_on: dt.date
+) -> AgreementAmendment:
+    locked = AgreementAmendment.objects.select_for_update().get(pk=amendment.pk)
+    if locked.status == ApprovalStatus.APPROVED:
+        raise ValidationError({"status": _("This change of the agreement is already approved.")})
+    if not decision_reference.strip():
+        raise ValidationError({"decision_reference": _("Name the decision that approves the change.")})
+    before = model_snapshot(locked)
+    locked.status = ApprovalStatus.APPROVED
+    locked.decision_reference = decision_reference.strip()
+    locked.approved_on = approved_on
+    locked.modified = timezone.now()
+    locked.save(update_fields=["status", "decision_reference", "approved_on", "modified"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=locked,
+        before=before,
+        after=model_snapshot(locked),
+        scope_organization_id=locked.agreement.provider_id,
     )
     return locked
 

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "verbund.registry",
     "verbund.catalog",
     "verbund.orders",
+    "verbund.costing",
+    "verbund.governance",
     "verbund.web",
     "verbund.demo",
 ]

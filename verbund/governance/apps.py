@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GovernanceConfig(AppConfig):
+    name = "verbund.governance"
+    label = "governance"
+    verbose_name = _("Committees and decisions")
