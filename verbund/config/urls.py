@@ -10,6 +10,8 @@ urlpatterns = [
     path("accounts/", include("verbund.accounts.urls")),
     path("organisationen/", include("verbund.registry.urls")),
     path("katalog/", include("verbund.catalog.urls")),
+    path("gremien/", include("verbund.governance.urls")),
+    path("oparl/v1/", include("verbund.governance.oparl.urls")),
     path("", include("verbund.orders.urls")),
     path("", include("verbund.web.urls")),
 ]
