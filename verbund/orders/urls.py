@@ -15,6 +15,7 @@ urlpatterns = [
     path("vertragsmappe/<int:member_id>/", views.contract_folder, name="contract_folder"),
     path("vertragsmappe/<int:member_id>/export.csv", views.contract_folder_csv, name="contract_folder_csv"),
     path("vertragsmappe/<int:member_id>/export.pdf", views.contract_folder_pdf, name="contract_folder_pdf"),
+    path("abonnements/<int:subscription_id>/", views.subscription_edit, name="subscription_edit"),
     path(
         "abonnements/<int:subscription_id>/aendern/",
         views.subscription_request,

@@ -197,38 +197,42 @@ def _folder(request: HttpRequest, member_id: int) -> selectors.ContractFolder:
 @login_required
 def contract_folder(request: HttpRequest, member_id: int) -> HttpResponse:
     folder = _folder(request, member_id)
-    may_order = request.user.has_perm("orders.add_order")
-    forms_by_line = (
-        {
-            line.subscription.pk: {
-                "change": ChangeForm(
-                    initial={
-                        "quantity": line.quantity,
-                        "version": line.subscription.version,
-                        "effective_date": timezone.localdate(),
-                    },
-                    prefix=f"c{line.subscription.pk}",
-                ),
-                "cancel": CancelForm(
-                    initial={
-                        "version": line.subscription.version,
-                        "end_date": services.earliest_end_date(
-                            product=line.subscription.product, notice_given_on=timezone.localdate()
-                        ),
-                    },
-                    prefix=f"x{line.subscription.pk}",
-                ),
-            }
-            for line in folder.active_lines
-        }
-        if may_order
-        else {}
-    )
     return render(
         request,
         "orders/contract_folder.html",
-        {"folder": folder, "forms_by_line": forms_by_line, "may_order": may_order},
+        {"folder": folder, "may_order": request.user.has_perm("orders.add_order")},
     )
+
+
+@login_required
+def subscription_edit(request: HttpRequest, subscription_id: int) -> HttpResponse:
+    """The change and cancel forms of one subscription: loaded into the folder on demand (htmx), or as a page."""
+    if not request.user.has_perm("orders.add_order"):
+        raise PermissionDenied
+    subscription = selectors.subscription_get_for_user(user=request.user, subscription_id=subscription_id)
+    today = timezone.localdate()
+    quantities = list(subscription.quantities.order_by("valid_from", "id"))
+    context = {
+        "subscription": subscription,
+        "quantity_changeable": subscription.product.unit not in (*DERIVED_QUANTITY_UNITS, "one_off"),
+        "change_form": ChangeForm(
+            initial={
+                "quantity": selectors.quantity_on(quantities, today),
+                "version": subscription.version,
+                "effective_date": today,
+            },
+            prefix=f"c{subscription.pk}",
+        ),
+        "cancel_form": CancelForm(
+            initial={
+                "version": subscription.version,
+                "end_date": services.earliest_end_date(product=subscription.product, notice_given_on=today),
+            },
+            prefix=f"x{subscription.pk}",
+        ),
+    }
+    template = "orders/_subscription_forms.html" if getattr(request, "htmx", False) else "orders/subscription_edit.html"
+    return render(request, template, context)
 
 
 @login_required

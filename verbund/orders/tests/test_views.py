@@ -194,3 +194,16 @@ def test_preview_and_form_read_decimal_quantities_alike(registry, catalogue, ali
 
     assert Order.objects.get().quantity == Decimal("1.50")
     assert client.get(f"/vertragsmappe/{registry['telgte'].pk}/?as_of=2026-02-30").status_code == 200
+
+
+def test_subscription_forms_load_on_demand(registry, catalogue, alice, admin_user, bob):
+    subscription = _confirmed_subscription(registry, catalogue, alice, admin_user)
+    client = _client(alice)
+    folder = client.get(f"/vertragsmappe/{registry['telgte'].pk}/").content.decode()
+    assert f"/abonnements/{subscription.pk}/" in folder
+    assert f'name="c{subscription.pk}-quantity"' not in folder  # forms are not pre-rendered
+    fragment = client.get(f"/abonnements/{subscription.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in fragment and f'name="c{subscription.pk}-quantity"' in fragment
+    page = client.get(f"/abonnements/{subscription.pk}/").content.decode()
+    assert "<html" in page and f'name="x{subscription.pk}-end_date"' in page
+    assert _client(bob).get(f"/abonnements/{subscription.pk}/").status_code == 404
