@@ -200,9 +200,12 @@ def version_create(request: HttpRequest) -> HttpResponse:
 
     if not request.user.has_perm("catalog.add_catalogueversion"):
         raise PermissionDenied
-    provider = Organization.objects.filter(
-        pk=getattr(request.user, "organization_id", None), kind=OrganizationKind.PROVIDER
-    ).first()
+    organization_id: int | None = getattr(request.user, "organization_id", None)
+    provider = (
+        Organization.objects.filter(pk=organization_id, kind=OrganizationKind.PROVIDER).first()
+        if organization_id is not None
+        else None
+    )
     try:
         year = int(request.POST.get("year", ""))
     except ValueError:
