@@ -1,0 +1,97 @@
+"""Costing engine: cost allocation, unit rates, fees and plan vs actual for a shared municipal IT provider.
+
+Pure Python (NumPy only to solve the reciprocal system), no Django. Frozen dataclasses in (`inputs`), results
+with a trace out (`results`). Entry points: `calculate(model)`, the phases in `calculate`, `load_model` and
+`result_to_json` for the JSON format (docs/costing-model-format.md), and `python -m verbund.costing.engine`.
+"""
+
+from .calculate import (
+    Prepared,
+    calculate,
+    compare_methods,
+    prepare,
+    run_allocation,
+    run_fees,
+    run_rates,
+    run_variance,
+)
+from .errors import CostingError
+from .inputs import (
+    ActualQuantity,
+    Actuals,
+    AllocationKey,
+    AllocationSettings,
+    CarryForward,
+    CentreKind,
+    Charging,
+    CostCentre,
+    CostingModel,
+    CostType,
+    KeyBasis,
+    KeyComponent,
+    KeyValue,
+    Member,
+    Method,
+    PriceIndex,
+    PrimaryCost,
+    Product,
+    ProductMapping,
+    ServiceQuantity,
+    Subscription,
+)
+from .model_json import load_model, result_to_json
+from .results import (
+    AllocationResult,
+    CostingResult,
+    FeeLine,
+    FeeResult,
+    Flow,
+    MemberVariance,
+    ProductResult,
+    ProductVariance,
+    VarianceResult,
+)
+
+__all__ = [
+    "ActualQuantity",
+    "Actuals",
+    "AllocationKey",
+    "AllocationResult",
+    "AllocationSettings",
+    "CarryForward",
+    "CentreKind",
+    "Charging",
+    "CostCentre",
+    "CostType",
+    "CostingError",
+    "CostingModel",
+    "CostingResult",
+    "FeeLine",
+    "FeeResult",
+    "Flow",
+    "KeyBasis",
+    "KeyComponent",
+    "KeyValue",
+    "Member",
+    "MemberVariance",
+    "Method",
+    "Prepared",
+    "PriceIndex",
+    "PrimaryCost",
+    "Product",
+    "ProductMapping",
+    "ProductResult",
+    "ProductVariance",
+    "ServiceQuantity",
+    "Subscription",
+    "VarianceResult",
+    "calculate",
+    "compare_methods",
+    "load_model",
+    "prepare",
+    "result_to_json",
+    "run_allocation",
+    "run_fees",
+    "run_rates",
+    "run_variance",
+]
