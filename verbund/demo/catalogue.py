@@ -9,10 +9,14 @@ Everything is written through the catalogue and order services (audit trail, val
    composed, proposed and approved (Zentralausschuss ZA-2024/11 of 20 Nov 2024); its products become active;
 3. the fax service is retired after 2025 (lifecycle: active → retired, no 2026 price);
 4. the 2026 prices (valid from 1 Jan 2026, about 3 % above 2025) and the products new in 2026 (the portfolio that
-   KAAW and Kreis Steinfurt IT bring in); "Produktkatalog 2026" approved by ZA-2025/11 of 19 Nov 2025. Approving
-   2026 does not supersede 2025: a version supersedes only an approved version of the *same* year;
+   KAAW and Kreis Steinfurt IT bring in); "Produktkatalog 2026" is composed and proposed, *not* approved here:
+   the Zentralausschuss approves it by its decision of 19 Nov 2025 (`verbund.demo.governance`). Approving 2026
+   does not supersede 2025: a version supersedes only an approved version of the *same* year;
 5. one product stays a draft (a pilot planned for 2027) and is in no version;
-6. subscriptions from 1 Jan 2026 for every partner of "ÖrV citeq 2019", ordered and confirmed (system actor).
+6. `load_demo_subscriptions`, a separate step run after the governance demo (the 2026 prices must be approved):
+   subscriptions from 1 Jan 2026 for every partner of "ÖrV citeq 2019", ordered and confirmed (system actor).
+
+Order of the demo loader (`federation.load_demo`): catalogue → governance → subscriptions.
 
 Units. `ChargeUnit` has no "server", "device" or "procedure" unit. Where the thing charged is countable but not
 a workstation or user, we use CASE, the closest countable unit, and the description says what one case is:
@@ -80,8 +84,8 @@ DRAFT_ONLY = "draft"  # stays a draft, in no catalogue version
 class CatalogueYear:
     year: int
     name: str
-    decision_reference: str
-    approved_on: dt.date
+    decision_reference: str | None = None  # None: left proposed, for a committee decision to approve
+    approved_on: dt.date | None = None
 
     @property
     def valid_from(self) -> dt.date:
@@ -89,7 +93,7 @@ class CatalogueYear:
 
 
 YEAR_2025 = CatalogueYear(2025, "Produktkatalog 2025", "ZA-2024/11", dt.date(2024, 11, 20))
-YEAR_2026 = CatalogueYear(2026, "Produktkatalog 2026", "ZA-2025/11", dt.date(2025, 11, 19))
+YEAR_2026 = CatalogueYear(2026, "Produktkatalog 2026")  # approved by the ZA decision in demo/governance.py
 DRAFT_PRICE_FROM = dt.date(2027, 1, 1)
 PRICE_INCREASE_2026 = Decimal("1.03")  # 2025 price = 2026 price / 1.03 unless given explicitly
 
@@ -690,7 +694,7 @@ def _ensure_version(
                 product_transition(actor=actor, product=product, to_status=ProductStatus.PROPOSED)
         catalogue_version_compose(actor=actor, version=version)
         version = catalogue_version_propose(actor=actor, version=version)
-    if version.status == CatalogueStatus.PROPOSED:
+    if version.status == CatalogueStatus.PROPOSED and year.decision_reference and year.approved_on:
         version = catalogue_version_approve(
             actor=actor,
             version=version,
@@ -797,16 +801,22 @@ def _ensure_subscriptions(actor: Any, counter: _Counter, provider: Organization)
 # ---------------------------------------------------------------- entry point
 
 
-@transaction.atomic
-def load_demo_catalogue(*, actor: Any = None) -> dict[str, int]:
-    """Load the demo catalogue (families, products, prices 2025/2026, approved versions) and the partners'
-    subscriptions from 1 Jan 2026. Returns what was created; a second call creates nothing and returns zeros.
-
-    Needs the demo federation: provider citeq (and, for products of origin, KAAW and Kreis Steinfurt IT) and
-    the agreement "ÖrV citeq 2019" with its partners."""
+def _citeq() -> Organization:
     provider = _provider(PROVIDER_SHORT_NAME)
     if provider is None:
         raise DemoCatalogueError(f"the provider {PROVIDER_SHORT_NAME!r} does not exist; load the federation first")
+    return provider
+
+
+@transaction.atomic
+def load_demo_catalogue(*, actor: Any = None) -> dict[str, int]:
+    """Load the demo catalogue: families, products, prices 2025/2026, "Produktkatalog 2025" approved and
+    "Produktkatalog 2026" proposed (the governance demo approves it). Returns what was created (`subscriptions`
+    is always 0 here; see `load_demo_subscriptions`); a second call creates nothing and returns zeros.
+
+    Needs the demo federation: provider citeq (and, for products of origin, KAAW and Kreis Steinfurt IT) and
+    the agreement "ÖrV citeq 2019" with its partners."""
+    provider = _citeq()
     counter = _Counter()
     families = _ensure_families(actor, counter)
     products = _ensure_products(actor, counter, families)
@@ -816,8 +826,22 @@ def load_demo_catalogue(*, actor: Any = None) -> dict[str, int]:
     _ensure_prices(actor, counter, products, YEAR_2026)
     _ensure_version(actor, counter, provider, products, YEAR_2026, predecessor=version_2025)
     _ensure_draft_products(actor, counter, products)
-    _ensure_subscriptions(actor, counter, provider)
     return counter.as_dict()
+
+
+@transaction.atomic
+def load_demo_subscriptions(*, actor: Any = None) -> dict[str, int]:
+    """The partners' subscriptions from 1 Jan 2026, ordered and confirmed. Needs the approved "Produktkatalog
+    2026" (its prices): run it after the governance demo. Returns {"subscriptions": created}; idempotent."""
+    provider = _citeq()
+    version = CatalogueVersion.objects.filter(provider=provider, name=YEAR_2026.name).first()
+    if version is None or version.status != CatalogueStatus.APPROVED:
+        raise DemoCatalogueError(
+            f"{YEAR_2026.name!r} is not approved; load the catalogue and the governance demo (its decision) first"
+        )
+    counter = _Counter()
+    _ensure_subscriptions(actor, counter, provider)
+    return {"subscriptions": counter.subscriptions}
 
 
 def summary_line(result: dict[str, int]) -> str:

@@ -18,7 +18,8 @@ from django.db import transaction
 from verbund.accounts.models import User
 from verbund.accounts.roles import Role
 from verbund.accounts.services import user_create
-from verbund.demo.catalogue import load_demo_catalogue
+from verbund.demo.catalogue import load_demo_catalogue, load_demo_subscriptions
+from verbund.demo.governance import load_demo_governance
 from verbund.registry import gv100ad
 from verbund.registry.choices import OrganizationKind, PartyRole
 from verbund.registry.keys import make_leitweg_id
@@ -99,6 +100,7 @@ class DemoReport:
     created_parties: int = 0
     created_users: list[str] = field(default_factory=list)
     catalogue: dict[str, int] = field(default_factory=dict)
+    governance: dict[str, Any] = field(default_factory=dict)
 
 
 class DemoDataMissing(RuntimeError):
@@ -241,5 +243,10 @@ def load_demo(*, gv100ad_path: Path | None) -> DemoReport:
         providers = _ensure_providers(report)
         _ensure_agreement(report, providers["citeq"])
         _ensure_users(report, providers)
-        report.catalogue = load_demo_catalogue()  # after the users: the product manager is a demo user
+        # After the users (the product manager and the committee member are demo users). The 2026 catalogue is
+        # proposed, approved by the Zentralausschuss decision of the governance demo, and only then do the
+        # subscriptions from 1 Jan 2026 find approved 2026 prices.
+        report.catalogue = load_demo_catalogue()
+        report.governance = load_demo_governance()
+        report.catalogue.update(load_demo_subscriptions())
     return report

@@ -17,6 +17,9 @@ from django.utils.translation import gettext as _
 from verbund.catalog.choices import CatalogueStatus
 from verbund.catalog.models import CatalogueVersion
 from verbund.catalog.services import catalogue_version_approve
+from verbund.costing.choices import PlanStatus
+from verbund.costing.models import PlanVersion
+from verbund.costing.services import plan_version_approve
 from verbund.governance.choices import SubjectKind
 from verbund.registry.choices import ApprovalStatus
 from verbund.registry.models import AgreementAmendment, AgreementParty
@@ -36,6 +39,10 @@ def _approve_catalogue(actor: Any, obj: CatalogueVersion, reference: str, decide
     catalogue_version_approve(actor=actor, version=obj, decision_reference=reference, approved_on=decided_on)
 
 
+def _approve_plan(actor: Any, obj: PlanVersion, reference: str, decided_on: dt.date) -> None:
+    plan_version_approve(actor=actor, plan=obj, decision_reference=reference, approved_on=decided_on)
+
+
 def _approve_accession(actor: Any, obj: AgreementParty, reference: str, decided_on: dt.date) -> None:
     agreement_accession_approve(actor=actor, party=obj, decision_reference=reference, approved_on=decided_on)
 
@@ -50,6 +57,13 @@ HANDLERS: dict[str, SubjectHandler] = {
         lambda o: str(o),
         lambda o: o.status == CatalogueStatus.PROPOSED,
         _approve_catalogue,
+        lambda o: o.get_absolute_url(),
+    ),
+    SubjectKind.PLAN_VERSION: SubjectHandler(
+        PlanVersion,
+        lambda o: str(o),
+        lambda o: o.status == PlanStatus.SUBMITTED,
+        _approve_plan,
         lambda o: o.get_absolute_url(),
     ),
     SubjectKind.ACCESSION: SubjectHandler(

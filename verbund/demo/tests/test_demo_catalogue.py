@@ -1,5 +1,8 @@
 """The demo catalogue on a minimal federation (no GV100AD file needed): citeq, KAAW, Kreis Steinfurt IT and the
-agreement "ÖrV citeq 2019" with a district-free city, a district and a municipality."""
+agreement "ÖrV citeq 2019" with a district-free city, a district and a municipality.
+
+The catalogue step leaves "Produktkatalog 2026" proposed; here it is approved directly (as the committee
+decision of the governance demo would, see test_demo_governance.py) before the subscriptions step."""
 
 import datetime as dt
 from decimal import Decimal
@@ -9,8 +12,15 @@ import pytest
 from verbund.catalog.choices import CatalogueStatus, Category, ProductStatus, RevisionStatus, VatTreatment
 from verbund.catalog.models import CatalogueVersion, PriceRevision, Product, ProductFamily
 from verbund.catalog.selectors import approved_price_on
+from verbund.catalog.services import catalogue_version_approve
 from verbund.core.models import AuditEvent
-from verbund.demo.catalogue import PRODUCTS, VAT_2B_REASON, DemoCatalogueError, load_demo_catalogue
+from verbund.demo.catalogue import (
+    PRODUCTS,
+    VAT_2B_REASON,
+    DemoCatalogueError,
+    load_demo_catalogue,
+    load_demo_subscriptions,
+)
 from verbund.orders.models import Order, Subscription
 from verbund.registry.choices import OrganizationKind as K
 from verbund.registry.choices import PartyRole
@@ -90,7 +100,7 @@ def test_demo_catalogue_is_complete_and_idempotent(federation):
     assert all(p.name and p.name_en and p.description and p.description_en for p in products)
     assert ProductFamily.objects.count() == result["families"] == 8
 
-    # Both versions approved; 2026 follows 2025 and did not supersede it.
+    # 2025 approved; 2026 proposed for the committee, no subscriptions yet (they need approved 2026 prices).
     v2025 = CatalogueVersion.objects.get(name="Produktkatalog 2025")
     v2026 = CatalogueVersion.objects.get(name="Produktkatalog 2026")
     assert (v2025.status, v2025.year, v2025.decision_reference, v2025.approved_on) == (
@@ -99,13 +109,23 @@ def test_demo_catalogue_is_complete_and_idempotent(federation):
         "ZA-2024/11",
         dt.date(2024, 11, 20),
     )
-    assert (v2026.status, v2026.year, v2026.decision_reference, v2026.approved_on) == (
+    assert (v2026.status, v2026.year, v2026.decision_reference) == (CatalogueStatus.PROPOSED, 2026, "")
+    assert result["subscriptions"] == 0 and not Subscription.objects.exists()
+    with pytest.raises(DemoCatalogueError, match="not approved"):
+        load_demo_subscriptions()
+
+    # The committee approves 2026 (the governance demo does this by its decision); 2026 does not supersede 2025.
+    v2026 = catalogue_version_approve(
+        actor=None, version=v2026, decision_reference="ZA-2025-001", approved_on=dt.date(2025, 11, 19)
+    )
+    v2025.refresh_from_db()
+    assert (v2025.status, v2026.status, v2026.approved_on) == (
         CatalogueStatus.APPROVED,
-        2026,
-        "ZA-2025/11",
+        CatalogueStatus.APPROVED,
         dt.date(2025, 11, 19),
     )
     assert v2026.predecessor == v2025
+    subscriptions = load_demo_subscriptions()
     assert v2025.provider == v2026.provider == federation["citeq"]
 
     # Lifecycle: one draft (in no version), one retired after 2025, every other product active.
@@ -156,7 +176,7 @@ def test_demo_catalogue_is_complete_and_idempotent(federation):
     assert approved_price_on(product=products.get(number="ARB-010"), on=JAN_2026).unit_price == Decimal("1320.00")
 
     # Subscriptions for every partner, confirmed from 1 Jan 2026; the standard package for all.
-    assert result["subscriptions"] == Subscription.objects.count()
+    assert subscriptions["subscriptions"] == Subscription.objects.count() > 0
     assert not Order.objects.exclude(status="confirmed").exists()
     for member in federation["partners"]:
         subs = {s.product.number: s for s in Subscription.objects.filter(member=member).select_related("product")}
@@ -174,9 +194,12 @@ def test_demo_catalogue_is_complete_and_idempotent(federation):
     before = _counts()
     again = load_demo_catalogue()
     assert set(again.values()) == {0}
+    assert load_demo_subscriptions() == {"subscriptions": 0}
     assert _counts() == before
 
 
 def test_demo_catalogue_needs_the_federation(db):
     with pytest.raises(DemoCatalogueError):
         load_demo_catalogue()
+    with pytest.raises(DemoCatalogueError):
+        load_demo_subscriptions()

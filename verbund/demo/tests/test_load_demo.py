@@ -25,7 +25,7 @@ def test_load_demo_builds_the_federation_and_is_idempotent(db, capsys):
     agreement = Agreement.objects.get(reference="ÖrV citeq 2019")
     assert agreement.provider.short_name == "citeq"
     parties = AgreementParty.objects.filter(agreement=agreement).select_related("organization")
-    assert parties.count() == 26
+    assert parties.count() == 27  # 26 founding partners + Stadt Warendorf (accession in the governance demo)
     kinds = {p.organization.name: p.organization.kind for p in parties}
     assert kinds["Coesfeld"] == "district" and kinds["Warendorf"] == "district"
     assert kinds["Münster, Stadt"] == "municipality"

@@ -51,7 +51,7 @@ def test_weighted_vote_approves_the_catalogue_exactly_once(committee_setup, regi
     version.refresh_from_db()
     assert version.status == "approved"
     assert version.decision_reference == decision.number
-    assert "approved" in decision.subject_effect
+    assert decision.number in decision.subject_effect
     with pytest.raises(ValidationError):  # a vote after the decision
         services.vote_cast(actor=alice, agenda_item=item, membership=setup["seats"]["telgte"], choice="yes")
     with pytest.raises(ValidationError):  # recording twice
@@ -194,7 +194,7 @@ def test_paper_for_an_already_approved_subject_is_refused(committee_setup, regis
             reference="X-2",
             name="x",
             date=dt.date(2026, 1, 1),
-            subject_kind="plan_version",
+            subject_kind="management_report",
             subject_id=1,
         )
     assert "subject_kind" in info.value.message_dict
@@ -251,3 +251,38 @@ def test_party_status_proposed_is_not_a_member_yet(committee_setup, registry, ca
         )
     assert "member" in info.value.message_dict
     assert AgreementParty.objects.get(organization=registry["kreis"]).status == "proposed"
+
+
+def test_plan_version_is_approved_through_the_decision(committee_setup, registry, catalogue, alice, bob, admin_user):
+    from verbund.costing import services as costing
+
+    plan = costing.plan_version_create(actor=None, provider=registry["citeq"], year=2027, name="Plan 2027")
+    paper_kwargs = {
+        "actor": None,
+        "body": registry["citeq"],
+        "reference": "ZA-V-2026/09",
+        "name": "Plan 2027",
+        "date": dt.date(2026, 11, 1),
+        "subject_kind": "plan_version",
+        "subject_id": plan.pk,
+    }
+    with pytest.raises(ValidationError):  # a draft plan cannot be put to the vote
+        services.paper_create(**paper_kwargs)
+    from verbund.costing.models import CostCentre, CostType, ProductMapping, ProductPlan
+
+    centre = CostCentre.objects.create(plan=plan, code="AP", name="Arbeitsplatz", kind="end")
+    cost_type = CostType.objects.create(plan=plan, code="PERS", name="Personal")
+    costing.planned_cost_set(actor=None, plan=plan, centre=centre, cost_type=cost_type, amount=1000)
+    product_plan = ProductPlan.objects.create(
+        plan=plan, product=catalogue["workplace"], charging="metered", planned_quantity=10
+    )
+    ProductMapping.objects.create(plan=plan, centre=centre, product_plan=product_plan)
+    costing.plan_version_calculate(actor=None, plan=plan)
+    costing.plan_version_submit(actor=None, plan=plan)
+    paper = services.paper_create(**paper_kwargs)
+    item = services.agenda_item_add(actor=None, meeting=committee_setup["meeting"], name=paper.name, paper=paper)
+    _attend_all(committee_setup)
+    services.vote_cast(actor=bob, agenda_item=item, membership=committee_setup["seats"]["ahlen"], choice="yes")
+    decision = services.decision_record(actor=None, agenda_item=item)
+    plan.refresh_from_db()
+    assert (decision.result, plan.status, plan.decision_reference) == ("adopted", "approved", decision.number)

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from verbund.demo.catalogue import DemoCatalogueError, summary_line
 from verbund.demo.federation import DEMO_PASSWORD, DEMO_USERS, DemoDataMissing, load_demo
+from verbund.demo.governance import summary_line as governance_summary_line
 
 
 class Command(BaseCommand):
@@ -31,6 +32,7 @@ class Command(BaseCommand):
             f"agreement parties, {len(report.created_users)} users created (existing ones kept)."
         )
         self.stdout.write(summary_line(report.catalogue))
+        self.stdout.write(governance_summary_line(report.governance))
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
         for demo in DEMO_USERS:
             self.stdout.write(f"  {demo.username:<17} {demo.role}")
