@@ -493,6 +493,19 @@ def print_table(results: dict[str, Any]) -> None:
     print()
 
 
+def run_costing_engine() -> dict[str, Any]:
+    """bench/costing.py in its own process (its peak memory is its own); its JSON goes into latest.json."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench.costing"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    if completed.returncode != 0:
+        print(completed.stderr, file=sys.stderr)
+        return {"status": "failed", "error": completed.stderr.strip().splitlines()[-1:] or ["no output"]}
+    figures: dict[str, Any] = json.loads(completed.stdout)
+    figures["status"] = "ok"
+    return figures
+
+
 def main_parent() -> int:
     if not GV100AD_PATH.is_file():
         print(f"GV100AD file not found: {GV100AD_PATH}", file=sys.stderr)
@@ -517,6 +530,9 @@ def main_parent() -> int:
     print(f"SQLite: {SQLITE_PATH} (fresh)")
     results["sqlite"] = run_worker("sqlite", f"sqlite:///{SQLITE_PATH}")
 
+    print("Costing engine (no database): 500 cost centres, 2,000 products, 10,981 members x 25 products")
+    costing = run_costing_engine()
+
     document = {
         "timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "git_commit": git_commit(),
@@ -530,6 +546,7 @@ def main_parent() -> int:
         "dataset": {"file": GV100AD_PATH.name, "bytes": GV100AD_PATH.stat().st_size},
         "settings": SETTINGS,
         "backends": results,
+        "costing_engine": costing,
     }
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     tmp = LATEST.with_name(LATEST.name + ".tmp")
@@ -538,6 +555,8 @@ def main_parent() -> int:
     print_table(results)
     print(f"Written: {LATEST.relative_to(ROOT)}")
     failed = [name for name, result in results.items() if result["status"] == "failed"]
+    if costing["status"] == "failed":
+        failed.append("costing engine")
     if failed:
         print(f"FAILED: {', '.join(failed)} (see the output above; their figures are missing)", file=sys.stderr)
         return 1
