@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "verbund.orders",
     "verbund.costing",
     "verbund.governance",
+    "verbund.billing",
     "verbund.web",
     "verbund.demo",
 ]
