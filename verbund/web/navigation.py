@@ -20,4 +20,6 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("catalog:catalogue", _("Catalogue"), "catalog.view_product"),
     NavItem("orders:order_list", _("Orders"), "orders.view_order"),
     NavItem("orders:contract_folder_home", _("Contract folder"), "orders.view_subscription"),
+    NavItem("governance:committee_list", _("Committees"), "governance.view_committee"),
+    NavItem("governance:decision_register", _("Decisions"), "governance.view_decision"),
 ]
