@@ -495,9 +495,12 @@ def print_table(results: dict[str, Any]) -> None:
 
 def run_costing_engine() -> dict[str, Any]:
     """bench/costing.py in its own process (its peak memory is its own); its JSON goes into latest.json."""
-    completed = subprocess.run(
-        [sys.executable, "-m", "bench.costing"], cwd=ROOT, capture_output=True, text=True, check=False
-    )
+    return run_module("bench.costing")
+
+
+def run_module(module: str) -> dict[str, Any]:
+    """A database-free benchmark module in its own process; its JSON output goes into latest.json."""
+    completed = subprocess.run([sys.executable, "-m", module], cwd=ROOT, capture_output=True, text=True, check=False)
     if completed.returncode != 0:
         print(completed.stderr, file=sys.stderr)
         return {"status": "failed", "error": completed.stderr.strip().splitlines()[-1:] or ["no output"]}
@@ -532,6 +535,8 @@ def main_parent() -> int:
 
     print("Costing engine (no database): 500 cost centres, 2,000 products, 10,981 members x 25 products")
     costing = run_costing_engine()
+    print("XRechnung: build and fully validate 2,000 invoices of 25 lines (no database)")
+    xrechnung = run_module("bench.xrechnung")
 
     document = {
         "timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -547,6 +552,7 @@ def main_parent() -> int:
         "settings": SETTINGS,
         "backends": results,
         "costing_engine": costing,
+        "xrechnung": xrechnung,
     }
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     tmp = LATEST.with_name(LATEST.name + ".tmp")
@@ -557,6 +563,8 @@ def main_parent() -> int:
     failed = [name for name, result in results.items() if result["status"] == "failed"]
     if costing["status"] == "failed":
         failed.append("costing engine")
+    if xrechnung["status"] == "failed":
+        failed.append("xrechnung")
     if failed:
         print(f"FAILED: {', '.join(failed)} (see the output above; their figures are missing)", file=sys.stderr)
         return 1
