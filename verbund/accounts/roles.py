@@ -44,6 +44,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "orders.add_order",  # place, change and cancel orders for its own organisation; confirming is staff work
         "billing.view_*",
         "surveys.add_response",
+        # Showback: the approved plans and the member's own planned fees (access layer: own organisation only).
+        "costing.view_planversion",
+        "costing.view_memberfee",
     ),
     Role.COMMITTEE_MEMBER: (READ_ALL, "governance.add_vote"),
     Role.AUDITOR: (READ_ALL,),

@@ -9,6 +9,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from verbund.accounts.selectors import user_for_api_token
 from verbund.catalog.api import router as catalog_router
+from verbund.costing.api import router as costing_router
 from verbund.governance.api import router as governance_router
 from verbund.orders.api import router as orders_router
 from verbund.registry.api import router as registry_router
@@ -35,6 +36,7 @@ api.add_router("/", registry_router)
 api.add_router("/", catalog_router)
 api.add_router("/", orders_router)
 api.add_router("/governance", governance_router)
+api.add_router("/costing", costing_router)
 
 
 @api.exception_handler(ValidationError)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("organisationen/", include("verbund.registry.urls")),
     path("katalog/", include("verbund.catalog.urls")),
     path("gremien/", include("verbund.governance.urls")),
+    path("kostenrechnung/", include("verbund.costing.urls")),
     path("oparl/v1/", include("verbund.governance.oparl.urls")),
     path("", include("verbund.orders.urls")),
     path("", include("verbund.web.urls")),

@@ -18,8 +18,10 @@ from django.db import transaction
 from verbund.accounts.models import User
 from verbund.accounts.roles import Role
 from verbund.accounts.services import user_create
+from verbund.costing.models import PlanVersion
 from verbund.demo.catalogue import load_demo_catalogue, load_demo_subscriptions
-from verbund.demo.governance import load_demo_governance
+from verbund.demo.costing import demo_plan, load_demo_costing
+from verbund.demo.governance import approve_demo_plan, hold_demo_meeting, load_demo_governance
 from verbund.registry import gv100ad
 from verbund.registry.choices import OrganizationKind, PartyRole
 from verbund.registry.keys import make_leitweg_id
@@ -101,6 +103,7 @@ class DemoReport:
     created_users: list[str] = field(default_factory=list)
     catalogue: dict[str, int] = field(default_factory=dict)
     governance: dict[str, Any] = field(default_factory=dict)
+    costing: dict[str, Any] = field(default_factory=dict)
 
 
 class DemoDataMissing(RuntimeError):
@@ -232,6 +235,14 @@ def _ensure_users(report: DemoReport, providers: dict[str, Organization]) -> Non
         report.created_users.append(demo.username)
 
 
+def _add_counts(total: dict[str, Any], more: dict[str, Any]) -> None:
+    for name, value in more.items():
+        if isinstance(value, list):
+            total[name] = [*total.get(name, []), *value]
+        elif isinstance(value, int):
+            total[name] = total.get(name, 0) + value
+
+
 def load_demo(*, gv100ad_path: Path | None) -> DemoReport:
     report = DemoReport()
     if not Organization.objects.filter(kind=OrganizationKind.MUNICIPALITY).exists():
@@ -245,8 +256,15 @@ def load_demo(*, gv100ad_path: Path | None) -> DemoReport:
         _ensure_users(report, providers)
         # After the users (the product manager and the committee member are demo users). The 2026 catalogue is
         # proposed, approved by the Zentralausschuss decision of the governance demo, and only then do the
-        # subscriptions from 1 Jan 2026 find approved 2026 prices.
+        # subscriptions from 1 Jan 2026 find approved 2026 prices. The plan costing needs the subscriptions'
+        # quantities; its approval is a further item of the same meeting, so the meeting is closed last.
         report.catalogue = load_demo_catalogue()
-        report.governance = load_demo_governance()
+        report.governance = load_demo_governance(hold_meeting=False)
         report.catalogue.update(load_demo_subscriptions())
+        report.costing = load_demo_costing()
+        plan = demo_plan()
+        if plan is not None:
+            _add_counts(report.governance, approve_demo_plan(plan))
+            report.costing["status"] = PlanVersion.objects.get(pk=plan.pk).status
+        hold_demo_meeting()
     return report

@@ -18,8 +18,15 @@ Meetings. The ZA met on 19 Nov 2025 (held): (1) "Produktkatalog 2026" (paper ZA-
 present, recorded votes (all yes, one abstention), the decision approves the proposed catalogue version through
 the catalogue service; (2) "Beitritt der Stadt Warendorf" – the accession from 1 Jan 2026 is proposed and
 approved by a two-thirds decision (skipped with a printed note when the town is not in the registry); (3) a
-non-public "Personalangelegenheiten" item without a vote. The next ZA meeting (10 Dec 2026) is invited, with a
-proposed change of the agreement on the agenda and no votes yet.
+non-public "Personalangelegenheiten" item without a vote; (4) "Plankostenrechnung 2026" (paper ZA-V-2025/10),
+added by `approve_demo_plan` once the demo plan is calculated and submitted (`verbund.demo.costing`): the
+decision approves the plan, which generates the approved 2026 prices of its metered products from its rates. The
+next ZA meeting (10 Dec 2026) is invited, with a proposed change of the agreement on the agenda and no votes yet.
+
+Order. Agenda items can only be added while the meeting is invited, and the plan needs the subscriptions, which
+need the approved 2026 catalogue. So `federation.load_demo` runs `load_demo_governance(hold_meeting=False)`
+(catalogue and accession decided, the meeting still invited), the subscriptions and the plan, then
+`approve_demo_plan` and `hold_demo_meeting`. Called alone, `load_demo_governance()` closes the meeting itself.
 
 Logins for the votes. Votes go through `governance.services.vote_cast`, which accepts a vote only from the
 seat's person (Person.user) – there is no back door for a "system" vote. So every person holding a ZA seat gets
@@ -44,6 +51,8 @@ from verbund.accounts.roles import Role
 from verbund.accounts.services import user_create
 from verbund.catalog.choices import CatalogueStatus
 from verbund.catalog.models import CatalogueVersion
+from verbund.costing.choices import PlanStatus
+from verbund.costing.models import PlanVersion
 from verbund.governance import services, subjects
 from verbund.governance.choices import (
     Choice,
@@ -104,6 +113,8 @@ ACCESSION_CONTRIBUTION = Decimal("4371.70")
 ITEM_CATALOGUE = "Produktkatalog 2026"
 ITEM_ACCESSION = "Beitritt der Stadt Warendorf"
 ITEM_PERSONNEL = "Personalangelegenheiten"
+ITEM_PLAN = "Plankostenrechnung 2026"
+PLAN_PAPER = "ZA-V-2025/10"  # the plan came before the catalogue whose prices it explains
 
 # The upcoming meeting.
 UPCOMING_START = dt.datetime(2026, 12, 10, 10, 0, tzinfo=BERLIN)
@@ -496,7 +507,9 @@ def _vote_and_decide(
     return decision
 
 
-def _held_meeting(actor: Any, counter: _Counter, za: Committee, citeq: Organization, agreement: Agreement) -> None:
+def _held_meeting(
+    actor: Any, counter: _Counter, za: Committee, citeq: Organization, agreement: Agreement, *, hold: bool
+) -> None:
     meeting = _ensure_meeting(actor, counter, za, HELD_START, HELD_END)
     catalogue = _catalogue_item(actor, counter, meeting, citeq)
     accession = _accession_item(actor, counter, meeting, citeq, agreement)
@@ -506,6 +519,11 @@ def _held_meeting(actor: Any, counter: _Counter, za: Committee, citeq: Organizat
         _vote_and_decide(actor, counter, catalogue, seats, abstaining=seats[-1] if len(seats) > 1 else None)
     if accession is not None:
         _vote_and_decide(actor, counter, accession, seats, abstaining=None)
+    if hold:
+        _hold(actor, meeting)
+
+
+def _hold(actor: Any, meeting: Meeting) -> None:
     meeting.refresh_from_db(fields=["state"])
     if meeting.state == MeetingState.INVITED:
         services.meeting_set_state(actor=actor, meeting=meeting, state=MeetingState.HELD)
@@ -546,12 +564,14 @@ def _upcoming_meeting(actor: Any, counter: _Counter, za: Committee, citeq: Organ
 
 
 @transaction.atomic
-def load_demo_governance(*, actor: Any = None) -> dict[str, Any]:
+def load_demo_governance(*, actor: Any = None, hold_meeting: bool = True) -> dict[str, Any]:
     """Load the demo committees, seats, meetings, papers, votes and decisions (see the module docstring).
 
     Needs the demo federation (citeq, the agreement "ÖrV citeq 2019" with its partners) and, for the catalogue
-    item, the proposed "Produktkatalog 2026" of `load_demo_catalogue`. Returns the counts of what was created
-    and the notes on skipped items; a second call creates nothing."""
+    item, the proposed "Produktkatalog 2026" of `load_demo_catalogue`. With `hold_meeting=False` the meeting of
+    19 Nov 2025 stays invited, so that `approve_demo_plan` can still add the plan to its agenda; then call
+    `hold_demo_meeting` at the end. Returns the counts of what was created and the notes on skipped items; a
+    second call creates nothing."""
     citeq = Organization.objects.filter(kind=OrganizationKind.PROVIDER, short_name=PROVIDER_SHORT_NAME).first()
     if citeq is None:
         raise DemoGovernanceError(f"the provider {PROVIDER_SHORT_NAME!r} does not exist; load the federation first")
@@ -597,10 +617,80 @@ def load_demo_governance(*, actor: Any = None) -> dict[str, Any]:
     _za_seats(actor, counter, za, agreement)
     _aa_seats(actor, counter, aa, agreement, citeq)
     _ba_seats(actor, counter, ba, agreement, citeq)
-    _held_meeting(actor, counter, za, citeq, agreement)
+    _held_meeting(actor, counter, za, citeq, agreement, hold=hold_meeting)
     _za_seats(actor, counter, za, agreement)  # the new partner's seat, from its accession on
     _upcoming_meeting(actor, counter, za, citeq, agreement)
     return counter.as_dict()
+
+
+def _held_za_meeting(citeq: Organization) -> Meeting | None:
+    za = Committee.objects.filter(body=citeq, short_name="ZA").first()
+    if za is None:
+        return None
+    return Meeting.objects.filter(committee=za, start=HELD_START, deleted=False).first()
+
+
+def _plan_paper_text(plan: PlanVersion) -> str:
+    total = plan.result_total or Decimal(0)
+    shown = f"{total / Decimal(1_000_000):.1f}".replace(".", ",")
+    return (
+        f"Die citeq legt die Plankostenrechnung {plan.year} vor: geplante Kosten von rund {shown} Mio. EUR in "
+        "drei Hilfs- und fünf Endkostenstellen, Verrechnung der Hilfskostenstellen nach dem Gleichungsverfahren, "
+        "Kalkulation der Entgelte je Produkt aus den Planmengen der Kooperationspartner. Grundpauschale, "
+        "Serviceportal und Einkaufskoordinierung werden nach Schlüsseln umgelegt."
+    )
+
+
+@transaction.atomic
+def approve_demo_plan(plan: PlanVersion, *, actor: Any = None) -> dict[str, Any]:
+    """Put the submitted demo plan on the agenda of the ZA meeting of 19 Nov 2025 (paper ZA-V-2025/10, before
+    the non-public item) and decide it by the recorded votes of the seats present: the decision approves the plan
+    through the costing service. The meeting must still be invited for a new item (see the module docstring);
+    otherwise the item is skipped with a note. Returns the counts of what was created; idempotent."""
+    counter = _Counter()
+    meeting = _held_za_meeting(plan.provider)
+    if meeting is None:
+        counter.note(f"item {ITEM_PLAN!r} skipped: no ZA meeting of {HELD_START:%d.%m.%Y} (load the governance demo)")
+        return counter.as_dict()
+    if plan.status != PlanStatus.SUBMITTED and not Paper.objects.filter(reference=PLAN_PAPER).exists():
+        counter.note(f"item {ITEM_PLAN!r} skipped: {plan} is {plan.status}, not submitted")
+        return counter.as_dict()
+    paper = _ensure_paper(
+        actor,
+        counter,
+        plan.provider,
+        PLAN_PAPER,
+        plan,
+        name=f"Plankostenrechnung {plan.year}",
+        date=dt.date(2025, 10, 15),
+        paper_type=PaperType.RESOLUTION,
+        text=_plan_paper_text(plan),
+        proposed_resolution=f"Der Zentralausschuss beschließt die Plankostenrechnung {plan.year}. Die daraus "
+        f"kalkulierten Entgelte gelten ab dem 01.01.{plan.year}.",
+        subject_kind=SubjectKind.PLAN_VERSION,
+    )
+    if paper is None:
+        return counter.as_dict()
+    new = not AgendaItem.objects.filter(meeting=meeting, name=ITEM_PLAN, deleted=False).exists()
+    item = _ensure_item(actor, counter, meeting, ITEM_PLAN, paper)
+    if item is None:
+        return counter.as_dict()
+    personnel = AgendaItem.objects.filter(meeting=meeting, name=ITEM_PERSONNEL, deleted=False).first()
+    if new and personnel is not None and personnel.position < item.position:
+        ordered = [i.pk for i in meeting.agenda_items.order_by("position", "id")]
+        item = services.agenda_item_move(actor=actor, item=item, position=ordered.index(personnel.pk))
+    seats = _ensure_attendance(actor, counter, meeting)
+    _vote_and_decide(actor, counter, item, seats, abstaining=None)
+    return counter.as_dict()
+
+
+@transaction.atomic
+def hold_demo_meeting(*, actor: Any = None) -> None:
+    """Close the ZA meeting of 19 Nov 2025 (invited → held), once every item of the demo is on its agenda."""
+    citeq = Organization.objects.filter(kind=OrganizationKind.PROVIDER, short_name=PROVIDER_SHORT_NAME).first()
+    meeting = _held_za_meeting(citeq) if citeq is not None else None
+    if meeting is not None:
+        _hold(actor, meeting)
 
 
 def summary_line(result: dict[str, Any]) -> str:

@@ -22,4 +22,5 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("orders:contract_folder_home", _("Contract folder"), "orders.view_subscription"),
     NavItem("governance:committee_list", _("Committees"), "governance.view_committee"),
     NavItem("governance:decision_register", _("Decisions"), "governance.view_decision"),
+    NavItem("costing:plan_list", _("Plan costing"), "costing.view_planversion"),
 ]

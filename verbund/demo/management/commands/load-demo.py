@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from verbund.demo.catalogue import DemoCatalogueError, summary_line
+from verbund.demo.costing import summary_line as costing_summary_line
 from verbund.demo.federation import DEMO_PASSWORD, DEMO_USERS, DemoDataMissing, load_demo
 from verbund.demo.governance import summary_line as governance_summary_line
 
@@ -33,6 +34,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(summary_line(report.catalogue))
         self.stdout.write(governance_summary_line(report.governance))
+        self.stdout.write(costing_summary_line(report.costing))
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
         for demo in DEMO_USERS:
             self.stdout.write(f"  {demo.username:<17} {demo.role}")
