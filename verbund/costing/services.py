@@ -637,3 +637,22 @@ def plan_figures_replace(*, actor: Any, plan: PlanVersion, figures: PlanFigures)
         message=_("Plan figures replaced"),
     )
     return True
+
+
+@transaction.atomic
+def plan_version_freeze(*, actor: Any, plan: PlanVersion) -> PlanVersion:
+    """Close an approved plan after its year (the Nachkalkulation starts from it); nothing changes it after."""
+    locked = _locked(plan)
+    if locked.status != PlanStatus.APPROVED:
+        raise ValidationError({"status": _("Only an approved plan can be frozen.")})
+    locked.status = PlanStatus.FROZEN
+    locked.save(update_fields=["status", "modified"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=locked,
+        before={"status": PlanStatus.APPROVED},
+        after={"status": PlanStatus.FROZEN},
+        scope_organization_id=locked.provider_id,
+    )
+    return locked

@@ -93,3 +93,17 @@ def test_negative_cost_is_refused(plan, admin_user):
             amount=Decimal(-5),
         )
     assert "amount" in info.value.message_dict
+
+
+def test_an_approved_plan_can_be_frozen_once(plan, admin_user):
+    with pytest.raises(ValidationError):
+        services.plan_version_freeze(actor=admin_user, plan=plan)  # still a draft
+    services.plan_version_calculate(actor=admin_user, plan=plan)
+    services.plan_version_submit(actor=admin_user, plan=plan)
+    services.plan_version_approve(
+        actor=admin_user, plan=plan, decision_reference="ZA-1", approved_on=dt.date(2026, 1, 1)
+    )
+    frozen = services.plan_version_freeze(actor=admin_user, plan=plan)
+    assert frozen.status == "frozen"
+    with pytest.raises(ValidationError):
+        services.plan_version_freeze(actor=admin_user, plan=plan)
