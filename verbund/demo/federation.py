@@ -19,6 +19,7 @@ from verbund.accounts.models import User
 from verbund.accounts.roles import Role
 from verbund.accounts.services import user_create
 from verbund.costing.models import PlanVersion
+from verbund.demo.billing import load_demo_billing
 from verbund.demo.catalogue import load_demo_catalogue, load_demo_subscriptions
 from verbund.demo.costing import demo_plan, load_demo_costing
 from verbund.demo.governance import approve_demo_plan, hold_demo_meeting, load_demo_governance
@@ -267,4 +268,5 @@ def load_demo(*, gv100ad_path: Path | None) -> DemoReport:
             _add_counts(report.governance, approve_demo_plan(plan))
             report.costing["status"] = PlanVersion.objects.get(pk=plan.pk).status
         hold_demo_meeting()
+        load_demo_billing()  # citeq's seller profile (billing app)
     return report

@@ -1,0 +1,133 @@
+"""`verbund billing-run --kind instalment|final|extras --year YYYY [--period N] [--issue]`.
+
+Prepares the run (creating it or rebuilding its drafts), prints the summary and the problems; with `--issue`
+issues it and prints the invoice numbers. Exits non-zero with the problems or the validation rule ids when the
+run cannot be issued.
+"""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from verbund.billing.choices import RunKind, RunStatus
+from verbund.billing.models import InvoiceRun, SellerProfile
+from verbund.billing.selectors import run_invoices
+from verbund.billing.services import billing_run_issue, billing_run_prepare
+from verbund.registry.choices import OrganizationKind
+from verbund.registry.models import Organization
+
+
+def _amount(value: Any) -> str:
+    return f"{Decimal(str(value)):,.2f} EUR"
+
+
+def _provider(value: str | None) -> Organization:
+    if value:
+        providers = Organization.objects.filter(kind=OrganizationKind.PROVIDER)
+        provider = (providers.filter(pk=int(value)) if value.isdigit() else providers.filter(short_name=value)).first()
+        if provider is None:
+            raise CommandError(f"no provider {value!r}")
+        return provider
+    profiles = list(SellerProfile.objects.select_related("provider")[:2])
+    if len(profiles) != 1:
+        raise CommandError(
+            "give --provider (short name or id): "
+            + ("no provider has a seller profile" if not profiles else "several providers have seller profiles")
+        )
+    return profiles[0].provider
+
+
+def _user(username: str | None) -> Any:
+    if not username:
+        return None
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise CommandError(f"no user {username!r}")
+    return user
+
+
+class Command(BaseCommand):
+    help = "Prepare (and with --issue: issue) the invoice run of a period or year."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--kind", required=True, choices=RunKind.values)
+        parser.add_argument("--year", required=True, type=int)
+        parser.add_argument("--period", type=int, default=None, help="month (1–12) or quarter (1–4); not for final")
+        parser.add_argument("--issue", action="store_true", help="issue the run after preparing it")
+        parser.add_argument(
+            "--billing-date", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD (default: today)"
+        )
+        parser.add_argument("--provider", default=None, help="short name or id (default: the one with a profile)")
+        parser.add_argument("--user", default=None, help="username recorded in the audit trail (default: system)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        provider = _provider(options["provider"])
+        actor = _user(options["user"])
+        billing_date = options["billing_date"] or timezone.localdate()
+        try:
+            run = billing_run_prepare(
+                actor=actor,
+                provider=provider,
+                kind=options["kind"],
+                year=options["year"],
+                period=options["period"],
+                billing_date=billing_date,
+            )
+        except ValidationError as exc:
+            raise CommandError("; ".join(exc.messages)) from exc
+        self._summary(run)
+        if not options["issue"]:
+            return
+        if run.status == RunStatus.ISSUED:
+            self.stdout.write("The run was already issued; nothing changed.")
+            self._numbers(run)
+            return
+        try:
+            run = billing_run_issue(actor=actor, run=run)
+        except ValidationError as exc:
+            for message in exc.messages:
+                self.stderr.write(f"  {message}")
+            raise CommandError(f"run {run.pk} was not issued: no invoice issued, no number used") from exc
+        self.stdout.write(self.style.SUCCESS(f"Issued run {run.pk}:"))
+        self._numbers(run)
+
+    def _summary(self, run: InvoiceRun) -> None:
+        summary = run.summary or {}
+        self.stdout.write(
+            f"Run {run.pk}: {run.get_kind_display()} {run.year}"
+            + (
+                f", period {run.period} ({summary.get('period_start')} – {summary.get('period_end')})"
+                if run.period
+                else ""
+            )
+            + f", {run.provider.display_name}, billing date {run.billing_date:%d.%m.%Y}, status {run.status}"
+        )
+        self.stdout.write(
+            f"  {summary.get('invoices', 0)} invoices for {summary.get('members', 0)} members "
+            f"({summary.get('internal', 0)} internal settlements, {summary.get('credit_notes', 0)} credit notes); "
+            f"net {_amount(summary.get('net', 0))}, VAT {_amount(summary.get('tax', 0))}, "
+            f"gross {_amount(summary.get('gross', 0))}"
+        )
+        if summary.get("plan") is None and run.kind != RunKind.EXTRAS:
+            self.stdout.write("  No approved plan for the year: fees are approved prices × subscribed quantities.")
+        problems = run.problems or []
+        if problems:
+            self.stdout.write(f"  Problems ({len(problems)}):")
+            for problem in problems:
+                self.stdout.write(f"    {problem['severity'].upper():<7} {problem['code']:<20} {problem['message']}")
+        blocking = run.blocking_problems
+        if blocking and run.status != RunStatus.ISSUED:
+            self.stdout.write(self.style.WARNING(f"  {len(blocking)} problem(s) block issuing."))
+
+    def _numbers(self, run: InvoiceRun) -> None:
+        for invoice in run_invoices(run=run).order_by("number"):
+            self.stdout.write(
+                f"  {invoice.number:<16} {invoice.get_type_code_display():<12} {invoice.member.name[:40]:<40} "
+                f"{_amount(invoice.gross_total):>18}  {invoice.title}"
+            )

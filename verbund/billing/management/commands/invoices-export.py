@@ -1,0 +1,38 @@
+"""`verbund invoices-export --run ID|latest --format xrechnung-ubl|pdf|zip --out DIR`: one file per invoice."""
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from verbund.billing.exports import FORMATS, ExportError, export_run
+from verbund.billing.models import InvoiceRun
+from verbund.billing.selectors import latest_run
+
+
+class Command(BaseCommand):
+    help = "Write the XRechnung XML or PDF of every invoice of a run into a folder (or all of them as a ZIP)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--run", required=True, help="run id, or 'latest' (the run issued last)")
+        parser.add_argument("--format", required=True, choices=FORMATS, dest="fmt")
+        parser.add_argument("--out", required=True, type=Path)
+
+    def handle(self, *args: Any, run: str, fmt: str, out: Path, **options: Any) -> None:
+        if run == "latest":
+            found = latest_run()
+            if found is None:
+                raise CommandError("no run has been issued yet")
+        elif run.isdigit():
+            found = InvoiceRun.objects.filter(pk=int(run)).first()
+            if found is None:
+                raise CommandError(f"no run {run}")
+        else:
+            raise CommandError("--run takes a run id or 'latest'")
+        try:
+            paths = export_run(found, fmt=fmt, out_dir=out)
+        except ExportError as exc:
+            raise CommandError(str(exc)) from exc
+        for path in paths:
+            self.stdout.write(str(path))
+        self.stdout.write(f"{len(paths)} file(s) written to {out} for run {found.pk} ({found}).")

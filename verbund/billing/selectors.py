@@ -1,0 +1,205 @@
+"""Reads for billing: the inputs of a run (a fixed number of queries) and invoice lists through the access layer."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.shortcuts import get_object_or_404
+
+from verbund.billing.choices import InvoiceStatus, InvoiceType, RunKind, RunStatus
+from verbund.billing.models import Invoice, InvoiceLine, InvoiceRun, SellerProfile
+from verbund.catalog.choices import RevisionStatus
+from verbund.catalog.models import PriceRevision, Product
+from verbund.core.access import Action, user_sees_all
+from verbund.costing.choices import PlanStatus
+from verbund.costing.models import MemberFee, PlanVersion
+from verbund.orders.models import Subscription, SubscriptionQuantity
+from verbund.registry.choices import ApprovalStatus, PartyRole
+from verbund.registry.models import AgreementParty, Organization
+
+
+@dataclass
+class BillingInputs:
+    """Everything a run of one provider and year needs, loaded once."""
+
+    provider: Organization
+    year: int
+    members: list[Organization]
+    host_ids: set[int]
+    products: dict[int, Product]
+    subscriptions: dict[int, list[Subscription]]  # member id → subscriptions (with `quantity_rows`)
+    plan: PlanVersion | None
+    fees: dict[tuple[int, int], MemberFee]  # (member id, product id) → planned fee of the approved plan
+    plan_rates: dict[int, Decimal]  # product id → unit rate of the approved plan
+    revisions: dict[int, list[PriceRevision]]  # product id → approved revisions, oldest first
+    instalments_invoiced: dict[tuple[int, int], Decimal] = field(default_factory=dict)
+    open_instalment_runs: list[int] = field(default_factory=list)  # periods of the year still in draft
+
+
+def seller_profile_for(provider: Organization) -> SellerProfile | None:
+    return SellerProfile.objects.filter(provider=provider).first()
+
+
+def billing_inputs(*, provider: Organization, year: int, with_instalments: bool = False) -> BillingInputs:
+    """Load the inputs of a run: 7 queries (9 with the instalments already invoiced), whatever the size."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    parties = (
+        AgreementParty.objects.filter(agreement__provider=provider, status=ApprovalStatus.APPROVED, joined_on__lte=end)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=start))
+        .select_related("organization")
+        .order_by("organization__name", "organization_id")
+    )
+    members: dict[int, Organization] = {}
+    host_ids: set[int] = set()
+    for party in parties:
+        members.setdefault(party.organization_id, party.organization)
+        if party.role == PartyRole.HOST:
+            host_ids.add(party.organization_id)
+    products = {p.pk: p for p in Product.objects.filter(catalogue_items__version__provider=provider).distinct()}
+    subscriptions: dict[int, list[Subscription]] = defaultdict(list)
+    rows = (
+        Subscription.objects.filter(member_id__in=list(members), product_id__in=list(products), start_date__lte=end)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+        .prefetch_related(
+            Prefetch(
+                "quantities",
+                queryset=SubscriptionQuantity.objects.order_by("valid_from", "id"),
+                to_attr="quantity_rows",
+            )
+        )
+        .order_by("member_id", "product_id", "start_date", "id")
+    )
+    for sub in rows:
+        sub.product = products[sub.product_id]
+        subscriptions[sub.member_id].append(sub)
+    plan = (
+        PlanVersion.objects.filter(provider=provider, year=year, status__in=[PlanStatus.APPROVED, PlanStatus.FROZEN])
+        .order_by("-id")
+        .first()
+    )
+    fees: dict[tuple[int, int], MemberFee] = {}
+    plan_rates: dict[int, Decimal] = {}
+    if plan is not None:
+        for fee in MemberFee.objects.filter(plan=plan).select_related("product_plan", "product_plan__rate"):
+            fees[(fee.member_id, fee.product_plan.product_id)] = fee
+            rate = getattr(fee.product_plan, "rate", None)
+            if rate is not None and rate.rate is not None:
+                plan_rates[fee.product_plan.product_id] = rate.rate
+    revisions: dict[int, list[PriceRevision]] = defaultdict(list)
+    for revision in PriceRevision.objects.filter(
+        product_id__in=list(products), status=RevisionStatus.APPROVED, valid_from__lte=end
+    ).order_by("valid_from", "approved_at", "id"):
+        revisions[revision.product_id].append(revision)
+    inputs = BillingInputs(
+        provider=provider,
+        year=year,
+        members=list(members.values()),
+        host_ids=host_ids,
+        products=products,
+        subscriptions=dict(subscriptions),
+        plan=plan,
+        fees=fees,
+        plan_rates=plan_rates,
+        revisions=dict(revisions),
+    )
+    if with_instalments:
+        inputs.instalments_invoiced = instalments_invoiced(provider=provider, year=year)
+        inputs.open_instalment_runs = [
+            period
+            for period in InvoiceRun.objects.filter(
+                provider=provider, kind=RunKind.INSTALMENT, year=year, status=RunStatus.DRAFT
+            ).values_list("period", flat=True)
+            if period is not None
+        ]
+    return inputs
+
+
+def instalments_invoiced(*, provider: Organization, year: int) -> dict[tuple[int, int], Decimal]:
+    """Net instalments per (member, product) of issued (not cancelled) instalment invoices of the year.
+
+    Instalment credit notes reverse cancelled invoices; both are left out, so only what stands counts."""
+    rows = (
+        InvoiceLine.objects.filter(
+            invoice__provider=provider,
+            invoice__run__kind=RunKind.INSTALMENT,
+            invoice__run__year=year,
+            invoice__status=InvoiceStatus.ISSUED,
+            invoice__type_code=InvoiceType.INVOICE,
+            product__isnull=False,
+        )
+        .values("invoice__member_id", "product_id")
+        .annotate(total=Sum("net"))
+    )
+    return {(row["invoice__member_id"], row["product_id"]): row["total"] for row in rows}
+
+
+# ---------------------------------------------------------------- lists and details (access layer)
+
+
+def run_list(*, user: Any, provider: Organization | None = None) -> QuerySet[InvoiceRun]:
+    queryset = InvoiceRun.objects.restrict(user).select_related("provider")
+    if provider is not None:
+        queryset = queryset.filter(provider=provider)
+    return queryset.order_by("-year", "-period", "-id")
+
+
+def run_get_for_user(*, user: Any, run_id: int, action: str = Action.VIEW) -> InvoiceRun:
+    return get_object_or_404(InvoiceRun.objects.restrict(user, action).select_related("provider"), pk=run_id)
+
+
+def latest_run(*, provider: Organization | None = None, issued: bool = True) -> InvoiceRun | None:
+    """The most recently issued run (or prepared, with `issued=False`); for the CLI's `--run latest`."""
+    queryset = InvoiceRun.objects.all()
+    if provider is not None:
+        queryset = queryset.filter(provider=provider)
+    if issued:
+        return queryset.filter(status=RunStatus.ISSUED).order_by("-issued_at", "-id").first()
+    return queryset.order_by("-modified", "-id").first()
+
+
+def _visible_invoices(user: Any, action: str = Action.VIEW) -> QuerySet[Invoice]:
+    queryset: QuerySet[Invoice] = Invoice.objects.restrict(user, action)
+    if user is not None and getattr(user, "is_authenticated", False) and not user_sees_all(user):
+        queryset = queryset.exclude(status=InvoiceStatus.DRAFT)  # members see documents, not previews
+    return queryset
+
+
+def invoice_list(
+    *,
+    user: Any,
+    run: InvoiceRun | None = None,
+    member_id: int | None = None,
+    status: str | None = None,
+) -> QuerySet[Invoice]:
+    queryset = _visible_invoices(user).select_related("member", "provider", "run", "credit_for")
+    if run is not None:
+        queryset = queryset.filter(run=run)
+    if member_id is not None:
+        queryset = queryset.filter(member_id=member_id)
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("-issue_date", "-number", "-id")
+
+
+def invoice_get_for_user(*, user: Any, invoice_id: int, action: str = Action.VIEW) -> Invoice:
+    return get_object_or_404(
+        _visible_invoices(user, action).select_related("member", "provider", "run", "credit_for"), pk=invoice_id
+    )
+
+
+def invoice_lines(*, invoice: Invoice) -> QuerySet[InvoiceLine]:
+    """The lines of an invoice the caller has already fetched through the access layer."""
+    return InvoiceLine.objects.filter(invoice=invoice).select_related("product").order_by("position")
+
+
+def run_invoices(*, run: InvoiceRun) -> QuerySet[Invoice]:
+    """All invoices of a run with their lines (2 queries), for issuing and exports."""
+    return (
+        Invoice.objects.filter(run=run)
+        .select_related("member", "provider")
+        .prefetch_related(Prefetch("lines", queryset=InvoiceLine.objects.order_by("position")))
+        .order_by("member__name", "vat_group", "id")
+    )

@@ -1,0 +1,169 @@
+"""Helpers shared by the billing services: who may bill, validation findings, issuing one document."""
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from verbund.billing.choices import InvoiceStatus
+from verbund.billing.documents import invoice_document
+from verbund.billing.models import Invoice
+from verbund.core.access import user_sees_all
+from verbund.core.audit import audit_record
+from verbund.core.models import AuditAction
+from verbund.registry import keys
+from verbund.registry.models import Organization
+
+
+def check_clerk(actor: Any) -> None:
+    """Billing is staff work (role billing clerk or administrator); `None` is the system (CLI, demo loader)."""
+    if actor is not None and not (actor.has_perm("billing.add_invoice") and user_sees_all(actor)):
+        raise ValidationError(_("Only billing staff of the provider can do this."))
+
+
+@dataclass
+class Failure:
+    invoice: Invoice
+    findings: list[dict[str, str]]
+
+
+class ValidationFailed(Exception):
+    def __init__(self, failures: list[Failure]):
+        self.failures = failures
+        super().__init__(f"{len(failures)} invoice(s) failed validation")
+
+
+def finding_json(finding: Any) -> dict[str, str]:
+    return {
+        "rule": str(finding.rule),
+        "severity": str(finding.severity),
+        "message": str(finding.message),
+        "location": str(finding.location),
+    }
+
+
+def is_fatal(finding: dict[str, str]) -> bool:
+    return finding["severity"] not in ("warning", "information", "info")
+
+
+def leitweg_problem(member: Organization) -> str:
+    if not member.leitweg_id:
+        return _("%(member)s has no Leitweg-ID.") % {"member": member.name}
+    try:
+        keys.validate_leitweg_id(member.leitweg_id)
+    except keys.KeyError_ as exc:
+        return _("The Leitweg-ID %(id)s of %(member)s is invalid: %(reason)s") % {
+            "id": member.leitweg_id,
+            "member": member.name,
+            "reason": exc,
+        }
+    return ""
+
+
+def failure_messages(failures: list[Failure]) -> list[str]:
+    messages = []
+    for failure in failures:
+        for finding in failure.findings:
+            if is_fatal(finding):
+                messages.append(
+                    _("%(invoice)s (%(member)s): %(rule)s – %(message)s")
+                    % {
+                        "invoice": failure.invoice.title,
+                        "member": failure.invoice.member.name,
+                        "rule": finding["rule"],
+                        "message": finding["message"],
+                    }
+                )
+    return messages
+
+
+def sha256(xml: bytes) -> str:
+    return hashlib.sha256(xml).hexdigest()
+
+
+def issue_one(
+    *,
+    actor: Any,
+    invoice: Invoice,
+    number: str,
+    issue_date: dt.date,
+    due_date: dt.date,
+    seller: dict[str, Any],
+    buyer: dict[str, Any],
+    xml: bytes | None,
+    findings: list[dict[str, str]],
+) -> None:
+    invoice.number = number
+    invoice.status = InvoiceStatus.ISSUED
+    invoice.issue_date = issue_date
+    invoice.due_date = due_date
+    invoice.seller_snapshot = seller
+    invoice.buyer_snapshot = buyer
+    invoice.leitweg_id = "" if invoice.internal else buyer["leitweg_id"]
+    invoice.xml = xml
+    invoice.xml_sha256 = sha256(xml) if xml is not None else ""
+    invoice.validation_findings = findings
+    invoice.issued_at = timezone.now()
+    invoice.issued_by = actor if getattr(actor, "is_authenticated", False) else None
+    invoice.modified = timezone.now()
+    invoice.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=invoice,
+        before={"status": InvoiceStatus.DRAFT},
+        after={
+            "status": InvoiceStatus.ISSUED,
+            "number": number,
+            "gross_total": str(invoice.gross_total),
+            "xml_sha256": invoice.xml_sha256,
+        },
+        scope_organization_id=invoice.member_id,
+        message=_("Issued"),
+    )
+
+
+def build_and_validate(
+    prepared: list[tuple[Invoice, str, dt.date, dt.date, dict[str, Any], dict[str, Any]]],
+) -> tuple[dict[int, bytes], dict[int, list[dict[str, str]]], list[Failure]]:
+    """XML of every e-invoice and its validation (one batch through the validator)."""
+    from verbund.billing.xrechnung import build_ubl, validate_many
+
+    xmls: dict[int, bytes] = {}
+    failures: list[Failure] = []
+    for invoice, number, issue_date, due_date, seller, buyer in prepared:
+        if invoice.internal:
+            continue
+        lines = list(invoice.lines.all())
+        doc = invoice_document(
+            invoice, lines, number=number, issue_date=issue_date, due_date=due_date, seller=seller, buyer=buyer
+        )
+        if doc.totals.tax_inclusive != invoice.gross_total or doc.totals.tax != invoice.tax_total:
+            failures.append(
+                Failure(
+                    invoice,
+                    [
+                        {
+                            "rule": "VERBUND-TOTALS",
+                            "severity": "fatal",
+                            "message": _("The stored totals differ from the document's; prepare the run again."),
+                            "location": "/",
+                        }
+                    ],
+                )
+            )
+            continue
+        xmls[invoice.pk] = build_ubl(doc)
+    findings: dict[int, list[dict[str, str]]] = {}
+    ids = list(xmls)
+    reports = validate_many([xmls[pk] for pk in ids]) if ids else []
+    by_id = {invoice.pk: invoice for invoice, *_rest in prepared}
+    for pk, report in zip(ids, reports, strict=True):
+        findings[pk] = [finding_json(f) for f in report.findings]
+        if not report.valid:
+            failures.append(Failure(by_id[pk], findings[pk]))
+    return xmls, findings, failures

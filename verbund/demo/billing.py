@@ -1,0 +1,89 @@
+"""The demo seller profile of citeq: what its invoices say about the seller. Idempotent.
+
+Address, telephone and e-mail are citeq's public contact data (seed 001: Scheibenstraße 109, 48153 Münster,
+"Telefon: 492-1800", info@citeq.de). **Demo values, not citeq's real ones:** the IBAN is the well-known test
+IBAN DE89 3704 0044 0532 0130 00 (check digits valid, used in documentation everywhere) with the BIC of its
+bank code, and the VAT identification number DE123456788 is only syntactically valid (check digit correct).
+
+citeq is an eigenbetriebsähnliche Einrichtung of the city of Münster, the host city of the agreement: what
+Münster takes from citeq is settled internally (no VAT, no e-invoice). Instalments are billed monthly.
+
+An e-invoice needs the buyer's post code and city (BR-DE-8/9). The municipality directory gives them for
+towns, not for districts; the two partner districts get the public address of their district administration
+(Kreishaus) where the registry has none.
+"""
+
+from typing import Any
+
+from django.db import transaction
+
+from verbund.billing.models import SellerProfile
+from verbund.billing.services import seller_profile_save
+from verbund.registry.choices import OrganizationKind
+from verbund.registry.models import Organization
+from verbund.registry.services import organization_update
+
+PROVIDER_SHORT_NAME = "citeq"
+DEMO_IBAN = "DE89370400440532013000"  # test IBAN (Commerzbank test account), not citeq's account
+DEMO_BIC = "COBADEFFXXX"
+DEMO_VAT_ID = "DE123456788"  # syntactically valid demo value, not citeq's VAT id
+
+CITEQ_SELLER: dict[str, Any] = {
+    "legal_name": "citeq – Informations-Technologie für Kommunen (eigenbetriebsähnliche Einrichtung der Stadt Münster)",
+    "street": "Scheibenstraße 109",
+    "postcode": "48153",
+    "city": "Münster",
+    "country": "DE",
+    "vat_id": DEMO_VAT_ID,
+    "tax_number": "",
+    # BT-30: citeq has no legal personality of its own; the legal entity is the city of Münster (official key).
+    "legal_registration_id": "05515000",
+    "contact_name": "Fakturierung citeq",
+    "contact_phone": "+49 251 4921800",
+    "contact_email": "info@citeq.de",
+    "electronic_address": "info@citeq.de",
+    "iban": DEMO_IBAN,
+    "bic": DEMO_BIC,
+    "bank_name": "Demo-Bank (Testdaten)",
+    "payment_terms_days": 30,
+    "invoice_frequency": "monthly",
+    "host_settlement_internal": True,
+}
+
+
+# (kind, AGS) → postal address of the district administration, used where the registry has no post code.
+DISTRICT_ADDRESSES: dict[tuple[str, str], dict[str, str]] = {
+    (OrganizationKind.DISTRICT, "05558"): {
+        "street": "Friedrich-Ebert-Straße 7",
+        "postcode": "48653",
+        "city": "Coesfeld",
+    },
+    (OrganizationKind.DISTRICT, "05570"): {
+        "street": "Waldenburger Straße 2",
+        "postcode": "48231",
+        "city": "Warendorf",
+    },
+}
+
+
+def _complete_addresses(actor: Any) -> int:
+    completed = 0
+    for (kind, ags), address in DISTRICT_ADDRESSES.items():
+        org = Organization.objects.filter(kind=kind, ags=ags).first()
+        if org is not None and not org.postcode:
+            organization_update(actor=actor, organization=org, **address)
+            completed += 1
+    return completed
+
+
+@transaction.atomic
+def load_demo_billing(*, actor: Any = None) -> dict[str, int]:
+    """Create citeq's seller profile unless it exists (an existing one is kept as it is) and complete the
+    partner districts' postal addresses where they are missing."""
+    result = {"seller_profiles": 0, "addresses_completed": _complete_addresses(actor)}
+    provider = Organization.objects.filter(kind=OrganizationKind.PROVIDER, short_name=PROVIDER_SHORT_NAME).first()
+    if provider is None or SellerProfile.objects.filter(provider=provider).exists():
+        return result
+    seller_profile_save(actor=actor, provider=provider, **CITEQ_SELLER)
+    result["seller_profiles"] = 1
+    return result
