@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from ninja.security import HttpBearer, SessionAuth
 
 from verbund.accounts.selectors import user_for_api_token
+from verbund.billing.api import router as billing_router
 from verbund.catalog.api import router as catalog_router
 from verbund.costing.api import router as costing_router
 from verbund.governance.api import router as governance_router
@@ -37,6 +38,7 @@ api.add_router("/", catalog_router)
 api.add_router("/", orders_router)
 api.add_router("/governance", governance_router)
 api.add_router("/costing", costing_router)
+api.add_router("/billing", billing_router)
 
 
 @api.exception_handler(ValidationError)

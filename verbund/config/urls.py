@@ -12,6 +12,7 @@ urlpatterns = [
     path("katalog/", include("verbund.catalog.urls")),
     path("gremien/", include("verbund.governance.urls")),
     path("kostenrechnung/", include("verbund.costing.urls")),
+    path("abrechnung/", include("verbund.billing.urls")),
     path("oparl/v1/", include("verbund.governance.oparl.urls")),
     path("", include("verbund.orders.urls")),
     path("", include("verbund.web.urls")),

@@ -23,4 +23,5 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("governance:committee_list", _("Committees"), "governance.view_committee"),
     NavItem("governance:decision_register", _("Decisions"), "governance.view_decision"),
     NavItem("costing:plan_list", _("Plan costing"), "costing.view_planversion"),
+    NavItem("billing:invoice_list", _("Invoices"), "billing.view_invoice"),
 ]

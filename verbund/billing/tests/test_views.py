@@ -1,0 +1,139 @@
+"""Billing pages: run list and wizard (prepare, preview, issue, ZIP), invoice list and detail, credit notes."""
+
+import datetime as dt
+import io
+import zipfile
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from verbund.billing.models import Invoice, InvoiceRun
+from verbund.billing.services import billing_run_issue, billing_run_prepare
+
+
+def _client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def ready(approved_plan, seller, members):
+    return approved_plan
+
+
+def _prepare(registry, period=1):
+    return billing_run_prepare(
+        actor=None,
+        provider=registry["citeq"],
+        kind="instalment",
+        year=2026,
+        period=period,
+        billing_date=dt.date(2026, period, 5),
+    )
+
+
+@pytest.fixture
+def issued(ready, registry):
+    return billing_run_issue(actor=None, run=_prepare(registry))
+
+
+def test_clerk_prepares_previews_issues_and_downloads(ready, clerk):
+    client = _client(clerk)
+    assert client.get("/abrechnung/laeufe/").status_code == 200
+    response = client.post(
+        "/abrechnung/laeufe/", {"kind": "instalment", "year": "2026", "period": "1", "billing_date": "2026-01-05"}
+    )
+    run = InvoiceRun.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/abrechnung/laeufe/{run.pk}/"
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Telgte, Stadt" in html and "Ahlen, Stadt" in html and 'id="issue-form"' in html
+    response = client.post(f"/abrechnung/laeufe/{run.pk}/ausstellen/", follow=True)
+    run.refresh_from_db()
+    assert run.status == "issued"
+    assert "RE-2026-000001" in response.content.decode()
+    response = client.get(f"/abrechnung/laeufe/{run.pk}/download/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+    assert "RE-2026-000001.xml" in names and "RE-2026-000001.pdf" in names
+
+
+def test_bad_run_form_is_shown_again(ready, clerk):
+    response = _client(clerk).post(
+        "/abrechnung/laeufe/", {"kind": "weekly", "year": "2026", "period": "1", "billing_date": "2026-01-05"}
+    )
+    assert response.status_code == 400 and not InvoiceRun.objects.exists()
+
+
+def test_issue_refused_shows_rule_ids(ready, registry, clerk, monkeypatch):
+    from verbund.billing.services import common, issue
+
+    run = _prepare(registry)
+
+    def failing(prepared):
+        finding = {"rule": "BR-DE-15", "severity": "fatal", "message": "Buyer reference missing", "location": "/"}
+        raise common.ValidationFailed([common.Failure(prepared[0][0], [finding])])
+
+    monkeypatch.setattr(issue, "build_and_validate", failing)
+    response = _client(clerk).post(f"/abrechnung/laeufe/{run.pk}/ausstellen/", follow=True)
+    assert "BR-DE-15" in response.content.decode()
+    run.refresh_from_db()
+    assert run.status == "draft"
+
+
+def test_members_cannot_use_runs(ready, registry, alice):
+    run = _prepare(registry)
+    client = _client(alice)
+    assert client.post(f"/abrechnung/laeufe/{run.pk}/ausstellen/").status_code == 403
+    assert client.get(f"/abrechnung/laeufe/{run.pk}/").status_code == 404
+    run.refresh_from_db()
+    assert run.status == "draft"
+
+
+def test_a_member_sees_only_its_own_invoices(issued, registry, alice):
+    _prepare(registry, period=2)  # drafts: not shown to members
+    client = _client(alice)
+    response = client.get("/abrechnung/rechnungen/")
+    html = response.content.decode()
+    own = Invoice.objects.get(member=registry["telgte"], status="issued")
+    other = Invoice.objects.get(member=registry["ahlen"], status="issued")
+    assert own.number in html and other.number not in html
+    assert client.get("/abrechnung/rechnungen/?year=2026&status=issued").content.decode().count(own.number) >= 1
+    assert own.number not in client.get("/abrechnung/rechnungen/?year=2025").content.decode()
+    assert client.get(f"/abrechnung/rechnungen/{other.pk}/").status_code == 404
+    assert client.get(f"/abrechnung/rechnungen/{other.pk}/xml/").status_code == 404
+    detail = client.get(f"/abrechnung/rechnungen/{own.pk}/")
+    assert detail.status_code == 200 and 'id="credit-form"' not in detail.content.decode()
+    xml = client.get(f"/abrechnung/rechnungen/{own.pk}/xml/")
+    assert xml.status_code == 200 and xml.content.startswith(b"<?xml")
+    assert client.post(f"/abrechnung/rechnungen/{own.pk}/gutschrift/", {"reason": "x"}).status_code == 403
+
+
+def test_invoice_list_and_run_page_query_counts_do_not_grow(issued, registry, clerk):
+    client = _client(clerk)
+    with CaptureQueriesContext(connection) as one:
+        client.get("/abrechnung/rechnungen/")
+    _prepare(registry, period=2)
+    _prepare(registry, period=3)
+    with CaptureQueriesContext(connection) as three:
+        client.get("/abrechnung/rechnungen/")
+    assert len(three) == len(one)
+
+
+def test_detail_and_credit_note(issued, registry, clerk):
+    client = _client(clerk)
+    invoice = Invoice.objects.get(member=registry["telgte"])
+    response = client.get(f"/abrechnung/rechnungen/{invoice.pk}/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="invoice-lines"' in html and 'data-testid="vat-breakdown"' in html and "credit-form" in html
+    response = client.post(f"/abrechnung/rechnungen/{invoice.pk}/gutschrift/", {"reason": "Menge falsch"})
+    credit = Invoice.objects.get(type_code="381")
+    assert response["Location"] == f"/abrechnung/rechnungen/{credit.pk}/"
+    invoice.refresh_from_db()
+    assert invoice.status == "cancelled"
+    assert client.get(f"/abrechnung/rechnungen/{invoice.pk}/pdf/").content.startswith(b"%PDF")

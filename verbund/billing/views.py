@@ -1,0 +1,222 @@
+"""Billing pages: runs (prepare → preview → issue → download) and invoices (list, detail, downloads, credit)."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from verbund.billing import selectors, services
+from verbund.billing.choices import InvoiceStatus, RunKind
+from verbund.billing.exports import invoice_filename, invoice_xml, run_zip
+from verbund.billing.pdf import invoice_pdf
+from verbund.core.access import Action
+
+
+def _require(request: HttpRequest, permission: str) -> None:
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+def _int(text: str | None) -> int | None:
+    try:
+        return int(text) if text else None
+    except ValueError:
+        return None
+
+
+def _form_errors(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        return [f"{field}: {m}" if field != "__all__" else m for field, ms in exc.message_dict.items() for m in ms]
+    return list(exc.messages)
+
+
+def _attachment(data: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# ---------------------------------------------------------------- runs
+
+
+@login_required
+def run_list(request: HttpRequest) -> HttpResponse:
+    _require(request, "billing.view_invoicerun")
+    runs = selectors.run_list(user=request.user)
+    page = Paginator(runs, 50).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    form: dict[str, Any] = {
+        "kind": RunKind.INSTALMENT,
+        "year": today.year,
+        "period": today.month,
+        "billing_date": today,
+    }
+    errors: list[str] = []
+    if request.method == "POST":
+        _require(request, "billing.add_invoicerun")
+        form = {key: request.POST.get(key, "").strip() for key in ("kind", "year", "period", "billing_date")}
+        year, period = _int(form["year"]), _int(form["period"])
+        billing_date = parse_date(form["billing_date"]) if form["billing_date"] else None
+        provider = getattr(request.user, "organization", None)
+        if year is None:
+            errors.append(_("Enter the year."))
+        if billing_date is None:
+            errors.append(_("Enter the billing date."))
+        if provider is None:
+            errors.append(_("Your account belongs to no provider."))
+        if not errors:
+            assert year is not None and billing_date is not None and provider is not None
+            try:
+                run = services.billing_run_prepare(
+                    actor=request.user,
+                    provider=provider,
+                    kind=form["kind"],
+                    year=year,
+                    period=period,
+                    billing_date=billing_date,
+                )
+            except ValidationError as exc:
+                errors.extend(_form_errors(exc))
+            else:
+                messages.success(request, _("The run was prepared. Check the preview before issuing it."))
+                return redirect("billing:run_detail", run_id=run.pk)
+    return render(
+        request,
+        "billing/run_list.html",
+        {"page": page, "form": form, "errors": errors, "kinds": RunKind.choices},
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+    _require(request, "billing.view_invoicerun")
+    run = selectors.run_get_for_user(user=request.user, run_id=run_id)
+    invoices = list(selectors.invoice_list(user=request.user, run=run).order_by("member__name", "vat_group", "id"))
+    refusal = (run.summary or {}).get("last_refusal")
+    return render(
+        request,
+        "billing/run_detail.html",
+        {
+            "run": run,
+            "invoices": invoices,
+            "blocking": run.blocking_problems,
+            "refusal": refusal,
+            "can_issue": request.user.has_perm("billing.change_invoicerun") and run.status == "draft",
+        },
+    )
+
+
+@login_required
+@require_POST
+def run_issue(request: HttpRequest, run_id: int) -> HttpResponse:
+    _require(request, "billing.change_invoicerun")
+    run = selectors.run_get_for_user(user=request.user, run_id=run_id, action=Action.CHANGE)
+    try:
+        run = services.billing_run_issue(actor=request.user, run=run)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        numbers = (run.summary or {}).get("numbers", [])
+        messages.success(request, _("The run was issued: %(count)d invoices.") % {"count": len(numbers)})
+    return redirect("billing:run_detail", run_id=run.pk)
+
+
+@login_required
+def run_download(request: HttpRequest, run_id: int) -> HttpResponse:
+    _require(request, "billing.view_invoicerun")
+    run = selectors.run_get_for_user(user=request.user, run_id=run_id)
+    if run.status != "issued":
+        raise Http404("the run is not issued")
+    period = f"-{run.period:02d}" if run.period else ""
+    return _attachment(run_zip(run), "application/zip", f"rechnungslauf-{run.pk}-{run.kind}-{run.year}{period}.zip")
+
+
+# ---------------------------------------------------------------- invoices
+
+
+@login_required
+def invoice_list(request: HttpRequest) -> HttpResponse:
+    _require(request, "billing.view_invoice")
+    status = request.GET.get("status", "")
+    if status not in InvoiceStatus.values:
+        status = ""
+    year = _int(request.GET.get("year"))
+    invoices = selectors.invoice_list(user=request.user, status=status or None)
+    if year is not None:
+        invoices = invoices.filter(Q(issue_date__year=year) | Q(issue_date__isnull=True, run__year=year))
+    page = Paginator(invoices, 50).get_page(request.GET.get("page"))
+    years = range(timezone.localdate().year + 1, timezone.localdate().year - 6, -1)
+    return render(
+        request,
+        "billing/invoice_list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": InvoiceStatus.choices,
+            "year": year,
+            "years": years,
+        },
+    )
+
+
+@login_required
+def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    _require(request, "billing.view_invoice")
+    invoice = selectors.invoice_get_for_user(user=request.user, invoice_id=invoice_id)
+    lines = list(selectors.invoice_lines(invoice=invoice))
+    credit_notes = list(invoice.credit_notes.all()) if invoice.is_issued else []
+    return render(
+        request,
+        "billing/invoice_detail.html",
+        {
+            "invoice": invoice,
+            "lines": lines,
+            "credit_notes": credit_notes,
+            "has_xml": invoice.xml is not None,
+            "can_credit": request.user.has_perm("billing.add_invoice") and invoice.status == InvoiceStatus.ISSUED,
+        },
+    )
+
+
+@login_required
+def invoice_download_xml(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    _require(request, "billing.view_invoice")
+    invoice = selectors.invoice_get_for_user(user=request.user, invoice_id=invoice_id)
+    data = invoice_xml(invoice)
+    if data is None:
+        raise Http404("no XRechnung for this document")
+    return _attachment(data, "application/xml", invoice_filename(invoice, "xml"))
+
+
+@login_required
+def invoice_download_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    _require(request, "billing.view_invoice")
+    invoice = selectors.invoice_get_for_user(user=request.user, invoice_id=invoice_id)
+    data = invoice_pdf(invoice, list(selectors.invoice_lines(invoice=invoice)))
+    return _attachment(data, "application/pdf", invoice_filename(invoice, "pdf"))
+
+
+@login_required
+@require_POST
+def invoice_credit(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    _require(request, "billing.add_invoice")
+    invoice = selectors.invoice_get_for_user(user=request.user, invoice_id=invoice_id)
+    try:
+        credit = services.invoice_credit(actor=request.user, invoice=invoice, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("billing:invoice_detail", invoice_id=invoice.pk)
+    messages.success(request, _("Credit note %(number)s was issued.") % {"number": credit.number})
+    return redirect("billing:invoice_detail", invoice_id=credit.pk)
