@@ -537,6 +537,8 @@ def main_parent() -> int:
     costing = run_costing_engine()
     print("XRechnung: build and fully validate 2,000 invoices of 25 lines (no database)")
     xrechnung = run_module("bench.xrechnung")
+    print("Billing: national final settlement, 10,981 invoices x 25 lines, computed, rendered and validated")
+    billing = run_module("bench.billing")
 
     document = {
         "timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -553,6 +555,7 @@ def main_parent() -> int:
         "backends": results,
         "costing_engine": costing,
         "xrechnung": xrechnung,
+        "billing_national": billing,
     }
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     tmp = LATEST.with_name(LATEST.name + ".tmp")
@@ -565,6 +568,8 @@ def main_parent() -> int:
         failed.append("costing engine")
     if xrechnung["status"] == "failed":
         failed.append("xrechnung")
+    if billing["status"] == "failed":
+        failed.append("billing")
     if failed:
         print(f"FAILED: {', '.join(failed)} (see the output above; their figures are missing)", file=sys.stderr)
         return 1
