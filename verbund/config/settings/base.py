@@ -126,6 +126,9 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
+# Grouped numbers in the UI and accepted in localised inputs ("85.000,00"). Integers that end up in attributes and
+# URLs (ids, years, page numbers) must therefore be written with |stringformat:"d" in templates, or they would
+# read "sub-1.268" or "year=2.026" (a test renders such pages with ids above 999).
 USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "static/"

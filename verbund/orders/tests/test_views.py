@@ -207,3 +207,12 @@ def test_subscription_forms_load_on_demand(registry, catalogue, alice, admin_use
     page = client.get(f"/abonnements/{subscription.pk}/").content.decode()
     assert "<html" in page and f'name="x{subscription.pk}-end_date"' in page
     assert _client(bob).get(f"/abonnements/{subscription.pk}/").status_code == 404
+
+
+def test_ids_above_999_are_not_grouped_in_attributes(registry, catalogue, alice, admin_user):
+    """With thousand separators on, {{ pk }} would read "1.268"; ids in attributes use stringformat."""
+    subscription = Subscription.objects.create(
+        pk=5268, member=registry["telgte"], product=catalogue["workplace"], start_date=timezone.localdate()
+    )
+    page = _client(alice).get(f"/vertragsmappe/{registry['telgte'].pk}/").content.decode()
+    assert f'id="sub-{subscription.pk}"' in page and 'id="sub-5.268"' not in page
