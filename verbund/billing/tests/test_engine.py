@@ -3,6 +3,7 @@
 import datetime as dt
 import itertools
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -250,6 +251,61 @@ def test_line_figures_show_quantity_times_price_or_a_lump_sum():
 @SETTINGS
 @given(st.integers(-(10**9), 10**9).map(lambda c: D(c).scaleb(-3)))
 def test_exact_rounding_is_the_money_rule(value):
-    from fractions import Fraction
-
     assert engine.round_exact(Fraction(value)) == round_money(value)
+
+
+# ---------------------------------------------------------------- against a day-by-day reference
+
+
+def _reference_day_values(charge: Charge, year: int) -> dict[dt.date, Fraction]:
+    """quantity × annual rate on each day of the year, found day by day with Fraction (slow and obvious)."""
+    values = {}
+    day = dt.date(year, 1, 1)
+    while day.year == year:
+        quantity = Fraction(0)
+        for segment in charge.segments:
+            if segment.start <= day and (segment.end is None or day <= segment.end):
+                quantity = Fraction(segment.quantity)
+        if charge.planned_fee is not None:
+            rate = Fraction(charge.planned_fee.amount) / Fraction(charge.planned_fee.basis)
+        else:
+            in_force = [s for s in charge.rates if s.valid_from <= day]
+            rate = Fraction(in_force[-1].rate) if in_force else Fraction(0)
+        values[day] = quantity * rate
+        day += dt.timedelta(days=1)
+    return values
+
+
+def _reference_round(value: Fraction) -> Decimal:
+    return round_money(Decimal(value.numerator) / Decimal(value.denominator))
+
+
+@st.composite
+def rated_charges(draw):
+    year, planned = draw(charges())
+    if draw(st.booleans()):
+        return year, planned
+    steps = [RateStep(dt.date(year - 1, 1, 1), D(draw(st.integers(0, 10**6))).scaleb(-2))]
+    for _ in range(draw(st.integers(0, 3))):
+        day = dt.date(year, 1, 1) + dt.timedelta(days=draw(st.integers(0, 364)))
+        steps.append(RateStep(day, D(draw(st.integers(0, 10**7))).scaleb(-draw(st.integers(0, 4)))))
+    steps.sort(key=lambda s: s.valid_from)
+    return year, Charge("P", planned.segments, rates=tuple(steps))
+
+
+@SETTINGS
+@given(rated_charges(), st.sampled_from(["monthly", "quarterly"]))
+def test_the_integer_engine_matches_a_day_by_day_fraction_reference(case, frequency):
+    year, charge = case
+    values = _reference_day_values(charge, year)
+    periods = periods_of_year(year, frequency)
+    cumulative = Fraction(0)
+    expected = []
+    for period in periods:
+        days = [d for d in values if period.start <= d <= period.end]
+        cumulative += sum((values[d] for d in days), Fraction(0)) / (len(periods) * len(days))
+        expected.append(cumulative)
+    items = instalments(charge, year, frequency)
+    assert [i.cumulative for i in items] == [_reference_round(c) for c in expected]
+    assert instalment(charge, year, frequency, len(periods)).amount == items[-1].amount
+    assert actual(charge, year).amount == _reference_round(sum(values.values(), Fraction(0)) / len(values))
