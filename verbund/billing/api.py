@@ -1,4 +1,4 @@
-"""Billing over the REST API: invoice runs (prepare, preview, issue) and invoices (XML, PDF, credit notes).
+"""Billing over the REST API: invoice runs (prepare, preview, issue) and invoices (XML, CII, PDF, credit notes).
 
 Permission first (403), then the object through the access layer (404), then the business rules of the services
 (422). A member sees only its own issued invoices; runs are the provider's internal work."""
@@ -14,7 +14,7 @@ from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from verbund.billing import selectors, services
-from verbund.billing.exports import invoice_filename, invoice_xml
+from verbund.billing.exports import CiiInvalid, cii_filename, invoice_cii, invoice_filename, invoice_xml
 from verbund.billing.models import Invoice, InvoiceRun
 from verbund.billing.pdf import invoice_pdf
 from verbund.core.access import Action
@@ -223,6 +223,28 @@ def invoices_xml(request: HttpRequest, invoice_id: int) -> HttpResponse:
         raise Http404("no XRechnung for this document")
     response = HttpResponse(data, content_type="application/xml")
     response["Content-Disposition"] = f'attachment; filename="{invoice_filename(invoice, "xml")}"'
+    return response
+
+
+@router.get(
+    "/invoices/{invoice_id}/cii",
+    response={422: IssueError},
+    summary="The XRechnung (CII) of an issued e-invoice, built from its data at issue and validated",
+)
+def invoices_cii(request: HttpRequest, invoice_id: int):  # type: ignore[no-untyped-def]
+    invoice = selectors.invoice_get_for_user(user=request.user, invoice_id=invoice_id)
+    try:
+        data = invoice_cii(invoice)
+    except CiiInvalid as exc:
+        messages = [message for failure in exc.failures for message in failure.messages]
+        return 422, {
+            "detail": [{"loc": ["path", "invoice_id"], "msg": message} for message in messages],
+            "rules": exc.rules,
+        }
+    if data is None:
+        raise Http404("no XRechnung for this document")
+    response = HttpResponse(data, content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="{cii_filename(invoice)}"'
     return response
 
 

@@ -166,3 +166,21 @@ def invoice_document(
         preceding_invoice_date=preceding.issue_date if preceding is not None else None,
         notes=tuple([invoice.title, *notes]),
     )
+
+
+def issued_invoice_document(invoice: Invoice, lines: Iterable[InvoiceLine] | None = None) -> InvoiceDocument:
+    """The document of an issued e-invoice, rebuilt from what was frozen at issue: its lines, the seller and buyer
+    snapshots, number and dates (the data its stored UBL was built from). Used for the CII of an issued invoice.
+
+    Raises ValueError for drafts and internal settlements (they have no e-invoice)."""
+    if not invoice.is_issued or invoice.internal or invoice.xml is None or invoice.issue_date is None:
+        raise ValueError(f"invoice {invoice.pk} is not an issued e-invoice")
+    return invoice_document(
+        invoice,
+        list(lines) if lines is not None else list(invoice.lines.all()),
+        number=invoice.number,
+        issue_date=invoice.issue_date,
+        due_date=invoice.due_date,
+        seller=dict(invoice.seller_snapshot),
+        buyer=dict(invoice.buyer_snapshot),
+    )

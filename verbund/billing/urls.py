@@ -11,6 +11,7 @@ urlpatterns = [
     path("rechnungen/", views.invoice_list, name="invoice_list"),
     path("rechnungen/<int:invoice_id>/", views.invoice_detail, name="invoice_detail"),
     path("rechnungen/<int:invoice_id>/xml/", views.invoice_download_xml, name="invoice_xml"),
+    path("rechnungen/<int:invoice_id>/cii/", views.invoice_download_cii, name="invoice_cii"),
     path("rechnungen/<int:invoice_id>/pdf/", views.invoice_download_pdf, name="invoice_pdf"),
     path("rechnungen/<int:invoice_id>/gutschrift/", views.invoice_credit, name="invoice_credit"),
 ]

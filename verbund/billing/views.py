@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from verbund.billing import selectors, services
 from verbund.billing.choices import InvoiceStatus, RunKind
-from verbund.billing.exports import invoice_filename, invoice_xml, run_zip
+from verbund.billing.exports import CiiInvalid, cii_filename, invoice_cii, invoice_filename, invoice_xml, run_zip
 from verbund.billing.pdf import invoice_pdf
 from verbund.core.access import Action
 
@@ -197,6 +197,24 @@ def invoice_download_xml(request: HttpRequest, invoice_id: int) -> HttpResponse:
     if data is None:
         raise Http404("no XRechnung for this document")
     return _attachment(data, "application/xml", invoice_filename(invoice, "xml"))
+
+
+@login_required
+def invoice_download_cii(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    _require(request, "billing.view_invoice")
+    invoice = selectors.invoice_get_for_user(user=request.user, invoice_id=invoice_id)
+    try:
+        data = invoice_cii(invoice)
+    except CiiInvalid as exc:
+        messages.error(
+            request,
+            _("The XRechnung (CII) of %(number)s failed validation: %(rules)s")
+            % {"number": invoice.number, "rules": ", ".join(exc.rules)},
+        )
+        return redirect("billing:invoice_detail", invoice_id=invoice.pk)
+    if data is None:
+        raise Http404("no XRechnung for this document")
+    return _attachment(data, "application/xml", cii_filename(invoice))
 
 
 @login_required

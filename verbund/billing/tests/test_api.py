@@ -93,7 +93,7 @@ def test_a_member_sees_only_its_own_invoices(issued, registry, alice, bob):
     alices = Invoice.objects.get(member=registry["telgte"])
     detail = _client(alice).get(f"/api/v1/billing/invoices/{alices.pk}").json()
     assert detail["number"] == alices.number and len(detail["lines"]) == 2 and detail["vat_breakdown"]
-    for suffix in ("", "/xml", "/pdf"):
+    for suffix in ("", "/xml", "/cii", "/pdf"):
         assert _client(bob).get(f"/api/v1/billing/invoices/{alices.pk}{suffix}").status_code == 404
 
 
@@ -117,6 +117,7 @@ def test_no_xml_for_an_internal_settlement(ready, registry, clerk):
     billing_run_issue(actor=None, run=run)
     internal = Invoice.objects.get(internal=True)
     assert _client(clerk).get(f"/api/v1/billing/invoices/{internal.pk}/xml").status_code == 404
+    assert _client(clerk).get(f"/api/v1/billing/invoices/{internal.pk}/cii").status_code == 404
 
 
 def test_credit_note(issued, registry, clerk, alice):
@@ -145,3 +146,59 @@ def test_bad_input_is_refused_with_422(issued, registry, clerk):
         assert any("reason" in entry["loc"] for entry in response.json()["detail"])
     invoice.refresh_from_db()
     assert invoice.status == "issued"
+
+
+def test_cii_download(issued, registry, alice):
+    from verbund.billing.tests.fixtures.xrechnung_terms import cii_terms, ubl_terms
+    from verbund.billing.xrechnung import validate_cii
+
+    invoice = Invoice.objects.get(member=registry["telgte"])
+    response = _client(alice).get(f"/api/v1/billing/invoices/{invoice.pk}/cii")
+    assert response.status_code == 200 and response["Content-Type"] == "application/xml"
+    assert response["Content-Disposition"] == f'attachment; filename="{invoice.number}-cii.xml"'
+    assert response.content.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<rsm:CrossIndustryInvoice')
+    assert validate_cii(response.content).findings == ()
+    assert cii_terms(response.content) == ubl_terms(bytes(invoice.xml))
+
+
+def test_another_member_cannot_download_the_cii(issued, registry, bob):
+    invoice = Invoice.objects.get(member=registry["telgte"])
+    response = _client(bob).get(f"/api/v1/billing/invoices/{invoice.pk}/cii")
+    assert response.status_code == 404 and b"CrossIndustryInvoice" not in response.content
+    assert Client().get(f"/api/v1/billing/invoices/{invoice.pk}/cii").status_code == 401
+
+
+def test_cii_of_a_credit_note(issued, registry, clerk):
+    from verbund.billing.services import invoice_credit
+    from verbund.billing.tests.fixtures.xrechnung_terms import cii_terms, ubl_terms
+
+    invoice = Invoice.objects.get(member=registry["telgte"])
+    credit = invoice_credit(actor=clerk, invoice=invoice, reason="Menge falsch")
+    response = _client(clerk).get(f"/api/v1/billing/invoices/{credit.pk}/cii")
+    assert response.status_code == 200, response.content
+    terms = cii_terms(response.content)
+    assert terms == ubl_terms(bytes(credit.xml))
+    assert terms["BT-3"] == "381" and terms["BT-25"] == invoice.number and terms["BT-115"] > 0
+
+
+def test_cii_bad_input(issued, registry, clerk, monkeypatch):
+    client = _client(clerk)
+    assert client.get("/api/v1/billing/invoices/999999/cii").status_code == 404
+    assert client.get("/api/v1/billing/invoices/abc/cii").status_code == 422
+    draft = billing_run_prepare(
+        actor=None, provider=registry["citeq"], kind="instalment", year=2026, period=2, billing_date=dt.date(2026, 2, 5)
+    ).invoices.first()
+    assert client.get(f"/api/v1/billing/invoices/{draft.pk}/cii").status_code == 404  # a draft has no e-invoice
+    # A CII that fails validation is refused with the rule ids, never handed out.
+    import dataclasses
+
+    from verbund.billing.xrechnung import cii
+
+    real = cii.build_cii
+    monkeypatch.setattr(cii, "build_cii", lambda doc: real(dataclasses.replace(doc, buyer_reference="")))
+    invoice = Invoice.objects.get(member=registry["telgte"], status="issued")
+    response = client.get(f"/api/v1/billing/invoices/{invoice.pk}/cii")
+    assert response.status_code == 422
+    body = response.json()
+    assert body["rules"] == ["BR-DE-15", "VB-LEITWEG"]
+    assert any(entry["msg"].startswith("BR-DE-15") for entry in body["detail"])

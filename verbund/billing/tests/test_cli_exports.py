@@ -136,3 +136,65 @@ def test_billing_date_defaults_to_today(ready):
     run_cli("billing-run", "--kind", "instalment", "--year", "2026", "--period", "1")
     assert InvoiceRun.objects.get().billing_date == timezone.localdate()
     assert isinstance(InvoiceRun.objects.get().billing_date, dt.date)
+
+
+def test_invoices_export_cii_writes_one_validated_file_per_e_invoice(ready, tmp_path):
+    from verbund.billing.documents import issued_invoice_document
+    from verbund.billing.tests.fixtures.xrechnung_terms import cii_terms, ubl_terms
+    from verbund.billing.xrechnung import build_ubl, validate_cii
+
+    run_cli("billing-run", "--kind", "instalment", "--year", "2026", "--period", "1", "--issue")
+    out, _err = run_cli("invoices-export", "--run", "latest", "--format", "xrechnung-cii", "--out", str(tmp_path / "c"))
+    files = sorted((tmp_path / "c").iterdir())
+    assert [p.name for p in files] == ["RE-2026-000001-cii.xml", "RE-2026-000002-cii.xml"]
+    assert "2 file(s)" in out
+    for path in files:
+        invoice = Invoice.objects.get(number=path.name.removesuffix("-cii.xml"))
+        cii = path.read_bytes()
+        report = validate_cii(cii)
+        assert report.valid and report.findings == () and "cen" in report.checks
+        # The same business terms as the stored UBL, the document of record ...
+        assert cii_terms(cii) == ubl_terms(bytes(invoice.xml))
+        # ... because the frozen data rebuilds exactly that record.
+        assert build_ubl(issued_invoice_document(invoice)) == bytes(invoice.xml)
+
+
+def test_invoices_export_cii_writes_nothing_when_one_invoice_fails(ready, tmp_path, monkeypatch):
+    import dataclasses
+
+    from verbund.billing.xrechnung import cii
+
+    run_cli("billing-run", "--kind", "instalment", "--year", "2026", "--period", "1", "--issue")
+    real = cii.build_cii
+
+    def without_leitweg_id(doc):  # as if the Leitweg-ID had been lost for one invoice
+        return real(dataclasses.replace(doc, buyer_reference="") if doc.number == "RE-2026-000002" else doc)
+
+    monkeypatch.setattr(cii, "build_cii", without_leitweg_id)
+    with pytest.raises(CommandError) as failure:
+        run_cli("invoices-export", "--run", "latest", "--format", "xrechnung-cii", "--out", str(tmp_path / "c"))
+    message = str(failure.value)
+    assert "RE-2026-000002 (BR-DE-15, VB-LEITWEG)" in message and "RE-2026-000001" not in message
+    assert not (tmp_path / "c").exists()
+
+
+def test_invoices_export_cii_skips_internal_settlements(ready, registry, tmp_path):
+    from verbund.registry.choices import PartyRole
+    from verbund.registry.models import AgreementParty
+
+    AgreementParty.objects.filter(organization=registry["telgte"]).update(role=PartyRole.HOST)
+    run_cli("billing-run", "--kind", "instalment", "--year", "2026", "--period", "1", "--issue")
+    run = InvoiceRun.objects.get()
+    internal = run.invoices.get(internal=True)
+    e_invoice = run.invoices.get(internal=False)
+    run_cli("invoices-export", "--run", str(run.pk), "--format", "xrechnung-cii", "--out", str(tmp_path / "c"))
+    assert [p.name for p in (tmp_path / "c").iterdir()] == [f"{e_invoice.number}-cii.xml"]
+    assert internal.number and internal.xml is None
+
+
+def test_invoices_export_cii_of_a_draft_run_is_refused(ready, tmp_path):
+    run_cli("billing-run", "--kind", "instalment", "--year", "2026", "--period", "1")
+    run = InvoiceRun.objects.get()
+    with pytest.raises(CommandError, match="no issued e-invoices"):
+        run_cli("invoices-export", "--run", str(run.pk), "--format", "xrechnung-cii", "--out", str(tmp_path / "c"))
+    assert not (tmp_path / "c").exists()

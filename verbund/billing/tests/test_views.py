@@ -106,6 +106,7 @@ def test_a_member_sees_only_its_own_invoices(issued, registry, alice):
     assert own.number not in client.get("/abrechnung/rechnungen/?year=2025").content.decode()
     assert client.get(f"/abrechnung/rechnungen/{other.pk}/").status_code == 404
     assert client.get(f"/abrechnung/rechnungen/{other.pk}/xml/").status_code == 404
+    assert client.get(f"/abrechnung/rechnungen/{other.pk}/cii/").status_code == 404
     detail = client.get(f"/abrechnung/rechnungen/{own.pk}/")
     assert detail.status_code == 200 and 'id="credit-form"' not in detail.content.decode()
     xml = client.get(f"/abrechnung/rechnungen/{own.pk}/xml/")
@@ -137,3 +138,40 @@ def test_detail_and_credit_note(issued, registry, clerk):
     invoice.refresh_from_db()
     assert invoice.status == "cancelled"
     assert client.get(f"/abrechnung/rechnungen/{invoice.pk}/pdf/").content.startswith(b"%PDF")
+
+
+def test_detail_page_links_ubl_and_cii_and_the_cii_downloads(issued, registry, alice):
+    from verbund.billing.xrechnung import validate_cii
+
+    client = _client(alice)
+    own = Invoice.objects.get(member=registry["telgte"])
+    html = client.get(f"/abrechnung/rechnungen/{own.pk}/").content.decode()
+    assert f'id="download-xml" href="/abrechnung/rechnungen/{own.pk}/xml/"' in html
+    assert f'id="download-cii" href="/abrechnung/rechnungen/{own.pk}/cii/"' in html
+    assert html.index('id="download-xml"') < html.index('id="download-cii"') < html.index('id="download-pdf"')
+    response = client.get(f"/abrechnung/rechnungen/{own.pk}/cii/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/xml"
+    assert response["Content-Disposition"] == f'attachment; filename="{own.number}-cii.xml"'
+    assert validate_cii(response.content).valid
+
+
+def test_no_cii_link_or_download_without_an_e_invoice(ready, registry, clerk):
+    client = _client(clerk)
+    draft = _prepare(registry).invoices.first()
+    html = client.get(f"/abrechnung/rechnungen/{draft.pk}/").content.decode()
+    assert 'id="download-cii"' not in html and 'id="download-pdf"' in html
+    assert client.get(f"/abrechnung/rechnungen/{draft.pk}/cii/").status_code == 404
+
+
+def test_cii_that_fails_validation_is_not_handed_out(issued, registry, clerk, monkeypatch):
+    import dataclasses
+
+    from verbund.billing.xrechnung import cii
+
+    real = cii.build_cii
+    monkeypatch.setattr(cii, "build_cii", lambda doc: real(dataclasses.replace(doc, buyer_reference="")))
+    invoice = Invoice.objects.get(member=registry["telgte"])
+    response = _client(clerk).get(f"/abrechnung/rechnungen/{invoice.pk}/cii/", follow=True)
+    assert response.redirect_chain == [(f"/abrechnung/rechnungen/{invoice.pk}/", 302)]
+    html = response.content.decode()
+    assert invoice.number in html and "BR-DE-15, VB-LEITWEG" in html

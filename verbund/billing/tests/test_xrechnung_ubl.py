@@ -193,7 +193,7 @@ def test_buyer_contact_is_optional():
 
 
 def test_xrechnung_modules_do_not_import_django():
-    modules = ["ubl", "codes", "rules_de", "validation", "worker"]
+    modules = ["ubl", "cii", "codes", "rules_de", "validation", "worker"]
     code = (
         "import importlib, sys\n"
         f"for name in {modules!r}: importlib.import_module('verbund.billing.xrechnung.' + name)\n"

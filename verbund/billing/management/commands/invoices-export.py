@@ -1,4 +1,8 @@
-"""`verbund invoices-export --run ID|latest --format xrechnung-ubl|pdf|zip --out DIR`: one file per invoice."""
+"""`verbund invoices-export --run ID|latest --format xrechnung-ubl|xrechnung-cii|pdf|zip --out DIR`.
+
+One file per invoice (or one ZIP). `xrechnung-cii` builds the CII of every issued e-invoice from its frozen data
+and validates all of them first: if one fails, nothing is written and the error names the invoices and rule ids.
+"""
 
 from pathlib import Path
 from typing import Any
@@ -11,7 +15,10 @@ from verbund.billing.selectors import latest_run
 
 
 class Command(BaseCommand):
-    help = "Write the XRechnung XML or PDF of every invoice of a run into a folder (or all of them as a ZIP)."
+    help = (
+        "Write the XRechnung XML (UBL as issued, or CII built and validated now) or PDF of every invoice of a run "
+        "into a folder (or all of them as a ZIP)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--run", required=True, help="run id, or 'latest' (the run issued last)")
