@@ -184,3 +184,38 @@ def test_an_error_while_waiting_leaves_no_stale_answers_for_the_next_batch():
         assert worker.starts == 2
     finally:
         worker.close()
+
+
+def test_a_large_batch_is_spread_over_the_pool_and_the_reports_stay_in_order(monkeypatch):
+    monkeypatch.setenv(validation.POOL_ENV, "2")
+    # Three distinguishable documents repeated: the pool splits them into two shares, each to its own process.
+    kinds = [
+        build_ubl(invoice()),
+        build_ubl(invoice(buyer_reference="")),
+        build_ubl(credit_note()),
+    ]
+    batch = [kinds[index % 3] for index in range(2 * validation.MIN_SHARE + 3)]
+    single = [validate_ubl(xml) for xml in kinds]
+    try:
+        reports = validate_many(batch)
+        assert set(validation._workers) >= {"ubl", "ubl#1"}
+        assert validation._workers["ubl"].pid != validation._workers["ubl#1"].pid
+        assert [r.findings for r in reports] == [single[index % 3].findings for index in range(len(batch))]
+        assert all("cen" in r.checks for r in reports)
+    finally:
+        shutdown_worker()
+
+
+def test_a_small_batch_uses_one_worker_and_a_bad_pool_size_is_named(monkeypatch):
+    monkeypatch.setenv(validation.POOL_ENV, "4")
+    shutdown_worker()
+    try:
+        validate_many([build_ubl(invoice())] * 3)
+        assert list(validation._workers) == ["ubl"]
+    finally:
+        shutdown_worker()
+    monkeypatch.setenv(validation.POOL_ENV, "zwei")
+    with pytest.raises(ValueError, match="VERBUND_CEN_WORKERS"):
+        validation.cen_pool_size()
+    monkeypatch.delenv(validation.POOL_ENV)
+    assert 1 <= validation.cen_pool_size() <= 2

@@ -207,17 +207,32 @@ def _cen_findings(outcome: CenOutcome, syntax: str) -> list[Finding]:
 
 # --- the worker -------------------------------------------------------------------------------------------------
 
-_workers: dict[str, CenWorker] = {}  # syntax → its worker (one stylesheet per process)
+_workers: dict[str, CenWorker] = {}  # "ubl", "cii" (slot 0), "ubl#1" …: one stylesheet per process
 _worker_lock = threading.Lock()
+POOL_ENV = "VERBUND_CEN_WORKERS"
+MIN_SHARE = 8  # a batch is split across the pool only if every worker gets at least this many documents
 
 
-def cen_worker(syntax: str = SYNTAX_UBL) -> CenWorker:
-    """The process-wide CEN worker handle of a syntax (its process starts on the first validation)."""
+def cen_pool_size() -> int:
+    """How many worker processes per syntax a large batch is spread over: $VERBUND_CEN_WORKERS, else one per CPU
+    core up to two (each worker holds a compiled stylesheet, about 0.2 GB; the transformation is CPU-bound)."""
+    configured = os.environ.get(POOL_ENV, "").strip()
+    if configured:
+        try:
+            return max(1, int(configured))
+        except ValueError as exc:
+            raise ValueError(f"{POOL_ENV} must be a whole number of worker processes, not {configured!r}") from exc
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def cen_worker(syntax: str = SYNTAX_UBL, slot: int = 0) -> CenWorker:
+    """The process-wide CEN worker handle of a syntax and pool slot (its process starts on the first use)."""
+    key = syntax if slot == 0 else f"{syntax}#{slot}"
     with _worker_lock:
-        worker = _workers.get(syntax)
+        worker = _workers.get(key)
         if worker is None:
             directory, stylesheet = STYLESHEETS[syntax]
-            worker = _workers[syntax] = CenWorker(facturx_file(stylesheet, directory))
+            worker = _workers[key] = CenWorker(facturx_file(stylesheet, directory))
             atexit.unregister(shutdown_worker)  # registered once, however often a worker is recreated
             atexit.register(shutdown_worker)
         return worker
@@ -272,17 +287,28 @@ def _validate_batch(documents: Sequence[bytes], *, cen: bool, syntax: str | None
             groups[syntax_of(root) or syntax or SYNTAX_UBL][index] = _utf8(documents[index], root)
     outcomes: dict[int, tuple[str, CenOutcome]] = {}
 
-    def run_cen(names: list[str]) -> None:
-        """Send to the first worker; while it works, go on with the next one; the local checks run last."""
-        if not names:
+    # Each syntax's documents are split into contiguous shares, one per pool worker (small batches: one share).
+    jobs: list[tuple[str, int, list[int]]] = []
+    if cen:
+        pool = cen_pool_size()
+        for name in SYNTAXES:
+            indexes = list(groups[name])
+            shares = max(1, min(pool, len(indexes) // MIN_SHARE))
+            size = -(-len(indexes) // shares) if indexes else 0
+            jobs += [(name, slot, indexes[slot * size : (slot + 1) * size]) for slot in range(shares) if indexes]
+
+    def run_cen(pending: list[tuple[str, int, list[int]]]) -> None:
+        """Send to the first worker; while it works, send to the next one; the local checks run last. So every
+        worker transforms at the same time as the others and as this thread's XSD and BR-DE checks."""
+        if not pending:
             local_checks()
             return
-        name, rest = names[0], names[1:]
+        (name, slot, indexes), rest = pending[0], pending[1:]
         group = groups[name]
-        answers = cen_worker(name).run(list(group.values()), lambda: run_cen(rest))
-        outcomes.update({index: (name, answer) for index, answer in zip(group, answers, strict=True)})
+        answers = cen_worker(name, slot).run([group[index] for index in indexes], lambda: run_cen(rest))
+        outcomes.update({index: (name, answer) for index, answer in zip(indexes, answers, strict=True)})
 
-    run_cen([name for name in SYNTAXES if groups[name]] if cen else [])
+    run_cen(jobs)
     reports = []
     for index, (root, _) in enumerate(parsed):
         checks: tuple[str, ...] = ("xml",) if root is None else ("xml", "xsd", "xrechnung")
