@@ -111,11 +111,9 @@ def run() -> dict[str, Any]:
     members = [(record, _charges(rng, catalogue)) for record in municipalities]
 
     started = time.perf_counter()
-    december = Decimal(0)
     for _record, charges in members:
         for _product, planned, _actual in charges:
             item = instalment(planned, YEAR, "monthly", 12)
-            december += item.amount
             if not item.trace:
                 raise BenchmarkError(f"instalment of {item.product} has no trace")
     instalment_run_s = time.perf_counter() - started

@@ -182,11 +182,6 @@ def round_exact(value: Fraction) -> Decimal:
     return _money(_cents(value.numerator, value.denominator))
 
 
-def to_decimal(value: Fraction, places: int = 6) -> Decimal:
-    """An exact value shown with `places` decimals (display only, never summed)."""
-    return _scaled(value.numerator, value.denominator, places)
-
-
 def _show(value: Decimal) -> str:
     text = f"{value:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
@@ -301,6 +296,15 @@ def _weights(spans: Sequence[_Span]) -> tuple[int, list[int]]:
     return common, [num * (common // den) for num, den in parts]
 
 
+def _unit_days(used: Sequence[tuple[_Span, int, int]]) -> tuple[int, int]:
+    """Σ days × quantity over (span, first, last) stretches, as numerator and denominator."""
+    numerator, denominator = 0, 1
+    for span, first, last in used:
+        q_num, q_den = _ratio(span.quantity)
+        numerator, denominator = numerator * q_den + (last - first + 1) * q_num * denominator, denominator * q_den
+    return numerator, denominator
+
+
 def pieces(charge: Charge, start: dt.date, end: dt.date) -> tuple[Piece, ...]:
     """The days of [start, end] the member used the product, split where quantity or rate changes.
 
@@ -363,10 +367,7 @@ def _walk(charge: Charge, year: int, frequency: Frequency | str, upto: int | Non
                 if span.first <= last and span.last >= first
             ]
             active = sum(b - a + 1 for _span, a, b in used)
-            unit_num, unit_den = 0, 1
-            for span, a, b in used:
-                q_num, q_den = _ratio(span.quantity)
-                unit_num, unit_den = unit_num * q_den + (b - a + 1) * q_num * unit_den, unit_den * q_den
+            unit_num, unit_den = _unit_days(used)
             result.append(
                 Instalment(
                     product=charge.product,
@@ -451,15 +452,9 @@ def actual(charge: Charge, year: int) -> Actual:
     span_den, weights = _weights(spans)
     days = days_in_year(year)
     denominator = span_den * days
-    numerator = 0
-    active = 0
-    unit_num, unit_den = 0, 1
-    for span, weight in zip(spans, weights, strict=True):
-        span_days = span.last - span.first + 1
-        numerator += span_days * weight
-        active += span_days
-        q_num, q_den = _ratio(span.quantity)
-        unit_num, unit_den = unit_num * q_den + span_days * q_num * unit_den, unit_den * q_den
+    numerator = sum((s.last - s.first + 1) * weight for s, weight in zip(spans, weights, strict=True))
+    active = sum(s.last - s.first + 1 for s in spans)
+    unit_num, unit_den = _unit_days([(s, s.first, s.last) for s in spans])
     cents = _cents(numerator, denominator)
     amount = _money(cents)
     rates = {(s.rate_num, s.rate_den) for s in spans}
