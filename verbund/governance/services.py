@@ -19,7 +19,7 @@ from verbund.core.audit import audit_record, model_snapshot
 from verbund.core.models import AuditAction
 from verbund.core.numbering import next_number
 from verbund.governance import subjects
-from verbund.governance.choices import Choice, MeetingState, MembershipRole, SubjectKind
+from verbund.governance.choices import Choice, DecisionEffect, MeetingState, MembershipRole, SubjectKind
 from verbund.governance.engine.voting import Ballot, Rule, VotingError, tally
 from verbund.governance.models import (
     AgendaItem,
@@ -435,12 +435,9 @@ def decision_record(
                 }
             )
         handler.approve(actor, subject, number, day)
-        effect = _("%(subject)s approved by decision %(number)s") % {
-            "subject": handler.describe(subject),
-            "number": number,
-        }
+        effect = DecisionEffect.APPROVED  # a code: put into words in the reader's language (effect_display)
     elif result.adopted and kind:
-        effect = _("Recommendation of an advisory committee; no effect on its own.")
+        effect = DecisionEffect.RECOMMENDED
     ballots_json = [
         {
             "membership": seat.pk,
