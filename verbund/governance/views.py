@@ -36,7 +36,6 @@ from verbund.governance import selectors, services, subjects
 from verbund.governance.choices import Choice, DecisionResult, MajorityRule, MeetingState, MembershipRole, SubjectKind
 from verbund.governance.engine.voting import Ballot, Tally, VotingError, outcome, tally
 from verbund.governance.forms import AgendaItemForm, AttendanceForm, DecisionForm, PaperForm, VoteForm
-from verbund.governance.templatetags.governance_tags import organization_label
 from verbund.governance.models import (
     AgendaItem,
     Attendance,
@@ -47,6 +46,7 @@ from verbund.governance.models import (
     Paper,
     Person,
 )
+from verbund.governance.templatetags.governance_tags import organization_label
 from verbund.registry.choices import ApprovalStatus
 from verbund.registry.models import AgreementAmendment, AgreementParty, Organization
 
