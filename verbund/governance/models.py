@@ -452,12 +452,17 @@ class Decision(models.Model):
 
     @property
     def effect_display(self) -> str:
-        """The effect in the reader's language. Since issue #10 the service stores a code (DecisionEffect) and
-        this puts it into words; decisions recorded before keep the text they were recorded with."""
+        """The effect in the reader's language, naming the kind of subject (lists: no query per row)."""
+        return self.effect_text()
+
+    def effect_text(self, subject: str = "") -> str:
+        """The effect in the reader's language, naming `subject` when given (pages of one decision). Since
+        issue #10 the service stores a code (DecisionEffect) and this puts it into words; decisions recorded
+        before keep the text they were recorded with."""
         if self.subject_effect == DecisionEffect.APPROVED:
             kind = SubjectKind(self.subject_kind).label if self.subject_kind in SubjectKind.values else ""
             return gettext("%(subject)s approved by decision %(number)s") % {
-                "subject": capfirst(str(kind)),
+                "subject": subject or capfirst(str(kind)),
                 "number": self.number,
             }
         if self.subject_effect == DecisionEffect.RECOMMENDED:

@@ -604,9 +604,13 @@ def _tally_context(item: AgendaItem, decision: Decision | None) -> dict[str, Any
         seats = services.ballots_for(item)
         attendance = selectors.attendance_for(meeting=item.meeting)
         tally_view = _live_tally(item, seats, attendance)
+    subject_label = ""
+    if decision is not None and decision.subject_kind:
+        subject_label = subjects.describe(decision.subject_kind, decision.subject_id)
     return {
         "item": item,
         "decision": decision,
+        "subject_label": subject_label,
         "tally": tally_view,
         "poll": voting_open,
         "poll_seconds": POLL_SECONDS,
@@ -945,7 +949,15 @@ def meeting_minutes_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
     entries = []
     for item in items:
         decision = _decision_of(item)
-        entries.append({"item": item, "decision": decision, "tally": _recorded_tally(decision) if decision else None})
+        label = subjects.describe(decision.subject_kind, decision.subject_id) if decision else ""
+        entries.append(
+            {
+                "item": item,
+                "decision": decision,
+                "subject_label": label,
+                "tally": _recorded_tally(decision) if decision else None,
+            }
+        )
     return _pdf(
         request,
         "governance/meeting_minutes_pdf.html",

@@ -35,3 +35,9 @@ def organization_label(org: Any) -> str:
     if getattr(org, "kind", "") == OrganizationKind.DISTRICT and "kreis" not in org.name.lower():
         return _("District of %(name)s") % {"name": org.name}
     return str(org.name)
+
+
+@register.filter
+def effect_with(decision: Any, subject: str = "") -> str:
+    """`{{ decision|effect_with:subject_label }}`: the decision's effect in the reader's language."""
+    return str(decision.effect_text(subject or ""))

@@ -521,7 +521,7 @@ def test_the_effect_of_a_decision_is_shown_in_the_readers_language(committee_set
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     english = client.get(f"/gremien/top/{item.pk}/").content.decode()
     effect = english.split('data-testid="decision-effect">')[1].split("</dd>")[0]
-    assert effect == f"Catalogue version approved by decision {decision.number}"
+    assert effect == f"Katalog 2027 (2027) approved by decision {decision.number}"
     client.post("/i18n/setlang/", {"language": "de", "next": "/"})
     german = client.get(f"/gremien/top/{item.pk}/").content.decode()
     assert "beschlossen durch Beschluss" in german.split('data-testid="decision-effect">')[1].split("</dd>")[0]
