@@ -443,6 +443,7 @@ def decision_record(
             "membership": seat.pk,
             "person": seat.person.name,
             "on_behalf_of": seat.on_behalf_of.name if seat.on_behalf_of else "",
+            "on_behalf_of_kind": seat.on_behalf_of.kind if seat.on_behalf_of else "",  # "Kreis Warendorf" when shown
             "weight": str(ballot.weight),
             "present": ballot.present,
             "choice": ballot.choice,

@@ -13,6 +13,7 @@ import hashlib
 import itertools
 from dataclasses import dataclass
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from django.contrib import messages
@@ -424,6 +425,7 @@ class TallyRow:
     present: bool
     proxy: str
     choice: str | None
+    recorded: bool = True  # live tally: False while the seat's attendance is not recorded (not "absent")
 
     @property
     def choice_label(self) -> str:
@@ -477,6 +479,7 @@ def _live_tally(item: AgendaItem, seats: Seats, attendance: dict[int, Attendance
                 present=ballot.present,
                 proxy=proxy,
                 choice=ballot.choice,
+                recorded=record is not None,
             )
         )
     digest = hashlib.sha256(repr([(seat.pk, row) for (seat, _b), row in zip(seats, rows, strict=True)]).encode())
@@ -512,7 +515,11 @@ def _recorded_tally(decision: Decision) -> TallyView:
     rows = [
         TallyRow(
             person=ballot.get("person", ""),
-            on_behalf_of=ballot.get("on_behalf_of", ""),
+            on_behalf_of=organization_label(
+                SimpleNamespace(name=ballot.get("on_behalf_of", ""), kind=ballot.get("on_behalf_of_kind", ""))
+            )
+            if ballot.get("on_behalf_of")
+            else "",
             weight=Decimal(ballot.get("weight", "0")) if decision.weighted else Decimal(1),
             present=bool(ballot.get("present")),
             proxy="",

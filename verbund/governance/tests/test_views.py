@@ -441,6 +441,8 @@ def test_a_seat_without_recorded_attendance_is_told_why_it_cannot_vote(committee
     assert 'data-testid="vote-note"' in page
     assert "Ihre Anwesenheit ist noch nicht erfasst" in page
     assert "Kreis Warendorf" in page  # the district, not the town Warendorf
+    tally = page.split('data-testid="tally"')[1]
+    assert "nicht erfasst" in tally and "abwesend" not in tally  # not recorded is not "absent"
 
 
 def test_a_meeting_ahead_shows_when_voting_opens_and_no_vote_form(committee_setup, registry, catalogue):
@@ -522,6 +524,7 @@ def test_the_effect_of_a_decision_is_shown_in_the_readers_language(committee_set
     english = client.get(f"/gremien/top/{item.pk}/").content.decode()
     effect = english.split('data-testid="decision-effect">')[1].split("</dd>")[0]
     assert effect == f"Katalog 2027 (2027) approved by decision {decision.number}"
+    assert "District of Warendorf" in english  # the recorded ballot keeps the seat's kind, worded when shown
     client.post("/i18n/setlang/", {"language": "de", "next": "/"})
     german = client.get(f"/gremien/top/{item.pk}/").content.decode()
     assert "beschlossen durch Beschluss" in german.split('data-testid="decision-effect">')[1].split("</dd>")[0]
