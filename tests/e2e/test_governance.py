@@ -131,7 +131,7 @@ def test_committee_votes_live_and_the_decision_approves_the_catalogue(
             # staff's page, untouched: the polled fragment brings the new tally
             expect(tally.locator(f"[data-testid={testid}]")).to_have_text(expected)
         expect(tally.locator("[data-testid=tally-quorum]")).to_contain_text("beschlussfähig")
-        expect(tally.locator("[data-testid=tally-majority]")).to_contain_text("bisher erreicht")
+        expect(tally.locator("[data-testid=tally-majority]")).to_contain_text("mit den abgegebenen Stimmen erreicht")
         expect(tally).to_contain_text("HVB Telgte, Stadt")
         assert page.evaluate("window.__noReload") is True  # no reload happened
 

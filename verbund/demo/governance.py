@@ -490,6 +490,7 @@ def _vote_and_decide(
     decision = Decision.objects.filter(agenda_item=item).first()
     if decision is not None:
         return decision
+    day = services.meeting_day(item.meeting)  # the demo votes and decides on the meeting day, whenever it loads
     for seat in seats:
         if Vote.objects.filter(agenda_item=item, membership=seat).exists():
             continue
@@ -498,9 +499,9 @@ def _vote_and_decide(
             counter.note(f"no vote for {seat}: the seat's person has no login")
             continue
         choice = Choice.ABSTAIN if seat == abstaining else Choice.YES
-        services.vote_cast(actor=voter, agenda_item=item, membership=seat, choice=choice)
+        services.vote_cast(actor=voter, agenda_item=item, membership=seat, choice=choice, as_of=day)
         counter.votes += 1
-    decision = services.decision_record(actor=actor, agenda_item=item)
+    decision = services.decision_record(actor=actor, agenda_item=item, as_of=day)
     counter.decisions += 1
     if decision.result != DecisionResult.ADOPTED:
         counter.note(f"decision {decision.number} on {item.name!r}: {decision.result}")

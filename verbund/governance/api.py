@@ -297,6 +297,10 @@ class DecisionOut(Schema):
     def resolve_committee_id(obj: Decision) -> int:
         return obj.agenda_item.meeting.committee_id
 
+    @staticmethod
+    def resolve_subject_effect(obj: Decision) -> str:
+        return obj.effect_display  # stored as a code, worded in the request's language
+
 
 class BallotOut(Schema):
     membership_id: int

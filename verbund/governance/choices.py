@@ -67,3 +67,12 @@ class SubjectKind(models.TextChoices):
     ACCESSION = "accession", _("accession of a member")
     AGREEMENT_CHANGE = "agreement_change", _("change of the agreement")
     MANAGEMENT_REPORT = "management_report", _("management-contract report")
+
+
+class DecisionEffect(models.TextChoices):
+    """What an adopted decision did to its subject, stored language-neutrally in Decision.subject_effect and put
+    into words in the reader's language when shown (Decision.effect_display)."""
+
+    NONE = "", _("no effect")
+    APPROVED = "approved", _("subject approved")
+    RECOMMENDED = "recommended", _("recommendation only")

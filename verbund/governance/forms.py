@@ -92,10 +92,14 @@ class AttendanceForm(forms.Form):
         for seat in self.seats:
             yield seat, self[self.field_name(seat)]
 
-    def changes(self) -> Iterator[tuple[Membership, bool, Person | None]]:
-        """(seat, present, proxy) for every seat whose entry differs from what is recorded."""
+    def changes(self, *, all_present: bool = False) -> Iterator[tuple[Membership, bool, Person | None]]:
+        """(seat, present, proxy) for every seat whose entry differs from what is recorded. With `all_present`
+        ("all present" button), every seat left at "not recorded" counts as present in person; the entries
+        chosen in the form (absent, represented) are kept."""
         for seat in self.seats:
             value = self.cleaned_data.get(self.field_name(seat)) or ""
+            if not value and all_present and self._current(seat) == "":
+                value = PRESENT
             if not value or value == self._current(seat):
                 continue
             if value.startswith(PROXY_PREFIX):

@@ -13,6 +13,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from verbund.core.access import RestrictedQuerySet
@@ -20,6 +22,7 @@ from verbund.core.models import AppendOnlyError, TimeStampedModel
 from verbund.governance.choices import (
     Choice,
     CommitteeKind,
+    DecisionEffect,
     DecisionResult,
     MajorityRule,
     MeetingState,
@@ -446,6 +449,25 @@ class Decision(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("decisions are append-only")
+
+    @property
+    def effect_display(self) -> str:
+        """The effect in the reader's language, naming the kind of subject (lists: no query per row)."""
+        return self.effect_text()
+
+    def effect_text(self, subject: str = "") -> str:
+        """The effect in the reader's language, naming `subject` when given (pages of one decision). Since
+        issue #10 the service stores a code (DecisionEffect) and this puts it into words; decisions recorded
+        before keep the text they were recorded with."""
+        if self.subject_effect == DecisionEffect.APPROVED:
+            kind = SubjectKind(self.subject_kind).label if self.subject_kind in SubjectKind.values else ""
+            return gettext("%(subject)s approved by decision %(number)s") % {
+                "subject": subject or capfirst(str(kind)),
+                "number": self.number,
+            }
+        if self.subject_effect == DecisionEffect.RECOMMENDED:
+            return gettext("Recommendation of an advisory committee; no effect on its own.")
+        return self.subject_effect
 
     @classmethod
     def access_member_filter(cls, organization_id: int) -> Q:

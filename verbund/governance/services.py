@@ -12,14 +12,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from verbund.core.audit import audit_record, model_snapshot
 from verbund.core.models import AuditAction
 from verbund.core.numbering import next_number
 from verbund.governance import subjects
-from verbund.governance.choices import Choice, MeetingState, MembershipRole, SubjectKind
+from verbund.governance.choices import Choice, DecisionEffect, MeetingState, MembershipRole, SubjectKind
 from verbund.governance.engine.voting import Ballot, Rule, VotingError, tally
 from verbund.governance.models import (
     AgendaItem,
@@ -274,13 +274,38 @@ def attendance_record(
     return attendance
 
 
+def meeting_day(meeting: Meeting) -> dt.date:
+    """The calendar day of the meeting in the local time zone (a 00:30 meeting is on that local day)."""
+    return timezone.localtime(meeting.start).date()
+
+
+def voting_opens_on(meeting: Meeting, as_of: dt.date | None = None) -> dt.date | None:
+    """The day votes open when that is still ahead of `as_of` (default: today), else None (voting is open)."""
+    day = meeting_day(meeting)
+    return day if (as_of or timezone.localdate()) < day else None
+
+
+def _refuse_before_meeting_day(meeting: Meeting, as_of: dt.date | None, what: str) -> None:
+    opens = voting_opens_on(meeting, as_of)
+    if opens is not None:
+        message = (
+            _("Votes are taken from the day of the meeting (%(day)s) on.")
+            if what == "vote"
+            else _("A decision is recorded on or after the day of the meeting (%(day)s).")
+        )
+        raise ValidationError({"agenda_item": message % {"day": formats.date_format(opens, "SHORT_DATE_FORMAT")}})
+
+
 def _voter_person(actor: Any) -> Person | None:
     return Person.objects.filter(user=actor, deleted=False).first() if actor is not None else None
 
 
 @transaction.atomic
-def vote_cast(*, actor: Any, agenda_item: AgendaItem, membership: Membership, choice: str) -> Vote:
-    """A member votes for its own seat, or a recorded proxy votes for the seat it represents."""
+def vote_cast(
+    *, actor: Any, agenda_item: AgendaItem, membership: Membership, choice: str, as_of: dt.date | None = None
+) -> Vote:
+    """A member votes for its own seat, or a recorded proxy votes for the seat it represents; from the day of
+    the meeting on (`as_of`, default today: a vote cast before is refused)."""
     item = (
         AgendaItem.objects.select_for_update(of=("self",)).select_related("meeting__committee").get(pk=agenda_item.pk)
     )
@@ -293,6 +318,7 @@ def vote_cast(*, actor: Any, agenda_item: AgendaItem, membership: Membership, ch
         raise ValidationError({"agenda_item": _("There is no vote on this item.")})
     if meeting.state not in VOTING_STATES:
         raise ValidationError({"agenda_item": _("Votes are taken only in a meeting that was invited or held.")})
+    _refuse_before_meeting_day(meeting, as_of, "vote")
     if membership.committee_id != meeting.committee_id:
         raise ValidationError({"membership": _("This seat belongs to another committee.")})
     if not membership.voting_right or not membership.is_active_on(meeting.start.date()):
@@ -370,6 +396,7 @@ def decision_record(
     resolution_text: str | None = None,
     amends: Decision | None = None,
     repeals: Decision | None = None,
+    as_of: dt.date | None = None,
 ) -> Decision:
     """Close the vote on an item: tally it, record the decision (append-only) and, when adopted by a deciding
     committee, make the paper's subject effective in the same transaction. A second call is refused."""
@@ -385,6 +412,7 @@ def decision_record(
         raise ValidationError({"agenda_item": _("There is no vote on this item.")})
     if meeting.state not in VOTING_STATES:
         raise ValidationError({"agenda_item": _("Decisions are recorded only in a meeting that was invited or held.")})
+    _refuse_before_meeting_day(meeting, as_of, "decision")
     seats = ballots_for(item)
     rule = rule_for(item)
     try:
@@ -407,17 +435,15 @@ def decision_record(
                 }
             )
         handler.approve(actor, subject, number, day)
-        effect = _("%(subject)s approved by decision %(number)s") % {
-            "subject": handler.describe(subject),
-            "number": number,
-        }
+        effect = DecisionEffect.APPROVED  # a code: put into words in the reader's language (effect_display)
     elif result.adopted and kind:
-        effect = _("Recommendation of an advisory committee; no effect on its own.")
+        effect = DecisionEffect.RECOMMENDED
     ballots_json = [
         {
             "membership": seat.pk,
             "person": seat.person.name,
             "on_behalf_of": seat.on_behalf_of.name if seat.on_behalf_of else "",
+            "on_behalf_of_kind": seat.on_behalf_of.kind if seat.on_behalf_of else "",  # "Kreis Warendorf" when shown
             "weight": str(ballot.weight),
             "present": ballot.present,
             "choice": ballot.choice,

@@ -13,6 +13,7 @@ import hashlib
 import itertools
 from dataclasses import dataclass
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from django.contrib import messages
@@ -24,7 +25,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -34,7 +35,7 @@ from verbund.catalog.models import CatalogueVersion
 from verbund.core.audit import audit_events_for
 from verbund.governance import selectors, services, subjects
 from verbund.governance.choices import Choice, DecisionResult, MajorityRule, MeetingState, MembershipRole, SubjectKind
-from verbund.governance.engine.voting import Ballot, Tally, VotingError, tally
+from verbund.governance.engine.voting import Ballot, Tally, VotingError, outcome, tally
 from verbund.governance.forms import AgendaItemForm, AttendanceForm, DecisionForm, PaperForm, VoteForm
 from verbund.governance.models import (
     AgendaItem,
@@ -46,6 +47,7 @@ from verbund.governance.models import (
     Paper,
     Person,
 )
+from verbund.governance.templatetags.governance_tags import organization_label
 from verbund.registry.choices import ApprovalStatus
 from verbund.registry.models import AgreementAmendment, AgreementParty, Organization
 
@@ -392,7 +394,7 @@ def attendance_record(request: HttpRequest, meeting_id: int) -> HttpResponse:
         try:
             with transaction.atomic():  # all rows or none
                 changed = 0
-                for seat, present, proxy in form.changes():
+                for seat, present, proxy in form.changes(all_present="all_present" in request.POST):
                     try:
                         services.attendance_record(
                             actor=request.user, meeting=meeting, membership=seat, present=present, proxy=proxy
@@ -423,6 +425,7 @@ class TallyRow:
     present: bool
     proxy: str
     choice: str | None
+    recorded: bool = True  # live tally: False while the seat's attendance is not recorded (not "absent")
 
     @property
     def choice_label(self) -> str:
@@ -446,6 +449,13 @@ class TallyView:
     weighted: bool
     digest: str
     error: str = ""
+    # Live only: whether the outstanding votes can still change the result ("adopted", "rejected" or "open").
+    outcome: str = ""
+    outstanding: Decimal = Decimal(0)
+
+    @property
+    def voted_weight(self) -> Decimal:
+        return self.yes + self.no + self.abstain
 
     @property
     def voted(self) -> list[TallyRow]:
@@ -464,18 +474,21 @@ def _live_tally(item: AgendaItem, seats: Seats, attendance: dict[int, Attendance
         rows.append(
             TallyRow(
                 person=seat.person.name,
-                on_behalf_of=seat.on_behalf_of.name if seat.on_behalf_of else "",
+                on_behalf_of=organization_label(seat.on_behalf_of) if seat.on_behalf_of else "",
                 weight=ballot.weight if rule.weighted else Decimal(1),
                 present=ballot.present,
                 proxy=proxy,
                 choice=ballot.choice,
+                recorded=record is not None,
             )
         )
     digest = hashlib.sha256(repr([(seat.pk, row) for (seat, _b), row in zip(seats, rows, strict=True)]).encode())
     error = ""
     result: Tally | None = None
+    settled = ""
     try:
         result = tally([ballot for _seat, ballot in seats], rule)
+        settled = outcome([ballot for _seat, ballot in seats], rule)
     except VotingError as exc:
         error = str(exc)
     zero = Decimal(0)
@@ -493,6 +506,8 @@ def _live_tally(item: AgendaItem, seats: Seats, attendance: dict[int, Attendance
         weighted=rule.weighted,
         digest=digest.hexdigest()[:16],
         error=error,
+        outcome=settled,
+        outstanding=result.not_voted if result else zero,
     )
 
 
@@ -500,7 +515,11 @@ def _recorded_tally(decision: Decision) -> TallyView:
     rows = [
         TallyRow(
             person=ballot.get("person", ""),
-            on_behalf_of=ballot.get("on_behalf_of", ""),
+            on_behalf_of=organization_label(
+                SimpleNamespace(name=ballot.get("on_behalf_of", ""), kind=ballot.get("on_behalf_of_kind", ""))
+            )
+            if ballot.get("on_behalf_of")
+            else "",
             weight=Decimal(ballot.get("weight", "0")) if decision.weighted else Decimal(1),
             present=bool(ballot.get("present")),
             proxy="",
@@ -535,21 +554,49 @@ class VoteOption:
         return str(Choice(self.choice).label) if self.choice in Choice.values else ""
 
 
-def _vote_options(request: HttpRequest, seats: Seats, attendance: dict[int, Attendance]) -> list[VoteOption]:
-    """The seats the logged-in person may vote for: their own when present, those they represent as proxy."""
+def _vote_options(
+    request: HttpRequest, item: AgendaItem, seats: Seats, attendance: dict[int, Attendance]
+) -> tuple[list[VoteOption], list[str]]:
+    """The seats the logged-in person may vote for (their own when present, those they represent as proxy), and
+    for each of their own seats without a vote form the reason why (so that nobody is left without a word)."""
     person = selectors.person_for_user(request.user)
     if person is None:
-        return []
-    options = []
+        return [], []
+    opens = services.voting_opens_on(item.meeting)
+    options: list[VoteOption] = []
+    notes: list[str] = []
     for seat, ballot in seats:
         record = attendance.get(seat.pk)
-        if record is None:
+        own = seat.person_id == person.pk
+        represents = record is not None and not record.present and record.proxy_id == person.pk
+        if not own and not represents:
             continue
-        if record.present and seat.person_id == person.pk:
+        label = organization_label(seat.on_behalf_of) if seat.on_behalf_of else seat.person.name
+        if opens is not None:
+            notes.append(
+                _("Your seat (%(seat)s): voting opens on the day of the meeting, %(day)s.")
+                % {"seat": label, "day": formats.date_format(opens, "SHORT_DATE_FORMAT")}
+            )
+        elif record is None and own:
+            notes.append(
+                _(
+                    "Your seat (%(seat)s): your attendance is not recorded yet. The committee office records it "
+                    "at the start of the meeting; then you can vote here."
+                )
+                % {"seat": label}
+            )
+        elif own and record is not None and record.present:
             options.append(VoteOption(seat, False, ballot.choice))
-        elif not record.present and record.proxy_id == person.pk:
+        elif own and record is not None and record.proxy is not None and record.proxy_id != person.pk:
+            notes.append(
+                _("Your seat (%(seat)s) is represented by %(name)s; only the proxy can vote for it.")
+                % {"seat": label, "name": record.proxy.name}
+            )
+        elif own:
+            notes.append(_("Your seat (%(seat)s) is recorded as absent; it has no vote.") % {"seat": label})
+        else:
             options.append(VoteOption(seat, True, ballot.choice))
-    return options
+    return options, notes
 
 
 def _tally_context(item: AgendaItem, decision: Decision | None) -> dict[str, Any]:
@@ -564,9 +611,13 @@ def _tally_context(item: AgendaItem, decision: Decision | None) -> dict[str, Any
         seats = services.ballots_for(item)
         attendance = selectors.attendance_for(meeting=item.meeting)
         tally_view = _live_tally(item, seats, attendance)
+    subject_label = ""
+    if decision is not None and decision.subject_kind:
+        subject_label = subjects.describe(decision.subject_kind, decision.subject_id)
     return {
         "item": item,
         "decision": decision,
+        "subject_label": subject_label,
         "tally": tally_view,
         "poll": voting_open,
         "poll_seconds": POLL_SECONDS,
@@ -581,6 +632,9 @@ def agenda_item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     item = _item(request, access, item_id)
     decision = Decision.objects.filter(agenda_item=item).first()
     context = _tally_context(item, decision)
+    vote_options, vote_notes = (
+        _vote_options(request, item, context["seats"], context["attendance"]) if context["poll"] else ([], [])
+    )
     subject = None
     if item.paper and item.paper.subject_kind:
         subject = _subject_link(item.paper)
@@ -596,7 +650,8 @@ def agenda_item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
             "committee": item.meeting.committee,
             "paper": item.paper,
             "subject": subject,
-            "vote_options": _vote_options(request, context["seats"], context["attendance"]) if context["poll"] else [],
+            "vote_options": vote_options,
+            "vote_notes": vote_notes,
             "choices": Choice.choices,
             "decision_form": DecisionForm(
                 initial={"resolution_text": item.paper.proposed_resolution if item.paper else ""}
@@ -648,7 +703,7 @@ def vote_cast(request: HttpRequest, item_id: int) -> HttpResponse:
         messages.success(
             request,
             _("Your vote “%(choice)s” for the seat of %(seat)s was recorded.")
-            % {"choice": vote.get_choice_display(), "seat": seat.on_behalf_of or seat.person},
+            % {"choice": vote.get_choice_display(), "seat": organization_label(seat.on_behalf_of or seat.person)},
         )
     return redirect(item.get_absolute_url())
 
@@ -901,7 +956,15 @@ def meeting_minutes_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
     entries = []
     for item in items:
         decision = _decision_of(item)
-        entries.append({"item": item, "decision": decision, "tally": _recorded_tally(decision) if decision else None})
+        label = subjects.describe(decision.subject_kind, decision.subject_id) if decision else ""
+        entries.append(
+            {
+                "item": item,
+                "decision": decision,
+                "subject_label": label,
+                "tally": _recorded_tally(decision) if decision else None,
+            }
+        )
     return _pdf(
         request,
         "governance/meeting_minutes_pdf.html",

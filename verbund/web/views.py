@@ -2,31 +2,20 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from verbund.core.access import user_sees_all
-from verbund.core.models import AuditEvent
-from verbund.registry import selectors as registry_selectors
-from verbund.registry.choices import OrganizationKind
+from verbund.web import dashboard as work_dashboard
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    counts = registry_selectors.organization_counts_by_kind(user=request.user)
-    kinds = [(label, counts.get(value, 0)) for value, label in OrganizationKind.choices if counts.get(value)]
-    agreements = registry_selectors.agreement_list(user=request.user)[:5]
-    recent = AuditEvent.objects.restrict(request.user).select_related("content_type")[:10]
-    own = getattr(request.user, "organization", None)
+    """The work dashboard of the user's role (see verbund/web/dashboard.py)."""
+    board = work_dashboard.build(request.user, timezone.localdate())
     return render(
         request,
         "web/dashboard.html",
-        {
-            "kinds": kinds,
-            "agreements": agreements,
-            "recent_events": recent,
-            "own_organization": own,
-            "sees_all": user_sees_all(request.user),
-        },
+        {"board": board, "own_organization": getattr(request.user, "organization", None)},
     )
 
 

@@ -133,7 +133,7 @@ def test_governance_demo_approves_the_2026_catalogue_by_decision(federation, cap
         decision.number,
         dt.date(2025, 11, 19),
     )
-    assert decision.subject_id == version.pk and decision.number in decision.subject_effect
+    assert decision.subject_id == version.pk and decision.number in decision.effect_display
 
     # The upcoming meeting: invited, a proposed change of the agreement on the agenda, no votes.
     upcoming = Meeting.objects.get(committee=za, start=dt.datetime(2026, 12, 10, 10, tzinfo=BERLIN))

@@ -26,6 +26,9 @@ def test_load_demo_builds_the_federation_and_is_idempotent(db, capsys):
     assert agreement.provider.short_name == "citeq"
     parties = AgreementParty.objects.filter(agreement=agreement).select_related("organization")
     assert parties.count() == 27  # 26 founding partners + Stadt Warendorf (accession in the governance demo)
+    # the command reports the partners as the web interface counts them (issue #10: it said 26, the UI 27)
+    assert "ÖrV citeq 2019 has 27 partners (26 from the start, 1 by accession decided in the committee)" in out
+    assert "26 agreement parties" not in out
     kinds = {p.organization.name: p.organization.kind for p in parties}
     assert kinds["Coesfeld"] == "district" and kinds["Warendorf"] == "district"
     assert kinds["Münster, Stadt"] == "municipality"

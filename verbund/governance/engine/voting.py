@@ -123,3 +123,27 @@ def tally(ballots: list[Ballot], rule: Rule) -> Tally:
         "adopted" if adopted else "rejected",
         tuple(trace),
     )
+
+
+OPEN = "open"
+
+
+def outcome(ballots: list[Ballot], rule: Rule) -> str:
+    """Whether the result is already settled by the votes cast, whatever the present members who have not voted
+    yet will vote: "adopted" or "rejected" when the best and the worst case agree (the worst case: every
+    outstanding ballot no, the best: every one yes; each rule is monotone in the choices), else "open".
+
+    A live tally shows this instead of "reached so far": six yes votes of 46 present weights do not make a
+    two-thirds majority. Attendance and votes already cast can still change until the decision is recorded;
+    this is about the outstanding votes only."""
+    best = tally([_fill(b, YES) for b in ballots], rule)
+    worst = tally([_fill(b, NO) for b in ballots], rule)
+    if best.adopted == worst.adopted:
+        return "adopted" if best.adopted else "rejected"
+    return OPEN
+
+
+def _fill(ballot: Ballot, choice: str) -> Ballot:
+    if ballot.present and ballot.choice is None:
+        return Ballot(member=ballot.member, weight=ballot.weight, present=True, choice=choice)
+    return ballot

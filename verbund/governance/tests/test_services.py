@@ -51,7 +51,7 @@ def test_weighted_vote_approves_the_catalogue_exactly_once(committee_setup, regi
     version.refresh_from_db()
     assert version.status == "approved"
     assert version.decision_reference == decision.number
-    assert decision.number in decision.subject_effect
+    assert decision.subject_effect == "approved" and decision.number in decision.effect_display
     with pytest.raises(ValidationError):  # a vote after the decision
         services.vote_cast(actor=alice, agenda_item=item, membership=setup["seats"]["telgte"], choice="yes")
     with pytest.raises(ValidationError):  # recording twice
@@ -286,3 +286,42 @@ def test_plan_version_is_approved_through_the_decision(committee_setup, registry
     decision = services.decision_record(actor=None, agenda_item=item)
     plan.refresh_from_db()
     assert (decision.result, plan.status, plan.decision_reference) == ("adopted", "approved", decision.number)
+
+
+def test_votes_and_decisions_are_refused_before_the_meeting_day(committee_setup, registry, catalogue, alice):
+    setup = committee_setup
+    _version, item = _catalogue_paper(setup, registry, catalogue)
+    _attend_all(setup)
+    day = services.meeting_day(setup["meeting"])
+    seat = setup["seats"]["telgte"]
+    with pytest.raises(ValidationError) as refused:
+        services.vote_cast(
+            actor=alice, agenda_item=item, membership=seat, choice="yes", as_of=day - dt.timedelta(days=7)
+        )
+    assert day.strftime("%d.%m.%Y") in str(refused.value)  # German default: the day the vote opens
+    assert not Vote.objects.exists()
+    with pytest.raises(ValidationError):
+        services.decision_record(actor=None, agenda_item=item, as_of=day - dt.timedelta(days=1))
+    assert not Decision.objects.exists()
+    # on the meeting day itself (and after) the vote is taken
+    services.vote_cast(actor=alice, agenda_item=item, membership=seat, choice="yes", as_of=day)
+    assert Vote.objects.get().choice == "yes"
+
+
+def test_a_meeting_ahead_refuses_votes_by_the_clock(committee_setup, registry, alice):
+    from django.utils import timezone
+
+    setup = committee_setup
+    ahead = services.meeting_schedule(
+        actor=None,
+        committee=setup["committee"],
+        name="Nächste Sitzung",
+        start=timezone.now() + dt.timedelta(days=7),
+    )
+    services.meeting_set_state(actor=None, meeting=ahead, state="invited")
+    item = services.agenda_item_add(actor=None, meeting=ahead, name="Punkt")
+    services.attendance_record(actor=None, meeting=ahead, membership=setup["seats"]["telgte"], present=True)
+    assert services.voting_opens_on(ahead) == services.meeting_day(ahead)
+    with pytest.raises(ValidationError):
+        services.vote_cast(actor=alice, agenda_item=item, membership=setup["seats"]["telgte"], choice="yes")
+    assert not Vote.objects.exists()

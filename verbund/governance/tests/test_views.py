@@ -428,3 +428,103 @@ def test_non_public_items_are_shown_to_committee_members_and_marked(committee_se
     page = _client(setup["kreis_user"]).get(f"/gremien/sitzungen/{setup['meeting'].pk}/").content.decode()
     assert "Personalsache" in page and "nicht öffentlich" in page
     assert _client(setup["kreis_user"]).get(f"/gremien/top/{secret.pk}/").status_code == 200
+
+
+# ------------------------------------------------------------------------------- issue #10: voting page
+
+
+def test_a_seat_without_recorded_attendance_is_told_why_it_cannot_vote(committee_setup, registry, catalogue):
+    setup = committee_setup
+    _version, item = _catalogue_item(setup, registry)
+    page = _client(setup["kreis_user"]).get(f"/gremien/top/{item.pk}/").content.decode()
+    assert 'name="choice"' not in page
+    assert 'data-testid="vote-note"' in page
+    assert "Ihre Anwesenheit ist noch nicht erfasst" in page
+    assert "Kreis Warendorf" in page  # the district, not the town Warendorf
+    tally = page.split('data-testid="tally"')[1]
+    assert "nicht erfasst" in tally and "abwesend" not in tally  # not recorded is not "absent"
+
+
+def test_a_meeting_ahead_shows_when_voting_opens_and_no_vote_form(committee_setup, registry, catalogue):
+    from django.utils import timezone
+
+    setup = committee_setup
+    ahead = services.meeting_schedule(
+        actor=None, committee=setup["committee"], name="Nächste Sitzung", start=timezone.now() + dt.timedelta(days=7)
+    )
+    services.meeting_set_state(actor=None, meeting=ahead, state="invited")
+    item = services.agenda_item_add(actor=None, meeting=ahead, name="Punkt")
+    services.attendance_record(actor=None, meeting=ahead, membership=setup["seats"]["kreis"], present=True)
+    page = _client(setup["kreis_user"]).get(f"/gremien/top/{item.pk}/").content.decode()
+    assert 'name="choice"' not in page
+    opens = services.meeting_day(ahead).strftime("%d.%m.%Y")
+    assert f"die Abstimmung beginnt am Sitzungstag, {opens}" in page
+
+
+def test_the_vote_form_comes_before_the_tally_and_the_tally_does_not_claim_an_open_majority(
+    committee_setup, registry, catalogue, bob
+):
+    setup = committee_setup
+    _version, item = _catalogue_item(setup, registry)
+    _attend_all(setup)
+    services.vote_cast(actor=bob, agenda_item=item, membership=setup["seats"]["ahlen"], choice="yes")
+    page = _client(bob).get(f"/gremien/top/{item.pk}/").content.decode()
+    assert page.index('id="vote-heading"') < page.index('data-testid="tally"')
+    majority = page.split('data-testid="tally-majority">')[1].split("</dd>")[0]
+    # yes 2 of 6 present; Telgte (1) and the Kreis (3) are outstanding: not "reached so far"
+    assert "noch offen" in majority and "bisher" not in majority
+    assert 'data-testid="tally-voted">2 von 6 anwesend' in page
+    services.vote_cast(actor=setup["kreis_user"], agenda_item=item, membership=setup["seats"]["kreis"], choice="yes")
+    page = _client(bob).get(f"/gremien/top/{item.pk}/").content.decode()
+    majority = page.split('data-testid="tally-majority">')[1].split("</dd>")[0]
+    assert "unabhängig von den ausstehenden Stimmen erreicht" in majority  # 5 of 6 cannot be overturned by 1
+
+
+def test_weights_and_the_quorum_have_one_format(committee_setup, registry, catalogue, staff):
+    from decimal import Decimal
+
+    from verbund.governance.models import Membership
+
+    setup = committee_setup
+    Membership.objects.filter(pk=setup["seats"]["kreis"].pk).update(voting_weight=Decimal("2.5"))
+    _version, item = _catalogue_item(setup, registry)
+    page = staff.get(f"/gremien/top/{item.pk}/").content.decode()
+    quorum = page.split('data-testid="tally-quorum">')[1].split("</dd>")[0]
+    assert "erforderlich: 2,75)" in quorum  # half of 1 + 2 + 2.5, as "2,75", not "2,750" nor "3"
+    committee_page = staff.get(f"/gremien/{setup['committee'].pk}/").content.decode()
+    assert ">2,5<" in committee_page and "2,500" not in committee_page
+
+
+def test_record_all_as_present_keeps_the_entries_made_in_the_form(committee_setup, staff):
+    setup = committee_setup
+    meeting, seats = setup["meeting"], setup["seats"]
+    page = staff.get(f"/gremien/sitzungen/{meeting.pk}/").content.decode()
+    assert 'data-testid="all-present"' in page
+    response = staff.post(
+        f"/gremien/sitzungen/{meeting.pk}/anwesenheit/",
+        {"all_present": "1", f"attendance-seat_{seats['ahlen'].pk}": "absent"},
+    )
+    assert response.status_code == 302
+    records = {a.membership_id: a.present for a in Attendance.objects.filter(meeting=meeting)}
+    assert records == {seats["telgte"].pk: True, seats["ahlen"].pk: False, seats["kreis"].pk: True}
+
+
+def test_the_effect_of_a_decision_is_shown_in_the_readers_language(committee_setup, registry, catalogue, alice, bob):
+    from django.utils import translation
+
+    setup = committee_setup
+    _version, item = _catalogue_item(setup, registry)
+    _attend_all(setup)
+    for user, key in ((alice, "telgte"), (bob, "ahlen"), (setup["kreis_user"], "kreis")):
+        services.vote_cast(actor=user, agenda_item=item, membership=setup["seats"][key], choice="yes")
+    with translation.override("de"):  # recorded by a German-speaking clerk
+        decision = services.decision_record(actor=None, agenda_item=item)
+    client = _client(bob)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get(f"/gremien/top/{item.pk}/").content.decode()
+    effect = english.split('data-testid="decision-effect">')[1].split("</dd>")[0]
+    assert effect == f"Katalog 2027 (2027) approved by decision {decision.number}"
+    assert "District of Warendorf" in english  # the recorded ballot keeps the seat's kind, worded when shown
+    client.post("/i18n/setlang/", {"language": "de", "next": "/"})
+    german = client.get(f"/gremien/top/{item.pk}/").content.decode()
+    assert "beschlossen durch Beschluss" in german.split('data-testid="decision-effect">')[1].split("</dd>")[0]

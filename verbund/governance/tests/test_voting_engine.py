@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from verbund.governance.engine.voting import Ballot, Rule, VotingError, tally
+from verbund.governance.engine.voting import Ballot, Rule, VotingError, outcome, tally
 
 D = Decimal
 
@@ -92,3 +92,39 @@ def test_properties(raw, majority):
     flipped = [Ballot(x.member, x.weight, x.present, "yes" if x.choice == "no" else x.choice) for x in ballots]
     if result.adopted:
         assert tally(flipped, Rule(majority, quorum_share=D(0))).adopted
+
+
+def test_a_few_yes_votes_do_not_settle_a_two_thirds_majority():
+    """6 yes of 46 present weights: 'reached so far' was claimed; the outstanding 40 can still defeat it."""
+    ballots = [b("a", 6, "yes")] + [b(f"s{i}", 1, None) for i in range(40)]
+    rule = Rule("two_thirds")
+    assert tally(ballots, rule).adopted  # what a tally of the votes cast alone says
+    assert outcome(ballots, rule) == "open"
+    settled = [b("a", 30, "yes"), b("b", 6, None), b("c", 4, "no")]  # 30 ≥ ⅔ × (30 + 4 + 6)
+    assert outcome(settled, rule) == "adopted"
+    assert outcome([b("a", 1, "no"), b("b", 1, None)], Rule("unanimous")) == "rejected"
+    everyone = [b("a", 2, "yes"), b("b", 1, "no")]
+    assert outcome(everyone, rule) == "adopted"  # nothing outstanding: the tally is the outcome
+
+
+_choices = st.sampled_from(["yes", "no", "abstain", None])
+
+
+@given(
+    cast=st.lists(st.tuples(st.integers(0, 9), _choices, st.booleans()), min_size=1, max_size=8),
+    rule_name=st.sampled_from(["simple", "absolute", "two_thirds", "unanimous"]),
+    fill=st.lists(st.sampled_from(["yes", "no", "abstain"]), min_size=8, max_size=8),
+)
+def test_a_settled_outcome_holds_whatever_the_outstanding_votes(cast, rule_name, fill):
+    ballots = [
+        b(f"m{i}", w, choice if present else None, present=present) for i, (w, choice, present) in enumerate(cast)
+    ]
+    rule = Rule(rule_name, quorum_share=D("0.5"))
+    settled = outcome(ballots, rule)
+    completed = [
+        b(x.member, x.weight, fill[i], present=True) if x.present and x.choice is None else x
+        for i, x in enumerate(ballots)
+    ]
+    final = tally(completed, rule).adopted
+    if settled != "open":
+        assert final == (settled == "adopted")

@@ -6,7 +6,27 @@ from django.core.management.base import BaseCommand, CommandError
 from verbund.demo.catalogue import DemoCatalogueError, summary_line
 from verbund.demo.costing import summary_line as costing_summary_line
 from verbund.demo.federation import DEMO_PASSWORD, DEMO_USERS, DemoDataMissing, load_demo
+from verbund.demo.governance import AGREEMENT_REFERENCE
 from verbund.demo.governance import summary_line as governance_summary_line
+from verbund.governance.choices import DecisionResult, SubjectKind
+from verbund.governance.models import Decision
+from verbund.registry.choices import ApprovalStatus
+from verbund.registry.models import AgreementParty
+
+
+def partners_line() -> str:
+    """The partners of the demo agreement as the web interface counts them (approved, not left), founding
+    partners and accessions decided by the committee included, so that the command and the UI agree."""
+    parties = AgreementParty.objects.filter(
+        agreement__reference=AGREEMENT_REFERENCE, status=ApprovalStatus.APPROVED, left_on__isnull=True
+    )
+    total = parties.count()
+    decided = Decision.objects.filter(subject_kind=SubjectKind.ACCESSION, result=DecisionResult.ADOPTED)
+    joined = parties.filter(pk__in=decided.values("subject_id")).count()
+    return (
+        f"Demo partners: {AGREEMENT_REFERENCE} has {total} partners "
+        f"({total - joined} from the start, {joined} by accession decided in the committee)."
+    )
 
 
 class Command(BaseCommand):
@@ -30,11 +50,12 @@ class Command(BaseCommand):
             self.stdout.write(f"Imported the municipality directory from {path}")
         self.stdout.write(
             f"Demo federation: {len(report.created_organizations)} organisations, {report.created_parties} "
-            f"agreement parties, {len(report.created_users)} users created (existing ones kept)."
+            f"founding partners, {len(report.created_users)} users created (existing ones kept)."
         )
         self.stdout.write(summary_line(report.catalogue))
         self.stdout.write(governance_summary_line(report.governance))
         self.stdout.write(costing_summary_line(report.costing))
+        self.stdout.write(partners_line())
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
         for demo in DEMO_USERS:
             self.stdout.write(f"  {demo.username:<17} {demo.role}")
