@@ -101,5 +101,4 @@ def render_steps(
 
 def translate_message(message: str, params: Mapping[str, Any] | None = None) -> str:
     """An engine's error message (an English msgid marked with `gettext_noop`) in the active language."""
-    text = gettext(message)
-    return text % dict(params) if params else text
+    return gettext(message) % dict(params or {})
