@@ -8,7 +8,7 @@ from verbund.catalog.tests.conftest import catalogue  # noqa: F401  (shared fixt
 
 
 @pytest.fixture
-def storage(catalogue):
+def storage(catalogue):  # noqa: F811  (the shared fixture, requested by name)
     """A product charged per GB (a divisible unit: fractional quantities allowed), orderable like AP-100."""
     from verbund.catalog.models import PriceRevision, Product
     from verbund.catalog.services import price_revision_create, product_create
