@@ -38,7 +38,7 @@ class AllocationResult:
     """Secondary cost allocation: support centres into end centres. Σ end_totals == Σ primary, to the cent."""
 
     method: Method
-    order: tuple[Step, ...]  # the order in which support centres were settled (step-down), else model order
+    order: tuple[str, ...]  # the order in which support centres were settled (step-down), else model order
     primary: dict[str, Decimal]  # primary cost per cost centre
     gross: dict[str, Decimal]  # per support centre: primary + received (exact), the cost it passes on
     flows: tuple[Flow, ...]
