@@ -82,7 +82,10 @@ def test_controller_changes_a_cost_calculates_and_compares(
     expect(row).to_contain_text("209.000,00")
     summary = page.locator("tr.trace-row summary").first
     summary.click()
-    expect(page.locator("tr.trace-row ol").first).to_contain_text("unit rate")
+    # In German, with German numbers (issue #10, 18: it was English "unit rate = 209,000.00 ÷ …").
+    expect(page.locator("tr.trace-row ol").first).to_contain_text("Verrechnungssatz = ")
+    expect(page.locator("tr.trace-row ol").first).to_contain_text("1.393,3333 (4 Nachkommastellen")
+    expect(page.locator("tr.trace-row ol").first).not_to_contain_text("unit rate")
 
     # (5) The comparison with last year's plan: the table and the chart.
     page.goto(f"{live_server.url}/kostenrechnung/{copy.pk}/vergleich/")

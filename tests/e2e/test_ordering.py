@@ -188,3 +188,47 @@ def test_quantity_zero_is_refused_next_to_the_field_and_creates_no_order(
     expect(page.locator("ul.messages")).to_have_count(0)  # no "Order … was submitted." message
 
     assert _order_count() == before == 0
+
+
+def test_order_form_asks_before_complaining_and_explains_in_german(
+    live_server,
+    page,
+    login,
+    password,
+    registry,
+    alice,
+    catalogue,  # noqa: F811
+):
+    """Issue #10, 18/19: no error before anything is typed; a fraction of a workstation is refused in German,
+    naming the quantity; the fee and its calculation are shown with German numbers and words."""
+    workplace = catalogue["workplace"]
+    start = timezone.localdate() + dt.timedelta(days=7)
+    login(page, "alice", password)
+    with page.expect_response(lambda r: "/bestellungen/vorschau/" in r.url):
+        page.goto(f"{live_server.url}/bestellungen/neu/{workplace.pk}/")  # the preview loads with the page
+    preview = page.locator("#fee-preview")
+    expect(preview).to_contain_text("Geben Sie eine Menge ein, um das Entgelt zu sehen.")
+    expect(preview.locator(".field-error")).to_have_count(0)
+    expect(page.locator(".field-error")).to_have_count(0)
+
+    page.fill("#id_start_date", start.isoformat())
+    with page.expect_response(lambda r: "/bestellungen/vorschau/" in r.url and "quantity=2%2C5" in r.url):
+        page.fill("#id_quantity", "2,5")
+    expect(preview.locator(".field-error")).to_have_text(
+        "Die Menge muss eine ganze Zahl sein: Dieses Produkt wird je Arbeitsplatz abgerechnet."
+    )
+
+    _fill_order(page, "3", start)
+    expect(preview.locator("[data-testid=preview-net]")).to_have_text(AMOUNT)
+    expect(preview.locator(".field-error")).to_have_count(0)
+    preview.locator("summary", has_text="So wird das Entgelt berechnet").click()
+    trace = preview.locator("[data-testid=preview-trace]")
+    expect(trace).to_contain_text("netto = 3 × 1.200 = 3.600 → 3.600,00 (auf den Cent gerundet)")
+    expect(trace).not_to_contain_text("rounded")
+
+    # Submitting 2,5 anyway is refused at the field, and nothing is saved.
+    page.fill("#id_quantity", "2,5")
+    with page.expect_navigation():
+        page.click("#order-form button[type=submit]")
+    expect(page.locator("#order-form")).to_contain_text("Die Menge muss eine ganze Zahl sein")
+    assert _order_count() == 0

@@ -11,8 +11,10 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from verbund.catalog import selectors
 from verbund.catalog.choices import Category, ProductStatus
+from verbund.catalog.engine.pricing import MESSAGES as PRICING_MESSAGES
 from verbund.catalog.engine.pricing import LineInput, PricingError, line_preview
 from verbund.catalog.models import PriceRevision, Product
+from verbund.core.explain import render_steps
 from verbund.registry.models import Organization
 
 router = Router(tags=["catalogue"])
@@ -151,5 +153,5 @@ def product_preview(  # type: ignore[no-untyped-def]
         gross=preview.gross,
         recurring=preview.recurring,
         price_valid_from=revision.valid_from,
-        trace=list(preview.trace),
+        trace=[line.text for line in render_steps(preview.trace, PRICING_MESSAGES)],
     )

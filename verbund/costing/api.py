@@ -17,7 +17,8 @@ from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from verbund.core.access import Action, user_sees_all
-from verbund.costing import selectors, services
+from verbund.core.explain import render_steps
+from verbund.costing import engine, selectors, services
 from verbund.costing.choices import Method
 from verbund.costing.models import PlanVersion, ProductRate
 from verbund.registry.choices import OrganizationKind
@@ -34,6 +35,11 @@ def _require(request: HttpRequest, permission: str) -> None:
 
 
 # ---------------------------------------------------------------- schemas
+
+
+def trace_text(trace: list[Any]) -> list[str]:
+    """The stored trace steps as text in the request's language (ADR 0025)."""
+    return [line.text for line in render_steps(trace, engine.MESSAGES)]
 
 
 class PlanIn(Schema):
@@ -157,7 +163,7 @@ def _rate_out(rate: ProductRate) -> RateOut:
         net_cost=rate.net_cost,
         planned_quantity=rate.planned_quantity,
         rate=rate.rate,
-        trace=list(rate.trace),
+        trace=trace_text(rate.trace),
     )
 
 
@@ -227,7 +233,7 @@ def plans_member_fees(request: HttpRequest, plan_id: int, member_id: int) -> Any
                 share=fee.share,
                 rate=rate.rate if rate is not None else None,
                 fee=fee.fee,
-                trace=list(fee.trace),
+                trace=trace_text(fee.trace),
             )
         )
     return MemberFeesOut(

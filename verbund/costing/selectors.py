@@ -2,12 +2,14 @@
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from verbund.catalog.choices import ChargeUnit
 from verbund.costing import engine
 from verbund.costing.choices import Charging, KeyBasis
 from verbund.costing.models import (
@@ -172,3 +174,20 @@ def member_fees(*, user: Any, plan: PlanVersion, member: Organization) -> QueryS
         .select_related("product_plan__product", "product_plan__rate")
         .order_by("product_plan__product__number")
     )
+
+
+def explanation_names(
+    *, plan: PlanVersion, products: Iterable[Any] = (), members: Iterable[Organization] = ()
+) -> dict[str, dict[str, str]]:
+    """Names for rendering the engine's trace steps (ADR 0025): the engine's ids → what the reader knows.
+
+    Cost centres by code (one query), the given products by number, the given members by their engine id (the
+    organisation's pk), and the labels of charge units and key bases in the active language.
+    """
+    return {
+        "centre": {c.code: f"{c.code} {c.name}" for c in CostCentre.objects.filter(plan=plan).only("code", "name")},
+        "product": {p.number: f"{p.number} {p.display_name}".rstrip() for p in products},
+        "member": {str(m.pk): m.name for m in members},
+        "unit": {str(value): str(label) for value, label in ChargeUnit.choices},
+        "basis": {str(value): str(label) for value, label in KeyBasis.choices},
+    }

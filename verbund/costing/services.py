@@ -19,6 +19,7 @@ from verbund.catalog.choices import ProductStatus, RevisionStatus
 from verbund.catalog.models import PriceRevision, Product
 from verbund.core.audit import audit_record, model_snapshot
 from verbund.core.models import AuditAction
+from verbund.core.steps import steps_json
 from verbund.costing import engine
 from verbund.costing.choices import CentreKind, Charging, KeyBasis, PlanStatus
 from verbund.costing.models import (
@@ -177,7 +178,7 @@ def plan_version_calculate(*, actor: Any, plan: PlanVersion) -> engine.CostingRe
             net_cost=p.net_cost,
             planned_quantity=p.planned_quantity,
             rate=p.rate,
-            trace=list(p.trace),
+            trace=steps_json(p.trace),
         )
         for p in result.products
     )
@@ -207,7 +208,7 @@ def plan_version_calculate(*, actor: Any, plan: PlanVersion) -> engine.CostingRe
                 quantity=line.quantity,
                 share=line.share,
                 fee=line.amount,
-                trace=list(line.trace),
+                trace=steps_json(line.trace),
             )
             for line in result.fees.lines
         ),

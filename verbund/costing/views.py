@@ -27,7 +27,8 @@ from django.views.decorators.http import require_POST
 
 from verbund.core.access import Action, can, user_sees_all
 from verbund.core.audit import audit_events_for
-from verbund.costing import charts, selectors, services
+from verbund.core.explain import Line, render_steps
+from verbund.costing import charts, engine, selectors, services
 from verbund.costing.choices import CentreKind, Charging, PlanStatus
 from verbund.costing.forms import CompareForm, PlanCopyForm, PlanCreateForm, PlannedCostGridForm
 from verbund.costing.models import (
@@ -321,11 +322,16 @@ def plan_workflow(request: HttpRequest, plan_id: int, step: str) -> HttpResponse
 
 
 def _rates(plan: PlanVersion) -> list[ProductRate]:
-    return list(
+    """The rates with their explanation rendered in the active language (`rate.explanation`)."""
+    rates = list(
         ProductRate.objects.filter(plan=plan)
         .select_related("product_plan__product")
         .order_by("product_plan__product__number")
     )
+    names = selectors.explanation_names(plan=plan, products=[r.product_plan.product for r in rates])
+    for rate in rates:
+        rate.explanation = render_steps(rate.trace, engine.MESSAGES, names)  # type: ignore[attr-defined]
+    return rates
 
 
 @login_required
@@ -419,6 +425,7 @@ class ShowbackLine:
     fee: MemberFee
     rate: Decimal | None
     share_percent: Decimal | None
+    explanation: list[Line]
 
     @property
     def product(self) -> Any:
@@ -439,11 +446,20 @@ def _showback(
     if not user_sees_all(request.user) and member_id != getattr(request.user, "organization_id", None):
         raise Http404
     member = get_object_or_404(Organization.objects.restrict(request.user), pk=member_id)
+    fees = list(selectors.member_fees(user=request.user, plan=plan, member=member))
+    names = selectors.explanation_names(plan=plan, products=[f.product_plan.product for f in fees], members=[member])
     lines = []
-    for fee in selectors.member_fees(user=request.user, plan=plan, member=member):
+    for fee in fees:
         rate = getattr(fee.product_plan, "rate", None)  # select_related: None when the rate row is missing
         share = (fee.share * HUNDRED).quantize(Decimal("0.0001"), ROUND_HALF_UP) if fee.share is not None else None
-        lines.append(ShowbackLine(fee=fee, rate=rate.rate if rate is not None else None, share_percent=share))
+        lines.append(
+            ShowbackLine(
+                fee=fee,
+                rate=rate.rate if rate is not None else None,
+                share_percent=share,
+                explanation=render_steps(fee.trace, engine.MESSAGES, names),
+            )
+        )
     return plan, member, lines
 
 
@@ -520,7 +536,7 @@ def showback_csv(request: HttpRequest, plan_id: int, member_id: int) -> HttpResp
                 line.rate if line.rate is not None and line.metered else "",
                 line.share_percent if line.share_percent is not None else "",
                 fee.fee,
-                " | ".join(fee.trace),
+                " | ".join(step.text for step in line.explanation),
             ]
         )
     writer.writerow(["", _("Sum"), "", "", "", "", sum((line.fee.fee for line in lines), Decimal(0)), ""])

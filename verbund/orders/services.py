@@ -14,14 +14,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from verbund.catalog.choices import ONE_OFF_UNITS, ProductStatus
+from verbund.catalog.choices import ONE_OFF_UNITS, ChargeUnit, ProductStatus
 from verbund.catalog.engine.pricing import LineInput, PricingError, line_preview
 from verbund.catalog.models import PriceRevision, Product
 from verbund.catalog.selectors import approved_price_on
 from verbund.core.access import user_sees_all
 from verbund.core.audit import audit_record, model_snapshot
+from verbund.core.explain import translate_message
 from verbund.core.models import AuditAction
 from verbund.core.numbering import next_number
 from verbund.orders.choices import (
@@ -65,7 +67,7 @@ def _check_member(member: Organization, on: dt.date) -> None:
         raise ValidationError(
             {
                 "member": _("%(member)s is not a party to an agreement on %(date)s.")
-                % {"member": member, "date": on.strftime("%d.%m.%Y")}
+                % {"member": member, "date": date_format(on, "SHORT_DATE_FORMAT")}
             }
         )
 
@@ -85,7 +87,7 @@ def _price(product: Product, on: dt.date) -> PriceRevision:
         raise ValidationError(
             {
                 "effective_date": _("%(product)s has no approved price on %(date)s.")
-                % {"product": product.number, "date": on.strftime("%d.%m.%Y")}
+                % {"product": product.number, "date": date_format(on, "SHORT_DATE_FORMAT")}
             }
         )
     return revision
@@ -105,8 +107,16 @@ def _quantity_and_preview(
             )
         )
     except PricingError as exc:
-        raise ValidationError({exc.field: str(exc)}) from exc
+        raise ValidationError({exc.field: pricing_error_text(exc)}) from exc
     return preview.quantity, preview.net
+
+
+def pricing_error_text(exc: PricingError) -> str:
+    """The pricing engine's error in the active language; a charge unit code shown as its label."""
+    params = dict(exc.params)
+    if "unit" in params:
+        params["unit"] = ChargeUnit(params["unit"]).label if params["unit"] in ChargeUnit.values else params["unit"]
+    return translate_message(exc.message, params)
 
 
 def _create_order(*, actor: Any, **values: Any) -> Order:
@@ -264,7 +274,7 @@ def order_submit_cancel(
                 "effective_date": _(
                     "With a notice period of %(months)s months the subscription can end on %(date)s at the earliest."
                 )
-                % {"months": locked.product.notice_period_months, "date": earliest.strftime("%d.%m.%Y")}
+                % {"months": locked.product.notice_period_months, "date": date_format(earliest, "SHORT_DATE_FORMAT")}
             }
         )
     if end_date < locked.start_date:

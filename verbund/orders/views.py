@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from verbund.catalog.choices import DERIVED_QUANTITY_UNITS
+from verbund.catalog.engine.pricing import MESSAGES as PRICING_MESSAGES
 from verbund.catalog.engine.pricing import LineInput, PricingError, line_preview
 from verbund.catalog.selectors import approved_price_on, product_get_for_user
 from verbund.core.access import Action, user_sees_all
 from verbund.core.audit import audit_events_for
+from verbund.core.explain import render_steps
 from verbund.orders import selectors, services
 from verbund.orders.choices import OrderStatus
 from verbund.orders.forms import CancelForm, ChangeForm, OrderForm, RejectForm
@@ -59,7 +61,13 @@ def order_new(request: HttpRequest, product_id: int) -> HttpResponse:
     members = _members_for(request.user)
     quantity_required = product.unit not in DERIVED_QUANTITY_UNITS
     initial = {"start_date": timezone.localdate(), "member": members[0].pk if members else None}
-    form = OrderForm(request.POST or None, members=members, quantity_required=quantity_required, initial=initial)
+    form = OrderForm(
+        request.POST or None,
+        members=members,
+        quantity_required=quantity_required,
+        unit=product.unit,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         member = next(m for m in members if m.pk == form.cleaned_data["member"])
         try:
@@ -97,12 +105,16 @@ def order_preview(request: HttpRequest, product_id: int) -> HttpResponse:
     revision = approved_price_on(product=product, on=day)
     # Parse the quantity exactly as the order form will (localised: "1,5" in German, "1.5" in English).
     quantity_field = OrderForm.base_fields["quantity"]
+    raw = request.GET.get("quantity", "").strip()
+    if not raw and product.unit not in DERIVED_QUANTITY_UNITS:
+        # Nothing typed yet: an invitation, not an error.
+        context["hint"] = _("Enter a quantity to see the fee.")
+        return render(request, "orders/_preview.html", context)
     try:
-        raw = request.GET.get("quantity", "").strip()
         quantity = quantity_field.clean(raw) if raw else None
         if revision is None:
-            raise PricingError("start_date", _("No approved price on this date."))
-        context["preview"] = line_preview(
+            raise ValidationError(_("No approved price on this date."))
+        preview = line_preview(
             LineInput(
                 unit=product.unit,
                 unit_price=revision.unit_price,
@@ -111,11 +123,13 @@ def order_preview(request: HttpRequest, product_id: int) -> HttpResponse:
                 population=member.population,
             )
         )
+        context["preview"] = preview
+        context["explanation"] = render_steps(preview.trace, PRICING_MESSAGES)
         context["revision"] = revision
     except ValidationError as exc:
         context["error"] = " ".join(exc.messages)
     except PricingError as exc:
-        context["error"] = str(exc)
+        context["error"] = services.pricing_error_text(exc)
     return render(request, "orders/_preview.html", context)
 
 

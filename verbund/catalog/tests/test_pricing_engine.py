@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from verbund.catalog.engine.pricing import LineInput, PricingError, line_preview, price_line
+from verbund.catalog.engine.pricing import MESSAGES, LineInput, PricingError, line_preview, price_line
+from verbund.core.steps import render_plain
 
 
 def test_metered_line_with_vat_and_trace():
@@ -15,7 +16,8 @@ def test_metered_line_with_vat_and_trace():
     )
     assert (preview.net, preview.vat, preview.gross) == (Decimal("3960.00"), Decimal("752.40"), Decimal("4712.40"))
     assert preview.recurring
-    assert "3960.00" in preview.trace[1]
+    # The trace is language-neutral steps (ADR 0025); in plain English it reads as before.
+    assert "3,960.00" in render_plain(preview.trace, MESSAGES)[1]
 
 
 def test_per_inhabitant_and_flat_take_their_quantity_from_the_member():

@@ -8,6 +8,7 @@ PURE_MODULES = [
     "verbund.registry.keys",
     "verbund.registry.gv100ad",
     "verbund.catalog.engine.pricing",
+    "verbund.core.steps",
     "verbund.governance.engine.voting",
 ]
 

@@ -16,6 +16,7 @@ from .calculate import (
     run_variance,
 )
 from .errors import CostingError
+from .explain import MESSAGES, explain
 from .inputs import (
     ActualQuantity,
     Actuals,
@@ -53,6 +54,7 @@ from .results import (
 )
 
 __all__ = [
+    "MESSAGES",
     "ActualQuantity",
     "Actuals",
     "AllocationKey",
@@ -87,6 +89,7 @@ __all__ = [
     "VarianceResult",
     "calculate",
     "compare_methods",
+    "explain",
     "load_model",
     "prepare",
     "result_to_json",

@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from verbund.core.money import round_money
+from verbund.core.steps import Step
 
 from .errors import CostingError
 from .inputs import CostCentre, Method
 from .reciprocal import solve_gross
 from .results import AllocationResult, Flow
-from .rounding import ZERO, largest_remainder, money, num
+from .rounding import ZERO, largest_remainder, money
 from .validation import Network
 
 CONSERVATION_TOLERANCE = Decimal("0.001")
@@ -35,7 +36,7 @@ class ExactAllocation:
     flows: tuple[Flow, ...]
     end_exact: dict[str, Decimal]
     ignored: dict[str, tuple[str, ...]]  # step-down: support → earlier supports (or itself) it served
-    notes: tuple[str, ...]
+    notes: tuple[Step, ...]
 
 
 def flow(provider: str, receiver: str, base: Decimal, quantity: Decimal, spread: Decimal) -> Flow:
@@ -126,10 +127,10 @@ def allocate_exact(
     return reciprocal(network, primary)
 
 
-METHOD_TITLES = {
-    Method.DIRECT: "direct method (Anbauverfahren): services between support centres are ignored",
-    Method.STEP_DOWN: "step-down method (Stufenleiterverfahren) in the order {order}",
-    Method.RECIPROCAL: "reciprocal method (Gleichungsverfahren): x = (I − A)⁻¹ d, e = e₀ + B x",
+METHOD_STEPS = {
+    Method.DIRECT: "allocation.direct",
+    Method.STEP_DOWN: "allocation.step_down",
+    Method.RECIPROCAL: "allocation.reciprocal",
 }
 
 
@@ -150,42 +151,48 @@ def allocate(
         raise CostingError(path, f"the allocation lost {drift} EUR before rounding; refusing to round it away")
     split = largest_remainder(exact.end_exact.items(), total, path=path)
 
-    def label(centre: str) -> str:
-        return f"{centre} {centres[centre].name}".rstrip()
-
-    trace = [f"Allocation by the {METHOD_TITLES[method].format(order=' → '.join(exact.order))}.", *exact.notes]
+    trace = [Step(METHOD_STEPS[method], {"order": exact.order} if method == Method.STEP_DOWN else {}), *exact.notes]
     by_provider: dict[str, list[Flow]] = {}
     for item in exact.flows:
         by_provider.setdefault(item.provider, []).append(item)
     for support in exact.order:
         cost = exact.gross[support]
-        received = cost - primary[support]
         if method == Method.DIRECT:
-            trace.append(f"{label(support)}: primary cost {money(cost)} to allocate")
+            trace.append(Step("allocation.support_primary", {"centre": support, "cost": cost}))
         else:
+            received = cost - primary[support]
             trace.append(
-                f"{label(support)}: primary {money(primary[support])} + received {money(received)} = "
-                f"{money(cost)} to allocate"
+                Step(
+                    "allocation.support_gross",
+                    {"centre": support, "primary": primary[support], "received": received, "cost": cost},
+                )
             )
         if exact.ignored.get(support):
-            trace.append(f"  (services to {', '.join(exact.ignored[support])} are ignored by this method)")
+            trace.append(Step("allocation.ignored", {"centres": exact.ignored[support]}))
         for item in by_provider.get(support, []):
             trace.append(
-                f"  {label(item.provider)} → {label(item.receiver)}: {money(item.base)} × "
-                f"{num(item.quantity)}/{num(item.receivers_quantity)} = {money(item.exact)}"
+                Step(
+                    "allocation.flow",
+                    {
+                        "provider": item.provider,
+                        "receiver": item.receiver,
+                        "base": item.base,
+                        "quantity": item.quantity,
+                        "spread": item.receivers_quantity,
+                        "amount": item.exact,
+                    },
+                )
             )
     for end in network.ends:
-        value = split.amounts[end]
-        allocated = exact.end_exact[end] - primary[end]
-        rule = " (+0.01 by the largest remainder rule)" if end in split.bumped else ""
-        trace.append(
-            f"{label(end)}: primary {money(primary[end])} + allocated {money(allocated)} = "
-            f"{num(exact.end_exact[end].quantize(Decimal('0.000001')))} → {money(value)}{rule}"
-        )
-    trace.append(
-        f"Conservation: Σ end centres {money(sum(split.amounts.values(), ZERO))} = Σ primary costs {money(total)} "
-        "(end totals rounded by the largest remainder method, ties by id)."
-    )
+        args = {
+            "centre": end,
+            "primary": primary[end],
+            "allocated": exact.end_exact[end] - primary[end],
+            "exact": exact.end_exact[end].quantize(Decimal("0.000001")),
+            "total": split.amounts[end],
+        }
+        trace.append(Step("allocation.end", args, end in split.bumped))
+    trace.append(Step("allocation.conservation", {"ends": sum(split.amounts.values(), ZERO), "total": total}))
     return AllocationResult(
         method,
         exact.order,

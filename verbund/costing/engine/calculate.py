@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from decimal import localcontext
 
+from verbund.core.steps import Step
+
 from .actuals import ActualsIndex, check_actuals
 from .allocation import allocate
 from .errors import CostingError
@@ -17,7 +19,7 @@ from .fees import compute_fees
 from .inputs import AllocationSettings, CostingModel, Method
 from .rates import product_costs
 from .results import AllocationResult, CostingResult, FeeResult, ProductResult, VarianceResult
-from .rounding import ENGINE_CONTEXT, ZERO, money
+from .rounding import ENGINE_CONTEXT, ZERO
 from .validation import Index, build_index
 from .variance import compare_actuals
 
@@ -101,11 +103,17 @@ def calculate(
     if product_total != allocation.total:
         raise CostingError("products", f"Σ product costs {product_total} ≠ Σ primary costs {allocation.total}")
     carry = sum((p.carry_forward for p in products), ZERO)
+    ends = sum(allocation.end_totals.values(), ZERO)
+    planned_fees = sum(fees.by_product.values(), ZERO)
     trace = (
-        f"Plan year {model.year}: Σ primary costs {money(allocation.total)} = Σ end centres "
-        f"{money(sum(allocation.end_totals.values(), ZERO))} = Σ product costs {money(product_total)}",
-        f"Σ carry-forward settled {money(carry)}; Σ cost to recover {money(product_total - carry)}; "
-        f"Σ planned fees {money(sum(fees.by_product.values(), ZERO))} over {len(fees.lines)} fee lines",
+        Step(
+            "plan.totals",
+            {"year": model.year, "primary": allocation.total, "ends": ends, "products": product_total},
+        ),
+        Step(
+            "plan.fees",
+            {"carry": carry, "net": product_total - carry, "fees": planned_fees, "lines": len(fees.lines)},
+        ),
     )
     return CostingResult(model.year, allocation, products, fees, variance, trace)
 

@@ -9,12 +9,13 @@
 from decimal import Decimal
 
 from verbund.core.money import round_money
+from verbund.core.steps import Step
 
 from .errors import CostingError
 from .inputs import Charging
 from .keys import member_shares
 from .results import FeeLine, FeeResult, ProductResult
-from .rounding import MONEY_ZERO, ZERO, largest_remainder, money, num
+from .rounding import MONEY_ZERO, ZERO, largest_remainder, money
 from .validation import Index
 
 
@@ -62,7 +63,7 @@ def compute_fees(index: Index, products: tuple[ProductResult, ...]) -> FeeResult
     lines: list[FeeLine] = []
     by_member: dict[str, Decimal] = {}
     by_product: dict[str, Decimal] = {}
-    trace = []
+    trace: list[Step] = []
     for product in products:
         members = index.subscriptions[product.product]
         if product.charging == Charging.METERED:
@@ -76,17 +77,13 @@ def compute_fees(index: Index, products: tuple[ProductResult, ...]) -> FeeResult
         lines.extend(product_lines)
         by_product[product.product] = total
         if product.charging == Charging.SHARED:
-            trace.append(
-                f"{product.product}: {len(product_lines)} members share {money(product.net_cost)} by key; "
-                f"Σ fees {money(total)} (exact, largest remainder method)"
-            )
+            args = {"product": product.product, "members": len(product_lines), "net": product.net_cost}
+            trace.append(Step("fees.shared", {**args, "total": total}))
         else:
             quantity = sum((q for q in members.values() if q is not None), ZERO)
-            trace.append(
-                f"{product.product}: {len(product_lines)} members, Σ quantities {num(quantity)} × rate "
-                f"{num(product.rate or ZERO)} → Σ fees {money(total)} vs cost to recover {money(product.net_cost)} "
-                f"(difference {money(total - product.net_cost)}: members' quantities vs the planned "
-                f"{num(product.planned_quantity or ZERO)}, rounding)"
-            )
-    trace.append(f"Σ fees of all members {money(sum(by_product.values(), ZERO))}")
+            args = {"product": product.product, "members": len(product_lines), "quantity": quantity}
+            args |= {"rate": product.rate or ZERO, "total": total, "net": product.net_cost}
+            args |= {"difference": total - product.net_cost, "planned": product.planned_quantity or ZERO}
+            trace.append(Step("fees.metered", args))
+    trace.append(Step("fees.total", {"total": sum(by_product.values(), ZERO)}))
     return FeeResult(tuple(lines), by_member, by_product, tuple(trace))

@@ -11,19 +11,21 @@ exactly to the carry-forward.
 
 from decimal import Decimal
 
+from verbund.core.steps import Step
+
 from .errors import CostingError
 from .inputs import CarryForward
 from .results import AllocationResult, ProductResult
-from .rounding import MONEY_ZERO, ZERO, largest_remainder, money, num, round_rate
+from .rounding import MONEY_ZERO, ZERO, largest_remainder, money, round_rate
 from .validation import Index
 
 
 def split_to_products(
     mappings: dict[str, dict[str, Decimal]], end_totals: dict[str, Decimal]
-) -> tuple[dict[str, dict[str, Decimal]], dict[str, list[str]]]:
-    """product → end centre → cost (cents, exact sums) and trace lines per product."""
+) -> tuple[dict[str, dict[str, Decimal]], dict[str, list[Step]]]:
+    """product → end centre → cost (cents, exact sums) and trace steps per product."""
     costs: dict[str, dict[str, Decimal]] = {}
-    lines: dict[str, list[str]] = {}
+    lines: dict[str, list[Step]] = {}
     for centre, shares in mappings.items():
         total = end_totals[centre]
         spread = sum(shares.values(), ZERO)
@@ -32,9 +34,19 @@ def split_to_products(
         )
         for product, amount in split.amounts.items():
             costs.setdefault(product, {})[centre] = amount
-            rule = " (+0.01 by the largest remainder rule)" if product in split.bumped else ""
-            how = "all of it" if len(shares) == 1 else f"{money(total)} × {num(shares[product])}/{num(spread)}"
-            lines.setdefault(product, []).append(f"from end centre {centre}: {how} = {money(amount)}{rule}")
+            bumped = product in split.bumped
+            if len(shares) == 1:
+                step = Step("product.from_centre_all", {"centre": centre, "amount": amount}, bumped)
+            else:
+                args = {
+                    "centre": centre,
+                    "total": total,
+                    "quantity": shares[product],
+                    "spread": spread,
+                    "amount": amount,
+                }
+                step = Step("product.from_centre", args, bumped)
+            lines.setdefault(product, []).append(step)
     return costs, lines
 
 
@@ -48,18 +60,24 @@ def products_exact(mappings: dict[str, dict[str, Decimal]], end_exact: dict[str,
     return result
 
 
-def carry_share(carry: CarryForward, year: int) -> tuple[Decimal, str]:
+def carry_share(carry: CarryForward, year: int) -> tuple[Decimal, Step]:
     last = carry.start + carry.years - 1
-    kind = "over-recovery (to return)" if carry.amount >= ZERO else "under-recovery (to recover)"
-    head = f"carry-forward from {carry.from_year}: {kind} {money(carry.amount)}, spread over {carry.start}–{last}"
+    kind = "carry.over" if carry.amount >= ZERO else "carry.under"
+    args: dict[str, object] = {
+        "from_year": carry.from_year,
+        "amount": carry.amount,
+        "start": carry.start,
+        "last": last,
+        "year": year,
+    }
     if not carry.start <= year <= last:
-        return MONEY_ZERO, f"{head}; nothing in {year}"
+        return MONEY_ZERO, Step(f"{kind}_none", args)
     years = [str(y) for y in range(carry.start, last + 1)]
     split = largest_remainder(
         ((y, carry.amount / carry.years) for y in years), carry.amount, path=f"carry_forwards[{carry.product}]"
     )
     part = split.amounts[str(year)]
-    return part, f"{head}: {money(carry.amount)} ÷ {carry.years} → {money(part)} in {year}"
+    return part, Step(kind, {**args, "years": carry.years, "part": part})
 
 
 def product_costs(index: Index, allocation: AllocationResult) -> tuple[ProductResult, ...]:
@@ -70,7 +88,7 @@ def product_costs(index: Index, allocation: AllocationResult) -> tuple[ProductRe
         path = f"products[{product.id}]"
         by_centre = costs.get(product.id, {})
         cost = sum(by_centre.values(), ZERO)
-        trace = [f"{product.id} {product.name}".rstrip() + f": plan cost {money(cost)}", *lines.get(product.id, [])]
+        trace = [Step("product.cost", {"product": product.id, "cost": cost}), *lines.get(product.id, [])]
         carry = MONEY_ZERO
         for item in index.carry_forwards.get(product.id, ()):
             part, line = carry_share(item, year)
@@ -83,25 +101,23 @@ def product_costs(index: Index, allocation: AllocationResult) -> tuple[ProductRe
                 f"the over-recovery returned in {year} ({money(carry)}) exceeds the plan cost of product "
                 f"{product.id} ({money(cost)}); spread it over more years",
             )
-        trace.append(f"cost to recover = {money(cost)} − carry-forward {money(carry)} = {money(net)}")
+        trace.append(Step("product.net", {"cost": cost, "carry": carry, "net": net}))
         planned = product.planned_quantity
         rate: Decimal | None = None
         if planned is None:
-            trace.append("no planned quantity: no unit rate; the cost is shared by the product's key")
+            trace.append(Step("product.no_quantity", {}))
         elif planned == ZERO:
             if net != ZERO:
                 raise CostingError(
                     path, f"the planned quantity is 0 but product {product.id} has a cost of {money(net)} to recover"
                 )
             rate = ZERO
-            trace.append("planned quantity 0 and nothing to recover: rate 0")
+            trace.append(Step("product.zero_rate", {}))
         else:
             exact = net / planned
             rate = round_rate(exact)
-            trace.append(
-                f"unit rate = {money(net)} ÷ {num(planned)} {product.unit}".rstrip()
-                + f" = {num(exact.quantize(Decimal('1E-8')))} → {num(rate)} (4 decimals, commercial rounding)"
-            )
+            args = {"net": net, "planned": planned, "unit": product.unit, "exact": exact.quantize(Decimal("1E-8"))}
+            trace.append(Step("product.rate", {**args, "rate": rate}))
         results.append(
             ProductResult(product.id, product.charging, cost, by_centre, carry, net, planned, rate, tuple(trace))
         )

@@ -13,6 +13,8 @@ from decimal import Decimal
 
 import numpy as np
 
+from verbund.core.steps import Step
+
 from .errors import CostingError
 from .rounding import ZERO
 from .validation import Network, check_drains
@@ -31,7 +33,7 @@ def support_shares(network: Network) -> dict[str, dict[str, Decimal]]:
     }
 
 
-def solve_gross(network: Network, primary: dict[str, Decimal]) -> tuple[dict[str, Decimal], tuple[str, ...]]:
+def solve_gross(network: Network, primary: dict[str, Decimal]) -> tuple[dict[str, Decimal], tuple[Step, ...]]:
     """x_j for every support centre (exact to about 10⁻¹⁸ EUR) and trace lines on the solution."""
     check_drains(network)
     supports = network.supports
@@ -70,7 +72,9 @@ def solve_gross(network: Network, primary: dict[str, Decimal]) -> tuple[dict[str
     if largest > RESIDUAL_LIMIT:
         raise CostingError("service_quantities", f"the reciprocal system did not converge (residual {largest} EUR)")
     trace = (
-        f"Solved (I − A) x = d for {size} support centres with NumPy (float64, condition number {condition:.3g}), "
-        f"then refined in Decimal in {steps} step(s): largest residual |d + A x − x| = {largest:.2E} EUR.",
+        Step(
+            "allocation.solved",
+            {"size": size, "condition": f"{condition:.3g}", "steps": steps, "residual": f"{largest:.2E}"},
+        ),
     )
     return dict(zip(supports, x, strict=True)), trace

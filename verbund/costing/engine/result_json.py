@@ -4,10 +4,12 @@ from decimal import Decimal
 from typing import Any
 
 from verbund.core.money import round_money
+from verbund.core.steps import steps_json
 
 from .results import AllocationResult, CostingResult, FeeLine, ProductResult, VarianceResult
 
-RESULT_FORMAT = "verbund-costing-result/1"
+# /2: the traces are structured steps ({"code", "args"}) instead of English lines (ADR 0025).
+RESULT_FORMAT = "verbund-costing-result/2"
 SHARE_DIGITS = Decimal("1E-12")
 
 
@@ -39,7 +41,7 @@ def allocation_json(result: AllocationResult, trace: bool) -> dict[str, Any]:
         ],
     }
     if trace:
-        data["trace"] = list(result.trace)
+        data["trace"] = steps_json(result.trace)
     return data
 
 
@@ -56,7 +58,7 @@ def product_json(result: ProductResult, fees_total: Decimal, trace: bool) -> dic
         "planned_fees": dec(fees_total),
     }
     if trace:
-        data["trace"] = list(result.trace)
+        data["trace"] = steps_json(result.trace)
     return data
 
 
@@ -68,7 +70,7 @@ def fee_json(line: FeeLine, trace: bool) -> dict[str, Any]:
     if line.share is not None:
         data["share"] = dec(line.share.quantize(SHARE_DIGITS).normalize())
     if trace:
-        data["trace"] = list(line.trace)
+        data["trace"] = steps_json(line.trace)
     return data
 
 
@@ -98,7 +100,7 @@ def variance_json(result: VarianceResult, trace: bool) -> dict[str, Any]:
             "over_under_recovery": dec(item.over_under_recovery),
         }
         if trace:
-            row["trace"] = list(item.trace)
+            row["trace"] = steps_json(item.trace)
         products.append(row)
     members = []
     for member in result.members:
@@ -111,7 +113,7 @@ def variance_json(result: VarianceResult, trace: bool) -> dict[str, Any]:
             "over_under_recovery": dec(member.over_under_recovery),
         }
         if trace:
-            row["trace"] = list(member.trace)
+            row["trace"] = steps_json(member.trace)
         members.append(row)
     data: dict[str, Any] = {
         "allocation": allocation_json(result.allocation, trace),
@@ -120,12 +122,12 @@ def variance_json(result: VarianceResult, trace: bool) -> dict[str, Any]:
         "by_member": {member: dec(amount) for member, amount in result.by_member.items()},
     }
     if trace:
-        data["trace"] = list(result.trace)
+        data["trace"] = steps_json(result.trace)
     return data
 
 
 def result_to_json(result: CostingResult, *, trace: bool = True) -> dict[str, Any]:
-    """The result as JSON-ready data (dicts, lists, strings); `trace=False` leaves the explanations out."""
+    """The result as JSON-ready data (dicts, lists, strings); `trace=False` leaves the explanations (steps) out."""
     data: dict[str, Any] = {
         "format": RESULT_FORMAT,
         "year": result.year,
@@ -136,5 +138,5 @@ def result_to_json(result: CostingResult, *, trace: bool = True) -> dict[str, An
         "variance": None if result.variance is None else variance_json(result.variance, trace),
     }
     if trace:
-        data["trace"] = [*result.trace, *result.fees.trace]
+        data["trace"] = steps_json([*result.trace, *result.fees.trace])
     return data

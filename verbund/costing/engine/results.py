@@ -1,16 +1,19 @@
-"""Result dataclasses of the costing engine. Every result carries a `trace`: lines that explain its figures.
+"""Result dataclasses of the costing engine. Every result carries a `trace`: steps that explain its figures.
 
-Fee lines are many (one per member and product), so their trace is rendered on demand from the figures the line
-keeps (`FeeLine.trace`); every other trace is a tuple of strings built while computing.
+A step is a message code with typed arguments (`verbund.core.steps.Step`, catalogue in `explain.py`), no words:
+the caller renders it in a language (ADR 0025). Fee lines are many (one per member and product), so their trace
+is built on demand from the figures the line keeps (`FeeLine.trace`); every other trace is a tuple of steps built
+while computing.
 """
 
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
+from verbund.core.steps import Step
+
 from .inputs import Charging, Method
 from .keys import KeyPart
-from .rounding import money, num, share
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +45,7 @@ class AllocationResult:
     end_exact: dict[str, Decimal]
     end_totals: dict[str, Decimal]  # rounded by the largest remainder method
     total: Decimal  # Σ primary costs
-    trace: tuple[str, ...]
+    trace: tuple[Step, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +60,7 @@ class ProductResult:
     net_cost: Decimal  # cost − carry_forward: what the fees must recover
     planned_quantity: Decimal | None
     rate: Decimal | None  # net_cost ÷ planned_quantity, 4 decimals
-    trace: tuple[str, ...]
+    trace: tuple[Step, ...]
 
 
 class FeeLine(NamedTuple):
@@ -80,21 +83,22 @@ class FeeLine(NamedTuple):
     bumped: bool = False  # shared: got a cent from the largest remainder rule
 
     @property
-    def trace(self) -> tuple[str, ...]:
-        head = f"{self.member} × {self.product}"
+    def trace(self) -> tuple[Step, ...]:
+        who = {"member": self.member, "product": self.product}
         if self.charging == Charging.METERED:
             assert self.quantity is not None and self.rate is not None
-            return (
-                f"{head}: {num(self.quantity)} × {num(self.rate)} = {num(self.exact)} → {money(self.amount)} "
-                "(rounded to the cent)",
-            )
+            args = {**who, "quantity": self.quantity, "rate": self.rate, "exact": self.exact, "amount": self.amount}
+            return (Step("fee.metered", args),)
         assert self.share is not None and self.base is not None
-        parts = " + ".join(f"{p.basis} {num(p.weight)} × {num(p.value)}/{num(p.total)}" for p in self.parts)
-        rule = " (+0.01 by the largest remainder rule)" if self.bumped else ""
+        parts = tuple((str(p.basis), p.weight, p.value, p.total) for p in self.parts)
+        exact = self.exact.quantize(Decimal("0.0001"))
         return (
-            f"{head}: key share = {parts} = {share(self.share)}",
-            f"{head}: {money(self.base)} × {share(self.share)} = {num(self.exact.quantize(Decimal('0.0001')))} → "
-            f"{money(self.amount)}{rule}",
+            Step("fee.key_share", {**who, "parts": parts, "share": self.share}),
+            Step(
+                "fee.shared",
+                {**who, "base": self.base, "share": self.share, "exact": exact, "amount": self.amount},
+                self.bumped,
+            ),
         )
 
 
@@ -103,7 +107,7 @@ class FeeResult:
     lines: tuple[FeeLine, ...]  # by product (model order), then member id
     by_member: dict[str, Decimal]
     by_product: dict[str, Decimal]  # Σ fees (planned revenue) per product
-    trace: tuple[str, ...]
+    trace: tuple[Step, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +134,7 @@ class ProductVariance:
     carry_forward: Decimal  # settled in this year (from ProductResult)
     revenue_minus_cost: Decimal  # revenue − K_ist
     over_under_recovery: Decimal  # revenue − (K_ist − carry_forward): the new carry-forward (+ over, − under)
-    trace: tuple[str, ...]
+    trace: tuple[Step, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +145,7 @@ class MemberVariance:
     revenue: Decimal
     cost_share: Decimal  # the member's part of (K_ist − carry_forward)
     over_under_recovery: Decimal  # revenue − cost_share
-    trace: tuple[str, ...]
+    trace: tuple[Step, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +154,7 @@ class VarianceResult:
     products: tuple[ProductVariance, ...]
     members: tuple[MemberVariance, ...]
     by_member: dict[str, Decimal]  # Σ over/under-recovery per member
-    trace: tuple[str, ...]
+    trace: tuple[Step, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,4 +164,4 @@ class CostingResult:
     products: tuple[ProductResult, ...]
     fees: FeeResult
     variance: VarianceResult | None
-    trace: tuple[str, ...]
+    trace: tuple[Step, ...]

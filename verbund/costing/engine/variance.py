@@ -20,6 +20,7 @@ key shares (shared) with the largest remainder method, so the members' figures a
 from decimal import Decimal
 
 from verbund.core.money import round_money
+from verbund.core.steps import Step
 
 from .actuals import ActualsIndex
 from .allocation import allocate, allocate_exact
@@ -27,7 +28,7 @@ from .inputs import Charging, Method
 from .keys import member_shares
 from .rates import products_exact, split_to_products
 from .results import FeeResult, MemberVariance, ProductResult, ProductVariance, VarianceResult
-from .rounding import ZERO, largest_remainder, money, num, round_rate
+from .rounding import ZERO, largest_remainder, round_rate
 from .validation import Index
 
 
@@ -75,33 +76,37 @@ def compare_actuals(
         at_plan = ratio_of(actual_cost, plan_prices_exact.get(pid, ZERO), actual_exact.get(pid, ZERO))
         planned, actual_quantity = product.planned_quantity, actuals.quantities.get(pid)
         trace = [
-            f"{pid}: plan cost K_plan {money(product.cost)} = fixed {money(plan_fixed)} "
-            f"+ variable {money(plan_variable)}",
-            f"actual cost K_ist {money(actual_cost)}; at plan prices {money(at_plan)} (actual costs ÷ price index)",
+            Step(
+                "variance.plan_cost",
+                {"product": pid, "cost": product.cost, "fixed": plan_fixed, "variable": plan_variable},
+            ),
+            Step("variance.actual_cost", {"cost": actual_cost, "at_plan": at_plan}),
         ]
         if planned is None or planned == ZERO or actual_quantity is None:
             credited = target = product.cost
-            trace.append("no planned quantity: K_verr = K_soll = K_plan (no volume variance)")
+            trace.append(Step("variance.no_quantity", {}))
         else:
             credited = round_money(product.cost * actual_quantity / planned)
             target = round_money(plan_fixed + plan_variable * actual_quantity / planned)
-            trace.append(
-                f"K_verr = {money(product.cost)} ÷ {num(planned)} × {num(actual_quantity)} = {money(credited)}; "
-                f"K_soll = {money(plan_fixed)} + {money(plan_variable)} ÷ {num(planned)} × {num(actual_quantity)} "
-                f"= {money(target)}"
-            )
+            args = {"cost": product.cost, "planned": planned, "actual": actual_quantity, "credited": credited}
+            args |= {"fixed": plan_fixed, "variable": plan_variable, "target": target}
+            trace.append(Step("variance.credited", args))
         price, efficiency, volume = actual_cost - at_plan, at_plan - target, target - credited
         trace.append(
-            f"price variance {money(price)} + efficiency variance {money(efficiency)} + volume variance "
-            f"{money(volume)} = total {money(actual_cost - credited)} (K_ist − K_verr; positive = unfavourable)"
+            Step(
+                "variance.split",
+                {"price": price, "efficiency": efficiency, "volume": volume, "total": actual_cost - credited},
+            )
         )
         actual_rate = round_rate(actual_cost / actual_quantity) if actual_quantity else None
         to_recover = actual_cost - product.carry_forward
         members, revenue = member_variances(index, actuals, product, fees, fee_lines, to_recover, trace)
         over_under = revenue - to_recover
         trace.append(
-            f"revenue {money(revenue)} − (K_ist {money(actual_cost)} − carry-forward {money(product.carry_forward)}) "
-            f"= {'over' if over_under >= ZERO else 'under'}-recovery {money(over_under)} (to carry forward)"
+            Step(
+                "variance.over" if over_under >= ZERO else "variance.under",
+                {"revenue": revenue, "cost": actual_cost, "carry": product.carry_forward, "result": over_under},
+            )
         )
         member_results.extend(members)
         results.append(
@@ -133,8 +138,10 @@ def compare_actuals(
     for item in member_results:
         by_member[item.member] = by_member.get(item.member, ZERO) + item.over_under_recovery
     summary = (
-        f"Actual costs {money(allocation.total)} allocated by the same method; "
-        f"Σ over-/under-recovery {money(sum((r.over_under_recovery for r in results), ZERO))}",
+        Step(
+            "variance.summary",
+            {"total": allocation.total, "result": sum((r.over_under_recovery for r in results), ZERO)},
+        ),
     )
     return VarianceResult(allocation, tuple(results), tuple(member_results), by_member, summary)
 
@@ -146,7 +153,7 @@ def member_variances(
     fees: FeeResult,
     fee_lines: dict[tuple[str, str], Decimal],
     to_recover: Decimal,
-    trace: list[str],
+    trace: list[Step],
 ) -> tuple[list[MemberVariance], Decimal]:
     """Per-member revenue and over-/under-recovery, and the product's revenue."""
     pid = product.product
@@ -159,25 +166,23 @@ def member_variances(
         weights: dict[str, Decimal] = shares
         quantities: dict[str, Decimal | None] = dict.fromkeys(members)
         revenues = {m: fee_lines[(pid, m)] for m in members}
-        basis = "key shares"
+        basis = "variance.members_by_key"
     else:
         rate = product.rate or ZERO
         usage = actuals.member_quantities.get(pid)
         if usage is None:
             actual_quantity = actuals.quantities.get(pid, ZERO)
-            trace.append(
-                f"no actual member quantities: revenue = {num(rate)} × {num(actual_quantity)}; no member split"
-            )
+            trace.append(Step("variance.no_member_quantities", {"rate": rate, "quantity": actual_quantity}))
             return [], round_money(rate * actual_quantity)
         members = sorted(usage)
         weights = {m: usage[m] for m in members}
         quantities = {m: usage[m] for m in members}
         revenues = {m: round_money(usage[m] * rate) for m in members}
         revenue = sum(revenues.values(), ZERO)
-        basis = "actual quantities"
+        basis = "variance.members_by_quantity"
         spread = sum(weights.values(), ZERO)
         if spread == ZERO:
-            trace.append("the members' actual quantities are all 0: no member split of the cost")
+            trace.append(Step("variance.member_quantities_zero", {}))
             return [], revenue
         weights = {m: w / spread for m, w in weights.items()}
     split = largest_remainder(((m, to_recover * weights[m]) for m in members), to_recover, path=f"actuals[{pid}]")
@@ -185,7 +190,12 @@ def member_variances(
     for member in members:
         cost_share = split.amounts[member]
         quantity = quantities[member]
-        how = f"{num(quantity)} × {num(product.rate or ZERO)} =" if quantity is not None else "(planned fee)"
+        args = {"member": member, "product": pid, "revenue": revenues[member], "cost": cost_share}
+        args["result"] = revenues[member] - cost_share
+        if quantity is not None:
+            step = Step("variance.member_metered", {**args, "quantity": quantity, "rate": product.rate or ZERO})
+        else:
+            step = Step("variance.member_shared", args)
         result.append(
             MemberVariance(
                 member,
@@ -194,11 +204,8 @@ def member_variances(
                 revenues[member],
                 cost_share,
                 revenues[member] - cost_share,
-                (
-                    f"{member} × {pid}: revenue {how} {money(revenues[member])} − cost share "
-                    f"{money(cost_share)} ({basis}) = {money(revenues[member] - cost_share)}",
-                ),
+                (step,),
             )
         )
-    trace.append(f"members: cost to recover {money(to_recover)} split by {basis} (largest remainder method)")
+    trace.append(Step(basis, {"cost": to_recover}))
     return result, revenue

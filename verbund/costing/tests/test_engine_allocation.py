@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from verbund.costing.engine import Method, calculate, compare_methods, load_model, run_allocation
+from verbund.costing.engine import Method, calculate, compare_methods, explain, load_model, run_allocation
 from verbund.costing.engine.calculate import prepare
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -58,7 +58,10 @@ def test_reciprocal_method_reproduces_the_published_textbook_example():
     assert allocation.gross["RM"].quantize(Decimal("0.01")) == cents(rm) == Decimal("58780.49")
     assert allocation.end_totals["MACH"] == cents(machining) == Decimal("107276.42")
     assert allocation.end_totals["ASSY"] == Decimal("132723.58")  # 240,000 − 107,276.42; exact 132,723.577…
-    assert any("HR Human Resources → DP Data Processing: 91,056.91 × 20/100 = 18,211.38" in t for t in allocation.trace)
+    # The trace is steps (ADR 0025); rendered in plain English with the centres' names it reads as before.
+    names = {"centre": {"HR": "HR Human Resources", "DP": "DP Data Processing"}}
+    text = explain(allocation.trace, names)
+    assert any("HR Human Resources → DP Data Processing: 91,056.91 × 20/100 = 18,211.38" in t for t in text)
 
 
 def test_step_down_follows_the_order_and_ignores_services_to_earlier_centres():
@@ -70,7 +73,7 @@ def test_step_down_follows_the_order_and_ignores_services_to_earlier_centres():
     assert allocation.gross["DP"] == Decimal("136000.00")
     assert allocation.gross["RM"].quantize(Decimal("0.01")) == Decimal("58347.83")
     assert allocation.end_totals == {"MACH": Decimal("105521.74"), "ASSY": Decimal("134478.26")}
-    assert any("services to HR are ignored" in t for t in allocation.trace)
+    assert any("services to HR are ignored" in t for t in explain(allocation.trace))
 
 
 def test_direct_method_ignores_services_between_support_centres():

@@ -33,7 +33,7 @@ def test_module_cli_prints_the_result_as_json_with_decimal_strings():
     )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["format"] == "verbund-costing-result/1"
+    assert data["format"] == "verbund-costing-result/2"
     assert data["allocation"]["total"] == "1095000.00"
     rates = {p["id"]: p["rate"] for p in data["products"]}
     assert rates["AP-100"] == "310.0553"

@@ -26,6 +26,7 @@ from verbund.costing.engine import (
     calculate,
     load_model,
 )
+from verbund.costing.engine.explain import explain
 from verbund.costing.engine.inputs import ActualQuantity, Actuals, PriceIndex
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -63,7 +64,7 @@ def test_rate_is_plan_cost_less_carry_forward_over_planned_quantity():
     assert tk.carry_forward == D("-1200.00")  # under-recovery: recovered on top
     assert tk.net_cost == tk.cost + D("1200.00")
     assert products["FV-200"].rate is None  # shared, no planned quantity
-    assert any("4 decimals" in line for line in ap.trace)
+    assert any("4 decimals" in line for line in explain(ap.trace))
 
 
 @pytest.mark.parametrize(
@@ -93,7 +94,7 @@ def test_metered_fee_is_quantity_times_rate_rounded_to_the_cent():
     assert result.products[0].rate == D("333.3333")
     fees = {line.member: line.amount for line in result.fees.lines}
     assert fees == {"A": D("333.33"), "B": D("666.67")}
-    assert result.fees.lines[1].trace == ("B × P: 2 × 333.3333 = 666.6666 → 666.67 (rounded to the cent)",)
+    assert explain(result.fees.lines[1].trace) == ("B × P: 2 × 333.3333 = 666.6666 → 666.67 (rounded to the cent)",)
 
 
 def test_shared_fees_by_weighted_key_sum_exactly_to_the_cost():
@@ -127,8 +128,9 @@ def test_shared_fees_by_weighted_key_sum_exactly_to_the_cost():
     assert result.fees.by_product["P"] == D("100.00")
     line = next(line for line in result.fees.lines if line.member == "A")
     assert line.bumped
-    assert "inhabitants 0.5 × 1/3 + workstations 0.5 × 1/3 = 0.333333" in line.trace[0]
-    assert "(+0.01 by the largest remainder rule)" in line.trace[1]
+    text = explain(line.trace)
+    assert "inhabitants 0.5 × 1/3 + workstations 0.5 × 1/3 = 0.333333" in text[0]
+    assert "(+0.01 by the largest remainder rule)" in text[1]
 
 
 def test_fixed_shares_key_and_fee_totals_per_member():

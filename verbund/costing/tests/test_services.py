@@ -33,7 +33,11 @@ def test_calculation_conserves_cost_and_explains_each_fee(plan, admin_user, regi
     fees = MemberFee.objects.filter(plan=plan)
     assert sum(f.fee for f in fees.filter(product_plan__product__number="OZ-200")) == Decimal("90000.00")
     telgte = fees.get(member=registry["telgte"], product_plan__product__number="AP-100")
-    assert telgte.fee == Decimal("50666.67") and "40" in telgte.trace[0]
+    assert telgte.fee == Decimal("50666.67")
+    # The trace is stored as language-neutral steps (ADR 0025): code + arguments, the member by its id.
+    step = telgte.trace[0]
+    assert step["code"] == "fee.metered" and Decimal(step["args"]["quantity"]) == 40
+    assert step["args"]["member"] == str(registry["telgte"].pk)
     assert result.allocation.total == Decimal("280000.00")
 
 

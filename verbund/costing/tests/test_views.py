@@ -129,9 +129,68 @@ def test_calculate_then_the_rate_sheet_shows_the_rate_in_german(plan, controller
     assert plan.result_total == Decimal("280000.00")
     page = client.get(f"/kostenrechnung/{plan.pk}/preisblatt/").content.decode()
     assert 'id="rate-AP-100"' in page and "1.266,6667" in page and "190.000,00" in page
-    assert "<details>" in page and "plan cost 190,000.00" in page  # the engine's trace, expandable
+    # The engine's trace, expandable, in German with German numbers (issue #10, 18; was English "plan cost 190,000.00").
+    assert "<details>" in page and "Plankosten 190.000,00" in page
     pdf = client.get(f"/kostenrechnung/{plan.pk}/preisblatt.pdf")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+def _explanations(page):
+    """The text of the explanation lists (<ol class="changes">) of a page."""
+    import re
+
+    return " ".join(re.findall(r'<ol class="(?:changes|trace)"[^>]*>(.*?)</ol>', page, re.S))
+
+
+def test_rate_sheet_explains_in_the_users_language_with_names(plan, controller, monkeypatch):
+    """Issue #10, 18: the explanation is rendered from language-neutral steps: German words and numbers on a
+    German page (cost centres and products by name), English on an English one; the PDF like the page."""
+    services.plan_version_calculate(actor=controller, plan=plan)
+    client = _client(controller)
+    german = _explanations(client.get(f"/kostenrechnung/{plan.pk}/preisblatt/").content.decode())
+    assert "AP-100 Standard-Arbeitsplatz: Plankosten 190.000,00" in german
+    assert "Verrechnungssatz = 190.000,00 ÷ 150 je Arbeitsplatz" in german and "1.266,6667" in german
+    assert "aus Endkostenstelle AP Arbeitsplatz: vollständig = " in german  # the centre with its name
+    for english in ("plan cost", "unit rate", "rounding", "190,000.00"):
+        assert english not in german
+    client.cookies["django_language"] = "en"
+    english = _explanations(client.get(f"/kostenrechnung/{plan.pk}/preisblatt/").content.decode())
+    assert "plan cost 190,000.00" in english and "unit rate = 190,000.00 ÷ 150 per workstation" in english
+    assert "Plankosten" not in english
+    # The PDF is built from the same rendering: capture the HTML handed to WeasyPrint.
+    import weasyprint
+
+    seen = {}
+
+    class FakeHTML:
+        def __init__(self, string, base_url=None):
+            seen["html"] = string
+
+        def write_pdf(self):
+            return b"%PDF-fake"
+
+    monkeypatch.setattr(weasyprint, "HTML", FakeHTML)
+    client.cookies["django_language"] = "de"
+    client.get(f"/kostenrechnung/{plan.pk}/preisblatt.pdf")
+    assert "Plankosten 190.000,00" in _explanations(seen["html"]) and "plan cost" not in seen["html"]
+
+
+def test_showback_explains_fees_with_the_members_name_not_its_id(plan, controller, registry):
+    services.plan_version_calculate(actor=controller, plan=plan)
+    telgte = registry["telgte"]
+    page = _client(controller).get(f"/kostenrechnung/{plan.pk}/entgelte/{telgte.pk}/").content.decode()
+    text = _explanations(page)
+    assert "Telgte, Stadt × AP-100 Standard-Arbeitsplatz: 40 × 1.266,6667 = " in text
+    assert "→ 50.666,67 (auf den Cent gerundet)" in text
+    assert f"{telgte.pk} × " not in text and "rounded" not in text and 'lang="en"' not in text
+
+
+def test_results_stored_before_the_steps_are_shown_as_they_are(plan, controller):
+    """Traces stored as English lines by an earlier version stay readable, marked lang="en"."""
+    services.plan_version_calculate(actor=controller, plan=plan)
+    ProductRate.objects.filter(plan=plan).update(trace=["AP-100: plan cost 190,000.00"])
+    page = _client(controller).get(f"/kostenrechnung/{plan.pk}/preisblatt/").content.decode()
+    assert '<li lang="en">AP-100: plan cost 190,000.00</li>' in page
 
 
 def test_workflow_submit_withdraw_and_approval_shows_the_decision(plan, controller):

@@ -33,16 +33,17 @@ def test_product_page_and_order_link(catalogue, alice):
 
 
 def test_fee_preview_fragment(registry, catalogue, alice):
+    # Workstations are whole things (issue #10, 19): 3 rather than 2,5 as before.
     url = (
         f"/bestellungen/vorschau/{catalogue['workplace'].pk}/?member={registry['telgte'].pk}"
-        "&quantity=2,5&start_date=2026-03-01"
+        "&quantity=3&start_date=2026-03-01"
     )
     page = _client(alice).get(url).content.decode()
-    assert "3.000,00" in page  # 2.5 × 1,200
-    bad = _client(alice).get(url.replace("2,5", "-1")).content.decode()
+    assert "3.600,00" in page  # 3 × 1,200
+    bad = _client(alice).get(url.replace("quantity=3", "quantity=-1")).content.decode()
     assert "field-error" in bad
     other = _client(alice).get(url.replace(str(registry["telgte"].pk), str(registry["ahlen"].pk))).content.decode()
-    assert "field-error" in other and "3.000" not in other
+    assert "field-error" in other and "3.600" not in other
 
 
 def test_order_form_flow_member_then_staff(registry, catalogue, alice, admin_user):
@@ -180,13 +181,14 @@ def test_folder_query_count_does_not_grow_with_subscriptions(registry, catalogue
     assert len(two) == len(one)
 
 
-def test_preview_and_form_read_decimal_quantities_alike(registry, catalogue, alice):
+def test_preview_and_form_read_decimal_quantities_alike(registry, storage, alice):
+    # A per-GB product: fractional quantities are allowed (workstations are whole since issue #10, 19).
     client = _client(alice)
-    base = f"/bestellungen/vorschau/{catalogue['workplace'].pk}/?member={registry['telgte'].pk}&start_date=2026-03-01"
+    base = f"/bestellungen/vorschau/{storage.pk}/?member={registry['telgte'].pk}&start_date=2026-03-01"
     assert "1.800,00" in client.get(base + "&quantity=1,5").content.decode()  # German decimal comma
     assert "field-error" not in client.get(base + "&start_date=2026-13-45&quantity=1").content.decode()
     response = client.post(
-        f"/bestellungen/neu/{catalogue['workplace'].pk}/",
+        f"/bestellungen/neu/{storage.pk}/",
         {"member": registry["telgte"].pk, "quantity": "1,5", "start_date": _start()},
     )
     assert response.status_code == 302

@@ -38,3 +38,11 @@ def unit_price(value: Any) -> str:
         return "–"
     places = 2 if Decimal(value) == Decimal(value).quantize(Decimal("0.01")) else 4
     return _format(value, places)
+
+
+@register.simple_tag
+def audit_history(events: Any) -> Any:
+    """`{% audit_history events as entries %}`: the events' changes with labels and localised values."""
+    from verbund.core.audit import audit_history as history
+
+    return history(events or [])
