@@ -332,6 +332,8 @@ _IMPORT_FIELDS = (
     "parent_id",
 )
 
+_BLANK = ("", None)
+
 
 @dataclass
 class ImportReport:
@@ -453,10 +455,12 @@ def gemeindeverzeichnis_import(
                     )
                 )
                 continue
+            # What the file does not hold (a Kreis has no postcode in GV100AD, an unpopulated area none either)
+            # comes as a blank: it never overwrites what a clerk or the demo entered.
             diff = {
                 name: value
                 for name, value in values.items()
-                if _comparable(getattr(current, name)) != _comparable(value)
+                if value not in _BLANK and _comparable(getattr(current, name)) != _comparable(value)
             }
             if not current.is_active:
                 diff["is_active"] = True
