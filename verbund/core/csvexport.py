@@ -75,7 +75,7 @@ def cell_text(value: Cell | object) -> str:
 class CsvWriter:
     """Writes rows to `stream`: a binary stream, a text stream opened with newline="", or an HttpResponse.
 
-    Use it as a context manager (or call `close()`) so that a binary stream is flushed and left open::
+    Use it as a context manager (or call `close()`) with a binary stream, so that the stream is left open::
 
         with CsvWriter(response) as writer:
             writer.writerow([_("Product"), _("Fee (EUR)")])
@@ -86,7 +86,9 @@ class CsvWriter:
         self._wrapper: io.TextIOWrapper | None = None
         text_stream: IO[str]
         if isinstance(stream, io.RawIOBase | io.BufferedIOBase):
-            self._wrapper = io.TextIOWrapper(stream, encoding="utf-8-sig" if bom else "utf-8", newline="")
+            binary: Any = stream
+            encoding = "utf-8-sig" if bom else "utf-8"
+            self._wrapper = io.TextIOWrapper(binary, encoding=encoding, newline="", write_through=True)
             text_stream = self._wrapper
         else:
             text_stream = stream
