@@ -33,7 +33,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, ClassVar
@@ -97,16 +97,42 @@ class SpreadsheetError(ValueError):
 
 @dataclass(frozen=True)
 class Sheet:
-    """What an importer expects of a file. `required`: the columns the header must name (default: all)."""
+    """What an importer expects of a file, and how its exporter writes one that reads back.
+
+    `required`: the columns the header must name (default: all). `title` and `number_formats` (column → Excel
+    number format) are for `write_xlsx`. The methods bind the module's functions to this sheet, so that an app
+    exposes `read_csv = SHEET.read_csv` and so on."""
 
     columns: tuple[str, ...]
     error: type[SpreadsheetError] = SpreadsheetError
     required: tuple[str, ...] | None = None
     max_rows: int = MAX_ROWS
     max_columns: int = MAX_COLUMNS
+    title: str = "Tabelle"
+    number_formats: Mapping[str, str] = field(default_factory=dict)
 
     def refuse(self, message: str, line: int = 1) -> SpreadsheetError:
         return self.error([RowError(line, "", message)])
+
+    def read_csv(self, stream: IO[Any]) -> list["Row"]:
+        """Read a CSV (`;`, `,` or tab between cells, UTF-8 or Windows-1252) into (line, {column: text})."""
+        return read_csv(stream, self)
+
+    def read_xlsx(self, path_or_stream: str | Path | IO[bytes]) -> list["Row"]:
+        """Read the first sheet of an Excel workbook into (line, {column: text})."""
+        return read_xlsx(path_or_stream, self)
+
+    def read_file(self, path: Path) -> list["Row"]:
+        """Read a .csv or .xlsx file by its suffix."""
+        return read_file(path, self)
+
+    def write_csv(self, rows: Iterable[Mapping[str, Any]], stream: IO[Any]) -> None:
+        """A CSV for German Excel (BOM, `;`, decimal comma), text protected; `read_csv` reads it back."""
+        write_csv(rows, stream, self.columns)
+
+    def write_xlsx(self, rows: Iterable[Mapping[str, Any]], path_or_stream: str | Path | IO[bytes]) -> None:
+        """A workbook with one sheet named `title`; `read_xlsx` reads it back."""
+        write_xlsx(rows, path_or_stream, columns=self.columns, title=self.title, number_formats=self.number_formats)
 
 
 def cell_text(value: Any) -> str:

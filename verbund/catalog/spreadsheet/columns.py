@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from verbund.core.spreadsheet import RowError as RowError  # re-exported: the error type of the import
-from verbund.core.spreadsheet import Sheet, SpreadsheetError
+from verbund.core.spreadsheet import SpreadsheetError
 
 COLUMNS: tuple[str, ...] = (
     "number",
@@ -74,6 +74,3 @@ class ImportResult:
     @property
     def total(self) -> int:
         return self.created + self.updated + self.unchanged
-
-
-SHEET = Sheet(columns=COLUMNS, error=CatalogueImportError)

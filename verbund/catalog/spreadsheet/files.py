@@ -1,15 +1,14 @@
 """Writing the catalogue to CSV/Excel and reading such files back into (line, cells) rows."""
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from pathlib import Path
-from typing import IO, Any
+from collections.abc import Sequence
+from typing import Any
 
 from django.db import models
 
 from verbund.catalog.models import PriceRevision, Product
-from verbund.catalog.spreadsheet.columns import COLUMNS, SHEET
-from verbund.core import spreadsheet
+from verbund.catalog.spreadsheet.columns import COLUMNS, CatalogueImportError
+from verbund.core.spreadsheet import Sheet
 from verbund.registry.models import Organization
 
 # ---------------------------------------------------------------- export
@@ -76,12 +75,6 @@ def export_rows(
     return rows
 
 
-def write_csv(rows: Sequence[Mapping[str, Any]], stream: IO[Any]) -> None:
-    """CSV as German Excel opens it by double click: UTF-8 with BOM, `;` between cells, decimal comma; text
-    protected against formula injection. `stream` is a text stream (opened with newline="") or a binary one."""
-    spreadsheet.write_csv(rows, stream, COLUMNS)
-
-
 NUMBER_FORMATS = {
     "unit_price": "#,##0.00##",
     "vat_rate": "0.00",
@@ -89,21 +82,11 @@ NUMBER_FORMATS = {
     "price_valid_from": "DD.MM.YYYY",
     "notice_period_months": "0",
 }
+SHEET = Sheet(columns=COLUMNS, error=CatalogueImportError, title="Produktkatalog", number_formats=NUMBER_FORMATS)
 
-
-def write_xlsx(rows: Sequence[Mapping[str, Any]], path_or_stream: str | Path | IO[bytes]) -> None:
-    """An Excel workbook with one sheet: bold, frozen header row; numbers and dates as real cells."""
-    spreadsheet.write_xlsx(rows, path_or_stream, columns=COLUMNS, title="Produktkatalog", number_formats=NUMBER_FORMATS)
-
-
-# ---------------------------------------------------------------- reading files
-
-
-def read_csv(stream: IO[Any]) -> list[tuple[int, dict[str, str]]]:
-    """Read a CSV (`;`, `,` or tab between cells, UTF-8 or Windows-1252) into (line, {column: text})."""
-    return spreadsheet.read_csv(stream, SHEET)
-
-
-def read_xlsx(path_or_stream: str | Path | IO[bytes]) -> list[tuple[int, dict[str, str]]]:
-    """Read the first sheet of an Excel workbook into (line, {column: text}); dates and numbers become text."""
-    return spreadsheet.read_xlsx(path_or_stream, SHEET)
+# CSV for German Excel (`;`, decimal comma, UTF-8 with BOM, text protected against formula injection) and Excel
+# (bold, frozen header row; numbers and dates as real cells); the readers take either back.
+write_csv = SHEET.write_csv
+write_xlsx = SHEET.write_xlsx
+read_csv = SHEET.read_csv
+read_xlsx = SHEET.read_xlsx

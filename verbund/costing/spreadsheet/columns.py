@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from verbund.core.spreadsheet import RowError as RowError  # re-exported: the error type of the import
-from verbund.core.spreadsheet import Sheet, SpreadsheetError
+from verbund.core.spreadsheet import SpreadsheetError
 
 COLUMNS: tuple[str, ...] = (
     "record",
@@ -72,7 +72,3 @@ class ImportResult:
     counts: dict[str, int] = field(default_factory=dict)
     changed: bool = False
     dry_run: bool = False
-
-
-# Only `record` is required in the header; a column a record needs but the file lacks reads as empty.
-SHEET = Sheet(columns=COLUMNS, error=PlanImportError, required=("record",))

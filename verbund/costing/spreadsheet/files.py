@@ -3,15 +3,15 @@
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from django.utils.translation import gettext as _
 
 from verbund.catalog.models import Product
-from verbund.core import spreadsheet
+from verbund.core.spreadsheet import Sheet
 from verbund.costing.models import PlanVersion
 from verbund.costing.services import PlanFigures, plan_figures_of
-from verbund.costing.spreadsheet.columns import COLUMNS, SHEET
+from verbund.costing.spreadsheet.columns import COLUMNS, PlanImportError
 
 # ---------------------------------------------------------------- export
 
@@ -70,12 +70,6 @@ def export_rows(plan: PlanVersion) -> list[dict[str, Any]]:
     return figures_rows(figures, names)
 
 
-def write_csv(rows: Sequence[Mapping[str, Any]], stream: IO[Any]) -> None:
-    """CSV as German Excel opens it by double click: UTF-8 with BOM, `;` between cells, decimal comma; text
-    protected against formula injection. `stream` is a binary stream or a text stream opened with newline=""."""
-    spreadsheet.write_csv(rows, stream, COLUMNS)
-
-
 NUMBER_FORMATS = {
     "amount": "#,##0.00",
     "carry_forward": "#,##0.00",
@@ -85,29 +79,16 @@ NUMBER_FORMATS = {
     "carry_forward_from_year": "0",
     "carry_forward_years": "0",
 }
+# Only `record` is required in the header; a column a record needs but the file lacks reads as empty.
+SHEET = Sheet(columns=COLUMNS, error=PlanImportError, required=("record",), title="Plan", number_formats=NUMBER_FORMATS)
 
-
-def write_xlsx(rows: Sequence[Mapping[str, Any]], path_or_stream: str | Path | IO[bytes]) -> None:
-    """An Excel workbook with one sheet "Plan": bold, frozen header row, numbers as real number cells."""
-    spreadsheet.write_xlsx(rows, path_or_stream, columns=COLUMNS, title="Plan", number_formats=NUMBER_FORMATS)
-
-
-# ---------------------------------------------------------------- reading files
-
-
-def read_csv(stream: IO[Any]) -> list[tuple[int, dict[str, str]]]:
-    """Read a CSV (`;`, `,` or tab between cells, UTF-8 or Windows-1252) into (line, {column: text})."""
-    return spreadsheet.read_csv(stream, SHEET)
-
-
-def read_xlsx(path_or_stream: str | Path | IO[bytes]) -> list[tuple[int, dict[str, str]]]:
-    """Read the first sheet of an Excel workbook into (line, {column: text})."""
-    return spreadsheet.read_xlsx(path_or_stream, SHEET)
-
-
-def read_file(path: Path) -> list[tuple[int, dict[str, str]]]:
-    """Read a .csv or .xlsx file by its suffix."""
-    return spreadsheet.read_file(path, SHEET)
+# CSV for German Excel (`;`, decimal comma, UTF-8 with BOM, text protected against formula injection) and Excel
+# (one sheet "Plan", bold frozen header row, numbers as real cells); the readers take either back.
+write_csv = SHEET.write_csv
+write_xlsx = SHEET.write_xlsx
+read_csv = SHEET.read_csv
+read_xlsx = SHEET.read_xlsx
+read_file = SHEET.read_file
 
 
 def write_file(rows: Sequence[Mapping[str, Any]], path: Path) -> None:
