@@ -155,6 +155,8 @@ def _number(errors: list[Gv100Error], number: int, field: str, raw: str, maximum
 
 def _check_characters(line: str, number: int, errors: list[Gv100Error]) -> bool:
     """Control, format and private-use characters belong in no field (a NUL byte is refused by PostgreSQL)."""
+    if line.isprintable():  # the common case, in C; it is False for those categories (and for e.g. NBSP)
+        return True
     for position, char in enumerate(line):
         if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co"):
             errors.append(
