@@ -12,6 +12,35 @@ from verbund.accounts.roles import Role
 PASSWORD = "Correct-Horse-Battery-9"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _flush_lifts_the_no_delete_triggers():
+    """Django's test flush (transactional and browser tests) empties tables with DELETE on SQLite, which the
+    append-only `*_no_delete` triggers refuse (PostgreSQL flushes with TRUNCATE, which fires no row trigger).
+    For the flush's own statements only, drop those triggers and create them again afterwards."""
+    from django.db.backends.sqlite3 import base  # importing operations first is a circular import
+
+    DatabaseOperations = base.DatabaseOperations
+
+    original = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):  # type: ignore[no-untyped-def]
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%no_delete'")
+            triggers = cursor.fetchall()
+            for name, _sql in triggers:
+                cursor.execute(f'DROP TRIGGER "{name}"')
+        try:
+            original(self, sql_list)
+        finally:
+            with self.connection.cursor() as cursor:
+                for _name, sql in triggers:
+                    cursor.execute(sql)
+
+    DatabaseOperations.execute_sql_flush = execute_sql_flush
+    yield
+    DatabaseOperations.execute_sql_flush = original
+
+
 @pytest.fixture
 def registry(db):
     """Land NRW → RB Münster → Kreis Warendorf → Telgte, Ahlen; provider citeq; an agreement with both towns."""

@@ -5,7 +5,6 @@ Every plan and every fee is fetched through the access layer: members see approv
 their own organisation only. Writes go through `costing.services`; their errors become messages or cell errors.
 """
 
-import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -27,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from verbund.core.access import Action, can, user_sees_all
 from verbund.core.audit import audit_events_for
+from verbund.core.csvexport import CsvWriter
 from verbund.core.explain import Line, render_steps
 from verbund.costing import charts, engine, selectors, services
 from verbund.costing.choices import CentreKind, Charging, PlanStatus
@@ -511,8 +511,7 @@ def showback_csv(request: HttpRequest, plan_id: int, member_id: int) -> HttpResp
     plan, member, lines = _showback(request, plan_id, member_id)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="entgelte-{plan.year}-{member.pk}.csv"'
-    response.write("\ufeff")  # BOM so that spreadsheet programs read UTF-8
-    writer = csv.writer(response, delimiter=";")
+    writer = CsvWriter(response)  # BOM, `;`, text protected against formula injection
     writer.writerow(
         [
             _("Product number"),

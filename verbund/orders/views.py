@@ -1,4 +1,3 @@
-import csv
 import datetime as dt
 from typing import Any
 
@@ -20,6 +19,7 @@ from verbund.catalog.engine.pricing import LineInput, PricingError, line_preview
 from verbund.catalog.selectors import approved_price_on, product_get_for_user
 from verbund.core.access import Action, user_sees_all
 from verbund.core.audit import audit_events_for
+from verbund.core.csvexport import CsvWriter
 from verbund.core.explain import render_steps
 from verbund.orders import selectors, services
 from verbund.orders.choices import OrderStatus
@@ -293,8 +293,7 @@ def contract_folder_csv(request: HttpRequest, member_id: int) -> HttpResponse:
     folder = _folder(request, member_id)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="vertragsmappe-{folder.member.pk}-{folder.as_of}.csv"'
-    response.write("\ufeff")  # BOM so that spreadsheet programs read UTF-8
-    writer = csv.writer(response, delimiter=";")
+    writer = CsvWriter(response)  # BOM, `;`, text protected against formula injection
     writer.writerow(
         [
             _("Product number"),

@@ -5,6 +5,7 @@ records, so that the importer writes nothing. Layout: `shared/data/gemeindeverze
 """
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -14,7 +15,66 @@ from verbund.registry.keys import LAND_NAMES
 
 STATE, REGION, DISTRICT_REGION, DISTRICT, ASSOCIATION, MUNICIPALITY = "10", "20", "30", "40", "50", "60"
 RECORD_TYPES = {STATE, REGION, DISTRICT_REGION, DISTRICT, ASSOCIATION, MUNICIPALITY}
+RECORD_LENGTH = 220  # every GV100AD record is 220 characters; trailing blanks may have been trimmed
 MIN_LENGTH = {STATE: 72, REGION: 72, DISTRICT_REGION: 72, DISTRICT: 124, ASSOCIATION: 124, MUNICIPALITY: 161}
+
+# The storage limits every backend shares: an integer column (population) and a decimal(10, 2) column (km²).
+# A municipality's figures and the sums of a Land (the largest total that is stored) must fit them.
+MAX_POPULATION = 2_147_483_647
+MAX_AREA_HA = 9_999_999_999
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One fixed-width field: `line[start:end]`; `kind` is what it must hold:
+    digits (every position a digit), digits_or_blank (all digits or all blank), blank, or text."""
+
+    name: str
+    start: int
+    end: int
+    kind: str
+
+
+# The fields that are read or that fix the position of those read, by record type (SOURCE.md of the data).
+_KEY_FIELDS = (Field("Satzart", 0, 2, "digits"), Field("Gebietsstand", 2, 10, "digits"))
+LAYOUT: dict[str, tuple[Field, ...]] = {
+    MUNICIPALITY: (
+        Field("Verwaltungssitz", 72, 122, "blank"),
+        Field("Typ", 122, 124, "digits"),
+        Field("Leerfeld 125-128", 124, 128, "blank"),
+        Field("Fläche", 128, 139, "digits"),
+        Field("Bevölkerung", 139, 150, "digits"),
+        Field("Bevölkerung männlich", 150, 161, "digits"),
+        Field("Leerfeld 162-165", 161, 165, "blank"),
+        Field("PLZ", 165, 170, "digits_or_blank"),
+    ),
+    DISTRICT: (Field("Typ", 122, 124, "digits"),),
+    ASSOCIATION: (Field("Typ", 122, 124, "digits"),),
+}
+# Names of all positions, for naming the field of a control character.
+_POSITIONS = (
+    *_KEY_FIELDS,
+    Field("Land", 10, 12, "digits"),
+    Field("Regierungsbezirk", 12, 13, "digits"),
+    Field("Kreis", 13, 15, "digits"),
+    Field("Gemeinde", 15, 18, "digits"),
+    Field("Gemeindeverband", 18, 22, "digits"),
+    Field("Name", 22, 72, "text"),
+    Field("Verwaltungssitz", 72, 122, "text"),
+    Field("Typ", 122, 124, "digits"),
+    Field("Fläche", 128, 139, "digits"),
+    Field("Bevölkerung", 139, 150, "digits"),
+    Field("Bevölkerung männlich", 150, 161, "digits"),
+    Field("PLZ", 165, 170, "digits"),
+)
+
+
+def field_at(position: int) -> str:
+    """The name of the field that holds the 0-based `position` of a line."""
+    for item in _POSITIONS:
+        if item.start <= position < item.end:
+            return item.name
+    return f"Spalte {position + 1}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,24 +142,42 @@ def _digits(errors: list[Gv100Error], number: int, field: str, raw: str, *, blan
     return raw
 
 
-def _number(errors: list[Gv100Error], number: int, field: str, raw: str) -> int | None:
-    text = raw.strip()
-    if text == "":
+def _number(errors: list[Gv100Error], number: int, field: str, raw: str, maximum: int) -> int | None:
+    """A right-aligned, zero-padded figure (the layout check has made sure it is all digits)."""
+    if not raw.isdigit():
         return None
-    if not text.isdigit():
-        errors.append(Gv100Error(number, field, "a whole number expected", raw))
+    value = int(raw)
+    if value > maximum:
+        errors.append(Gv100Error(number, field, f"out of range: at most {maximum:,}".replace(",", "."), raw))
         return None
-    return int(text)
+    return value
 
 
-def parse_line(text: str, number: int, errors: list[Gv100Error]) -> Gv100Record | None:
-    line = text.rstrip("\r\n")
-    record_type = line[0:2]
-    if record_type not in RECORD_TYPES:
+def _check_characters(line: str, number: int, errors: list[Gv100Error]) -> bool:
+    """Control, format and private-use characters belong in no field (a NUL byte is refused by PostgreSQL)."""
+    if line.isprintable():  # the common case, in C; it is False for those categories (and for e.g. NBSP)
+        return True
+    for position, char in enumerate(line):
+        if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co"):
+            errors.append(
+                Gv100Error(number, field_at(position), f"control character U+{ord(char):04X} in column {position + 1}")
+            )
+            return False
+    return True
+
+
+def _check_layout(line: str, record_type: str, number: int, errors: list[Gv100Error]) -> bool:
+    """The fixed-width frame: the record length, and every field of the layout holds what it must. A name one
+    character too long shifts every later field; this check rejects such a line instead of reading wrong figures."""
+    if len(line) > RECORD_LENGTH:
         errors.append(
-            Gv100Error(number, "Satzart", "unknown record type (expected 10, 20, 30, 40, 50, 60)", record_type)
+            Gv100Error(
+                number,
+                "length",
+                f"line too long: {len(line)} characters, a record has {RECORD_LENGTH} (are fields shifted?)",
+            )
         )
-        return None
+        return False
     if len(line) < MIN_LENGTH[record_type]:
         errors.append(
             Gv100Error(
@@ -108,7 +186,38 @@ def parse_line(text: str, number: int, errors: list[Gv100Error]) -> Gv100Record 
                 f"line too short: {len(line)} characters, at least {MIN_LENGTH[record_type]}",
             )
         )
+        return False
+    padded = line.ljust(RECORD_LENGTH)
+    ok = True
+    for item in LAYOUT.get(record_type, ()):
+        raw = padded[item.start : item.end]
+        width = item.end - item.start
+        if item.kind == "blank" and raw.strip():
+            message = f"must be blank (columns {item.start + 1}-{item.end}); are fields shifted?"
+        elif item.kind == "digits" and not raw.isdigit():
+            message = f"{width} digits expected (columns {item.start + 1}-{item.end})"
+        elif item.kind == "digits_or_blank" and raw.strip() and not raw.isdigit():
+            message = f"{width} digits or blank expected (columns {item.start + 1}-{item.end})"
+        else:
+            continue
+        errors.append(Gv100Error(number, item.name, message, raw))
+        ok = False
+    return ok
+
+
+def parse_line(text: str, number: int, errors: list[Gv100Error]) -> Gv100Record | None:
+    line = text.rstrip("\r\n")
+    if not _check_characters(line, number, errors):
         return None
+    record_type = line[0:2]
+    if record_type not in RECORD_TYPES:
+        errors.append(
+            Gv100Error(number, "Satzart", "unknown record type (expected 10, 20, 30, 40, 50, 60)", record_type)
+        )
+        return None
+    if not _check_layout(line, record_type, number, errors):
+        return None
+    line = line.ljust(RECORD_LENGTH)
     before = len(errors)
     raw_date = line[2:10]
     status_date = dt.date(1900, 1, 1)
@@ -137,17 +246,13 @@ def parse_line(text: str, number: int, errors: list[Gv100Error]) -> Gv100Record 
     name = line[22:72].strip()
     if not name:
         errors.append(Gv100Error(number, "Name", "name is empty"))
-    type_code = line[122:124].strip() if len(line) >= 124 else ""
+    type_code = line[122:124].strip()
     area_ha = population = None
     postcode = ""
     if record_type == MUNICIPALITY:
-        if not type_code.isdigit():
-            errors.append(Gv100Error(number, "Typ", "type code expected", type_code))
-        area_ha = _number(errors, number, "Fläche", line[128:139])
-        population = _number(errors, number, "Bevölkerung", line[139:150])
-        postcode = line[165:170].strip() if len(line) >= 170 else ""
-        if postcode and not postcode.isdigit():
-            errors.append(Gv100Error(number, "PLZ", "five digits expected", postcode))
+        area_ha = _number(errors, number, "Fläche", line[128:139], MAX_AREA_HA)
+        population = _number(errors, number, "Bevölkerung", line[139:150], MAX_POPULATION)
+        postcode = line[165:170].strip()
     if len(errors) > before:
         return None
     return Gv100Record(
@@ -168,6 +273,24 @@ def parse_line(text: str, number: int, errors: list[Gv100Error]) -> Gv100Record 
     )
 
 
+def _check_totals(records: list[Gv100Record], errors: list[Gv100Error]) -> None:
+    """The figures of a Kreis, Regierungsbezirk and Land are the sums of their municipalities: the sum of a Land
+    (the largest) must fit the same limits; the municipality that makes it overflow is named."""
+    totals: dict[str, list[int]] = {}
+    reported: set[tuple[str, int]] = set()
+    for record in records:
+        if record.record_type != MUNICIPALITY:
+            continue
+        total = totals.setdefault(record.land, [0, 0])
+        total[0] += record.population or 0
+        total[1] += record.area_ha or 0
+        for index, field, maximum in ((0, "Bevölkerung", MAX_POPULATION), (1, "Fläche", MAX_AREA_HA)):
+            if total[index] > maximum and (record.land, index) not in reported:
+                reported.add((record.land, index))
+                message = f"the total of Land {record.land} exceeds {maximum:,}".replace(",", ".")
+                errors.append(Gv100Error(record.line, field, message))
+
+
 def parse_lines(lines: Iterable[str]) -> list[Gv100Record]:
     """Parse all lines; raises Gv100ParseError listing every bad line. Blank lines are skipped."""
     records: list[Gv100Record] = []
@@ -186,6 +309,7 @@ def parse_lines(lines: Iterable[str]) -> list[Gv100Record]:
                 continue
             seen[key] = number
         records.append(record)
+    _check_totals(records, errors)
     if errors:
         raise Gv100ParseError(errors)
     if not records:

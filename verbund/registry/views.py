@@ -1,11 +1,15 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from pydantic import ValidationError as PydanticValidationError
 
+from verbund.core.access import Action, can
 from verbund.core.audit import audit_events_for
-from verbund.registry import selectors
+from verbund.registry import selectors, services
 from verbund.registry.choices import OrganizationKind
 from verbund.registry.filters import OrganizationFilter
 from verbund.registry.keys import LAND_NAMES
@@ -55,8 +59,31 @@ def organization_detail(request: HttpRequest, organization_id: int) -> HttpRespo
             "ancestors": selectors.organization_ancestors(organization),
             "parties": selectors.organization_parties(user=request.user, organization=organization),
             "events": audit_events_for(organization)[:50],
+            "may_edit": can(request.user, Action.CHANGE, organization),
         },
     )
+
+
+@login_required
+def organization_contact_edit(request: HttpRequest, organization_id: int) -> HttpResponse:
+    """Correct an organisation's address and Leitweg-ID (provider administrators); the change is audited."""
+    from verbund.registry.forms import OrganizationContactForm
+
+    organization = selectors.organization_get_for_user(user=request.user, organization_id=organization_id)
+    if not can(request.user, Action.CHANGE, organization):
+        raise PermissionDenied
+    initial = {name: getattr(organization, name) for name in services.ORGANIZATION_CONTACT_FIELDS}
+    form = OrganizationContactForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_contact_correct(actor=request.user, organization=organization, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("The address and Leitweg-ID were saved."))
+            return redirect(organization.get_absolute_url())
+    return render(request, "registry/organization_contact_form.html", {"organization": organization, "form": form})
 
 
 @login_required

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -21,25 +21,18 @@ from verbund.catalog.services import (
     product_update,
 )
 from verbund.catalog.spreadsheet.columns import (
-    _GERMAN_DATE,
-    _ISO_DATE,
     COLUMNS,
-    FALSE_WORDS,
     FAMILY_FIELD_COLUMNS,
     FIELD_COLUMNS,
     FROZEN_COLUMNS,
     PRICE_COLUMNS,
     PROVIDER_KINDS,
-    TRUE_WORDS,
     CatalogueImportError,
     ImportResult,
     RowError,
     _column_order,
 )
-from verbund.catalog.spreadsheet.files import (
-    _cell_text,
-)
-from verbund.core.money import MoneyError, to_decimal
+from verbund.core.spreadsheet import Cells
 from verbund.registry.models import Organization
 
 # ---------------------------------------------------------------- validation
@@ -73,130 +66,6 @@ class ParsedRow:
     price: PriceValues | None
 
 
-class _Cells:
-    """One row's cells with parsers that record an error and return None for a bad value."""
-
-    def __init__(self, line: int, raw: Mapping[str, Any], errors: list[RowError]):
-        self.line = line
-        self.raw = raw
-        self.errors = errors
-
-    def error(self, column: str, message: str) -> None:
-        self.errors.append(RowError(self.line, column, message))
-
-    def get(self, column: str) -> str:
-        return _cell_text(self.raw.get(column)).strip()
-
-    def text(self, column: str, *, max_length: int, required: bool = False) -> str:
-        value = self.get(column)
-        if required and not value:
-            self.error(column, _("Required; the cell is empty."))
-        elif len(value) > max_length:
-            self.error(
-                column,
-                _("At most %(max)s characters (this value has %(length)s).")
-                % {"max": max_length, "length": len(value)},
-            )
-        return value
-
-    def choice(self, column: str, choices: type[models.TextChoices], *, default: str | None = None) -> str | None:
-        value = self.get(column).lower()
-        if not value:
-            if default is not None:
-                return default
-            self.error(column, _("Required; the cell is empty. Allowed values: %(allowed)s") % _allowed(choices))
-            return None
-        if value not in choices.values:
-            self.error(
-                column,
-                _('Unknown value "%(value)s"; allowed values: %(allowed)s')
-                % {"value": self.get(column), **_allowed(choices)},
-            )
-            return None
-        return value
-
-    def boolean(self, column: str) -> bool | None:
-        value = self.get(column).lower()
-        if value in TRUE_WORDS:
-            return True
-        if value in FALSE_WORDS:
-            return False
-        self.error(column, _('Write ja or nein (also true/false, 1/0), not "%(value)s".') % {"value": self.get(column)})
-        return None
-
-    def decimal(
-        self, column: str, *, minimum: Decimal, maximum: Decimal | None, places: int, max_digits: int
-    ) -> Decimal | None:
-        text = self.get(column).replace("€", "").replace("%", "").strip()
-        if not text:
-            return None
-        if "," in text and "." in text and text.rfind(".") > text.rfind(","):
-            self.error(column, _('Write the number as 1234.56 or 1.234,56, not "%(value)s".') % {"value": text})
-            return None
-        try:
-            value = to_decimal(text)
-        except MoneyError:
-            self.error(column, _('Not a number: "%(value)s"') % {"value": self.get(column)})
-            return None
-        if abs(value) >= Decimal(10) ** (max_digits - places):
-            self.error(
-                column,
-                _("Too large: at most %(digits)s digits before the decimal point.") % {"digits": max_digits - places},
-            )
-            return None
-        exponent = value.as_tuple().exponent
-        if isinstance(exponent, int) and exponent < -places and value != value.quantize(Decimal(1).scaleb(-places)):
-            self.error(column, _("At most %(places)s decimal places.") % {"places": places})
-            return None
-        if value < minimum or (maximum is not None and value > maximum):
-            if maximum is None:
-                self.error(column, _("Must not be less than %(min)s.") % {"min": minimum})
-            else:
-                self.error(column, _("Must be between %(min)s and %(max)s.") % {"min": minimum, "max": maximum})
-            return None
-        return value
-
-    def integer(self, column: str, *, minimum: int, maximum: int, default: int) -> int | None:
-        text = self.get(column)
-        if not text:
-            return default
-        try:
-            value = to_decimal(text)
-        except MoneyError:
-            value = None
-        if value is None or value != value.to_integral_value():
-            self.error(column, _('Not a whole number: "%(value)s"') % {"value": text})
-            return None
-        if not minimum <= value <= maximum:
-            self.error(column, _("Must be between %(min)s and %(max)s.") % {"min": minimum, "max": maximum})
-            return None
-        return int(value)
-
-    def date(self, column: str) -> dt.date | None:
-        text = self.get(column)
-        if not text:
-            return None
-        text = text.split(" ")[0].split("T")[0]  # a date-time from a spreadsheet
-        match = _ISO_DATE.fullmatch(text)
-        parts = (match.group(1), match.group(2), match.group(3)) if match else None
-        if parts is None and (german := _GERMAN_DATE.fullmatch(text)):
-            parts = (german.group(3), german.group(2), german.group(1))
-        try:
-            if parts is None:
-                raise ValueError(text)
-            return dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
-        except ValueError:
-            self.error(
-                column,
-                _('Not a date: "%(value)s"; write YYYY-MM-DD or DD.MM.YYYY.') % {"value": self.get(column)},
-            )
-            return None
-
-
-def _allowed(choices: type[models.TextChoices]) -> dict[str, str]:
-    return {"allowed": ", ".join(str(value) for value in choices.values)}
-
-
 class _Providers:
     """Looks up an origin provider by short name, AGS or name, once per distinct value."""
 
@@ -225,7 +94,7 @@ class _Providers:
 
 
 def _parse_row(line: int, raw: Mapping[str, Any], providers: _Providers, errors: list[RowError]) -> ParsedRow:
-    cells = _Cells(line, raw, errors)
+    cells = Cells(line, raw, errors)
     number = cells.text("number", max_length=20, required=True)
     family_code = cells.text("family_code", max_length=20, required=True)
     family_name = cells.text("family_name", max_length=200)
@@ -255,7 +124,7 @@ def _parse_row(line: int, raw: Mapping[str, Any], providers: _Providers, errors:
     return ParsedRow(line, number, family_code, family_name, values, _parse_price(cells))
 
 
-def _parse_price(cells: _Cells) -> PriceValues | None:
+def _parse_price(cells: Cells) -> PriceValues | None:
     if not any(cells.get(column) for column in PRICE_COLUMNS):
         return None  # no price in this line: the product's prices stay as they are
     valid_from = cells.date("price_valid_from")

@@ -44,3 +44,13 @@ def test_the_database_refuses_raw_updates_of_audit_events(registry):
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE core_auditevent SET message = 'tampered' WHERE id = %s", [event_id])
     assert AuditEvent.objects.get(pk=event_id).message != "tampered"
+
+
+def test_the_database_refuses_raw_deletes_of_audit_events(registry):
+    """On PostgreSQL and on SQLite alike (SQLite had only the UPDATE trigger)."""
+    count = AuditEvent.objects.count()
+    event_id = AuditEvent.objects.first().pk
+    for sql, params in (("DELETE FROM core_auditevent WHERE id = %s", [event_id]), ("DELETE FROM core_auditevent", [])):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+    assert AuditEvent.objects.count() == count

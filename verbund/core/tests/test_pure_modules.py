@@ -5,6 +5,7 @@ import sys
 
 PURE_MODULES = [
     "verbund.core.money",
+    "verbund.core.csvexport",
     "verbund.registry.keys",
     "verbund.registry.gv100ad",
     "verbund.catalog.engine.pricing",

@@ -1,9 +1,9 @@
 """The columns of the plan spreadsheet, which record uses which, and the error and result types of the import."""
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from verbund.catalog.spreadsheet import RowError
+from verbund.core.spreadsheet import RowError as RowError  # re-exported: the error type of the import
+from verbund.core.spreadsheet import SpreadsheetError
 
 COLUMNS: tuple[str, ...] = (
     "record",
@@ -46,21 +46,19 @@ RECORD_COLUMNS: dict[str, tuple[str, ...]] = {
     "mapping": ("centre", "product", "quantity"),
 }
 RECORD_ORDER = tuple(RECORD_COLUMNS)
-TEXT_COLUMNS = frozenset({"record", "code", "name", "centre", "cost_type", "provider", "receiver", "product", "key"})
-CSV_DELIMITER = ";"
-FORMULA_STARTS = ("=", "+", "-", "@")
 # Separators between the parts of a key cell ("inhabitants=0.5;workstations=0.5"); not the comma, which is the
 # German decimal separator ("inhabitants=0,5").
 KEY_SEPARATORS = (";", "|", "\n")
 
 
-class PlanImportError(ValueError):
+class PlanImportError(SpreadsheetError):
     """The file was refused; `errors` lists every problem found, sorted by line. Nothing was written."""
 
-    def __init__(self, errors: Sequence[RowError]):
-        self.errors = sorted(errors, key=lambda e: (e.line, column_order(e.column), e.message))
-        first = str(self.errors[0]) if self.errors else ""
-        super().__init__(f"{len(self.errors)} error(s); first: {first}")
+    columns = COLUMNS
+
+    @classmethod
+    def sort_key(cls, error: RowError) -> tuple[object, ...]:
+        return (*super().sort_key(error), error.message)
 
 
 def column_order(column: str) -> int:

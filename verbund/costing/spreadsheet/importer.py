@@ -5,11 +5,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from verbund.catalog.models import Product
-from verbund.core.money import MoneyError, to_decimal
+from verbund.core.spreadsheet import Cells
 from verbund.costing.choices import CentreKind, Charging, KeyBasis, PlanStatus
 from verbund.costing.models import PlanVersion
 from verbund.costing.services import (
@@ -31,123 +31,17 @@ from verbund.costing.spreadsheet.columns import (
     PlanImportError,
     RowError,
 )
-from verbund.costing.spreadsheet.files import cell_text
 
 ZERO = Decimal(0)
 
 
-class _Cells:
-    """One line's cells with parsers that record an error and return None for a bad value."""
+class _Cells(Cells):
+    """The shared cell parsers; a text cell is required unless said otherwise and None when bad, and the key."""
 
-    def __init__(self, line: int, raw: Mapping[str, Any], errors: list[RowError]):
-        self.line = line
-        self.raw = raw
-        self.errors = errors
-
-    def error(self, column: str, message: str) -> None:
-        self.errors.append(RowError(self.line, column, message))
-
-    def get(self, column: str) -> str:
-        return cell_text(self.raw.get(column)).strip()
-
-    def text(self, column: str, *, max_length: int, required: bool = True) -> str | None:
-        value = self.get(column)
-        if required and not value:
-            self.error(column, _("Required; the cell is empty."))
-            return None
-        if len(value) > max_length:
-            self.error(
-                column,
-                _("At most %(max)s characters (this value has %(length)s).")
-                % {"max": max_length, "length": len(value)},
-            )
-            return None
-        return value
-
-    def choice(self, column: str, choices: type[models.TextChoices], *, default: str | None = None) -> str | None:
-        value = self.get(column).lower()
-        allowed = ", ".join(str(v) for v in choices.values)
-        if not value:
-            if default is not None:
-                return default
-            self.error(column, _("Required; the cell is empty. Allowed values: %(allowed)s") % {"allowed": allowed})
-            return None
-        if value not in choices.values:
-            self.error(
-                column,
-                _('Unknown value "%(value)s"; allowed values: %(allowed)s')
-                % {"value": self.get(column), "allowed": allowed},
-            )
-            return None
-        return value
-
-    def decimal(
-        self,
-        column: str,
-        *,
-        places: int,
-        max_digits: int,
-        minimum: Decimal | None = ZERO,
-        maximum: Decimal | None = None,
-        required: bool = False,
-    ) -> Decimal | None:
-        text = self.get(column).replace("€", "").strip()
-        if not text:
-            if required:
-                self.error(column, _("Required; the cell is empty."))
-            return None
-        return self._number(column, text, places=places, max_digits=max_digits, minimum=minimum, maximum=maximum)
-
-    def _number(
-        self,
-        column: str,
-        text: str,
-        *,
-        places: int,
-        max_digits: int,
-        minimum: Decimal | None,
-        maximum: Decimal | None,
-    ) -> Decimal | None:
-        if "," in text and "." in text and text.rfind(".") > text.rfind(","):
-            self.error(column, _('Write the number as 1234.56 or 1.234,56, not "%(value)s".') % {"value": text})
-            return None
-        try:
-            value = to_decimal(text)
-        except MoneyError:
-            self.error(column, _('Not a number: "%(value)s"') % {"value": text})
-            return None
-        if abs(value) >= Decimal(10) ** (max_digits - places):
-            self.error(
-                column,
-                _("Too large: at most %(digits)s digits before the decimal point.") % {"digits": max_digits - places},
-            )
-            return None
-        if value != value.quantize(Decimal(1).scaleb(-places)):
-            self.error(column, _("At most %(places)s decimal places.") % {"places": places})
-            return None
-        if minimum is not None and value < minimum:
-            self.error(column, _("Must not be less than %(min)s.") % {"min": minimum})
-            return None
-        if maximum is not None and value > maximum:
-            self.error(column, _("Must not be more than %(max)s.") % {"max": maximum})
-            return None
-        return value
-
-    def integer(self, column: str, *, minimum: int, maximum: int) -> int | None:
-        text = self.get(column)
-        if not text:
-            return None
-        try:
-            value = to_decimal(text)
-        except MoneyError:
-            value = None
-        if value is None or value != value.to_integral_value():
-            self.error(column, _('Not a whole number: "%(value)s"') % {"value": text})
-            return None
-        if not minimum <= value <= maximum:
-            self.error(column, _("Must be between %(min)s and %(max)s.") % {"min": minimum, "max": maximum})
-            return None
-        return int(value)
+    def text(self, column: str, *, max_length: int, required: bool = True) -> str | None:  # type: ignore[override]
+        before = len(self.errors)
+        value = super().text(column, max_length=max_length, required=required)
+        return None if len(self.errors) > before else value
 
     def key(self, column: str) -> tuple[tuple[str, Decimal], ...] | None:
         """ "inhabitants=0.5;workstations=0.5" (also with | or line breaks between the parts, decimal comma)."""
@@ -176,7 +70,7 @@ class _Cells:
             if not weight_text.strip():
                 self.error(column, _("Give every basis its weight, e.g. %(example)s.") % {"example": example})
                 return None
-            weight = self._number(column, weight_text.strip(), places=4, max_digits=5, minimum=None, maximum=None)
+            weight = self.number(column, weight_text.strip(), places=4, max_digits=5, minimum=None, maximum=None)
             if weight is None:
                 return None
             if weight <= 0:

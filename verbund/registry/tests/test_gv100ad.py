@@ -74,3 +74,71 @@ def test_latin1_files_are_accepted(tmp_path):
     path.write_bytes(_line("60", name="Münster, Stadt").encode("latin-1"))
     [record] = gv100ad.read_file(path)
     assert record.name == "Münster, Stadt"
+
+
+def _full(line):
+    """A record as published: padded to the record length of 220 characters."""
+    return line.ljust(gv100ad.RECORD_LENGTH)
+
+
+@pytest.mark.parametrize("pad", [_full, lambda line: line], ids=["padded", "trailing-blanks-trimmed"])
+def test_a_name_one_character_too_long_shifts_no_figure(pad):
+    """A name of 51 characters pushes every later field one column right: population 20222 would be read as 2022,
+    the area 90.04 as 9.00 and the postcode as 4 digits. The line is rejected, naming the line and field."""
+    good = _line("60")
+    shifted = good[:22] + "Telgte, Stadt".ljust(51) + good[72:]
+    assert len(shifted) == len(good) + 1
+    with pytest.raises(gv100ad.Gv100ParseError) as info:
+        gv100ad.parse_lines([pad(good), pad(shifted)])
+    assert {e.line for e in info.value.errors} == {2}
+    fields = {e.field for e in info.value.errors}
+    assert fields & {"length", "Verwaltungssitz", "Typ", "Fläche", "Bevölkerung"}
+    assert "line 2, field" in str(info.value)
+
+
+def test_a_padded_line_longer_than_the_record_is_rejected():
+    with pytest.raises(gv100ad.Gv100ParseError, match="too long: 221"):
+        gv100ad.parse_lines([_full(_line("10", rb=" ", kreis="  ", gemeinde="   ", verband="    ")) + " "])
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        (_line("60", area=" 0000000900"), "Fläche"),  # right-aligned figure with a blank: shifted or hand-edited
+        (_line("60", type_code="6 "), "Typ"),
+        (_line("60")[:-5] + "4829 ", "PLZ"),
+        (_line("60")[:-5] + "4829", "PLZ"),
+        (_line("60").replace("00000009931", "0000000993 "), "Bevölkerung männlich"),
+    ],
+)
+def test_every_field_must_fill_its_columns(line, field):
+    with pytest.raises(gv100ad.Gv100ParseError) as info:
+        gv100ad.parse_lines([line])
+    assert [(e.line, e.field) for e in info.value.errors] == [(1, field)]
+
+
+def test_out_of_range_figures_are_rejected_with_line_and_field():
+    lines = [_line("60", pop="99999999999"), _line("60", gemeinde="045", area="99999999999")]
+    with pytest.raises(gv100ad.Gv100ParseError) as info:
+        gv100ad.parse_lines(lines)
+    assert [(e.line, e.field) for e in info.value.errors] == [(1, "Bevölkerung"), (2, "Fläche")]
+    assert "out of range" in str(info.value)
+
+
+def test_totals_of_a_land_must_fit_the_storage_limit():
+    """Each municipality fits, but the sum that the Kreis, RB and Land store would overflow."""
+    big = f"{gv100ad.MAX_POPULATION // 2 + 1:011d}"
+    lines = [_line("60", pop=big), _line("60", gemeinde="045", pop=big)]
+    with pytest.raises(gv100ad.Gv100ParseError) as info:
+        gv100ad.parse_lines(lines)
+    assert [(e.line, e.field) for e in info.value.errors] == [(2, "Bevölkerung")]
+
+
+@pytest.mark.parametrize(("char", "field"), [("\x00", "Name"), ("\t", "Name"), ("\u200b", "Name"), ("\x1b", "Name")])
+def test_control_characters_are_rejected_naming_the_field(char, field):
+    line = _line("60", name=f"Tel{char}gte")
+    with pytest.raises(gv100ad.Gv100ParseError) as info:
+        gv100ad.parse_lines([line])
+    [error] = info.value.errors
+    assert (error.line, error.field) == (1, field)
+    assert "control character" in error.message

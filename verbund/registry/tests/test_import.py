@@ -91,3 +91,44 @@ def test_command_reports_counts(db, tmp_path, capsys, english):
     assert "3" in out and "394516" in out  # 3 municipalities and their population
     with pytest.raises(CommandError, match="not found"):
         call_command("import-gemeindeverzeichnis", str(Path(tmp_path / "missing.txt")))
+
+
+def test_reimport_keeps_what_the_file_does_not_hold(db):
+    """load-demo completes the Kreis addresses (GV100AD has no postcode for a Kreis); the same file imported again
+    must not blank them, or the next billing run stops on missing buyer addresses."""
+    from verbund.registry.services import organization_update
+
+    gemeindeverzeichnis_import(actor=None, records=_records())
+    kreis = Organization.objects.get(kind="district", ags="05570")
+    organization_update(actor=None, organization=kreis, street="Waldenburger Straße 2", postcode="48231", leitweg_id="")
+    no_postcode = SAMPLE.replace("00000009931    48291", "00000009931         ")  # a line without postcode
+    telgte = Organization.objects.get(ags="05570044")
+    events = AuditEvent.objects.count()
+    report = gemeindeverzeichnis_import(actor=None, records=_records(no_postcode))
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 7)
+    assert AuditEvent.objects.count() == events
+    kreis.refresh_from_db()
+    assert (kreis.street, kreis.postcode, kreis.city) == ("Waldenburger Straße 2", "48231", "Warendorf")
+    telgte.refresh_from_db()
+    assert telgte.postcode == "48291"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("0000002022200000009931", "9999999999900000009931", "Bevölkerung"),
+        ("Telgte, Stadt", "Tel\x00gte, Stadt", "Name"),
+        ("Telgte, Stadt", "Telgte, Stadt\x7f", "Name"),
+    ],
+    ids=["population-out-of-range", "nul-byte", "delete-character"],
+)
+def test_command_rejects_what_the_database_would_refuse_naming_line_and_field(
+    db, tmp_path, capsys, english, old, new, field
+):
+    """Out-of-range figures and control characters stop at the parser on every backend, never at the database."""
+    path = tmp_path / "bad.txt"
+    path.write_text(SAMPLE.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import-gemeindeverzeichnis", str(path))
+    assert f"Line 5, field {field}" in capsys.readouterr().err
+    assert Organization.objects.count() == 0
