@@ -16,9 +16,13 @@ from django.views.decorators.http import require_POST
 
 from verbund.billing import selectors, services
 from verbund.billing.choices import InvoiceStatus, RunKind
-from verbund.billing.exports import CiiInvalid, cii_filename, invoice_cii, invoice_filename, invoice_xml, run_zip
+from verbund.billing.exports import CiiInvalid, cii_filename, invoice_cii, invoice_filename, invoice_xml
 from verbund.billing.pdf import invoice_pdf
+from verbund.billing.tasks import RUN_ZIP
 from verbund.core.access import Action
+from verbund.jobs.selectors import job_current_for
+from verbund.jobs.services import job_start
+from verbund.jobs.shortcuts import job_file_or_redirect
 
 
 def _require(request: HttpRequest, permission: str) -> None:
@@ -138,8 +142,9 @@ def run_download(request: HttpRequest, run_id: int) -> HttpResponse:
     run = selectors.run_get_for_user(user=request.user, run_id=run_id)
     if run.status != "issued":
         raise Http404("the run is not issued")
-    period = f"-{run.period:02d}" if run.period else ""
-    return _attachment(run_zip(run), "application/zip", f"rechnungslauf-{run.pk}-{run.kind}-{run.year}{period}.zip")
+    # Built by a background job with progress (ADR 0026); an issued run never changes, so its ZIP is reused.
+    job = job_current_for(kind=RUN_ZIP, subject=run) or job_start(actor=request.user, kind=RUN_ZIP, subject=run)
+    return job_file_or_redirect(request, job)
 
 
 # ---------------------------------------------------------------- invoices

@@ -35,9 +35,7 @@ def job_file_for_user(*, user: Any, job_id: int) -> Job:
 def jobs_for_subject(*, user: Any, subject: Any) -> QuerySet[Job]:
     from django.contrib.contenttypes.models import ContentType
 
-    return job_list(user=user).filter(
-        subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk
-    )
+    return job_list(user=user).filter(subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk)
 
 
 def queue_state(*, now: dt.datetime | None = None) -> dict[str, Any]:
@@ -56,3 +54,17 @@ def queue_state(*, now: dt.datetime | None = None) -> dict[str, Any]:
     oldest = figures.pop("oldest")
     figures["oldest_queued_seconds"] = int((now - oldest).total_seconds()) if oldest else 0
     return figures
+
+
+def job_current_for(*, kind: str, subject: Any) -> Job | None:
+    """The latest job of this kind for this object that is waiting, running or done (not failed), if any:
+    for work whose result stays valid (the ZIP of an issued run), so that it is not started twice. The caller
+    has checked that the user may see `subject`."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return (
+        Job.objects.filter(kind=kind, subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk)
+        .exclude(status=JobStatus.FAILED)
+        .defer("input_data", "result_data")
+        .first()
+    )

@@ -133,9 +133,7 @@ def _claim(job_id: int, token: uuid.UUID) -> Job | None:
     return None
 
 
-def _finish(
-    job: Job, token: uuid.UUID, *, status: str, outcome: Outcome | None = None, error: str = ""
-) -> None:
+def _finish(job: Job, token: uuid.UUID, *, status: str, outcome: Outcome | None = None, error: str = "") -> None:
     values: dict[str, Any] = {"status": status, "finished_at": timezone.now(), "error": error}
     if outcome is not None:
         values.update(
