@@ -14,7 +14,6 @@ tests (`JOBS_PROGRESS_THREAD = False`) the reporter writes on the current connec
 import contextlib
 import logging
 import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -37,7 +36,6 @@ class JobProgress:
         self._dirty = True
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._last_direct = 0.0
 
     def __call__(self, done: int, total: int, message: str = "", **params: Any) -> None:
         with self._lock:
@@ -48,11 +46,8 @@ class JobProgress:
                 "progress_params": {key: _json(value) for key, value in params.items()},
             }
             self._dirty = True
-        if self._thread is None:
-            now = time.monotonic()
-            if now - self._last_direct >= 0.5 or done >= total:
-                self._last_direct = now
-                self._write()
+        if self._thread is None:  # immediate backend (tests): write at once, on this connection
+            self._write()
 
     def __enter__(self) -> "JobProgress":
         if getattr(settings, "JOBS_PROGRESS_THREAD", True):
