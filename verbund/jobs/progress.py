@@ -78,8 +78,9 @@ class JobProgress:
                 except DatabaseError:  # e.g. SQLite locked by the service's transaction: try again later
                     self._dirty = True
                     logger.debug("job %s: progress not written this time", self.job_id, exc_info=True)
-                if self._stop.wait(interval):
-                    break
+                if self._stop.is_set():
+                    break  # the last state was just written
+                self._stop.wait(interval)
         finally:
             connections.close_all()  # this thread's own connections
 
