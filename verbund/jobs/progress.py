@@ -90,16 +90,26 @@ def _json(value: Any) -> Any:
 
 
 @contextlib.contextmanager
-def cli_progress(description: str = "", *, enabled: bool = True) -> Iterator[Any]:
-    """A rich progress bar that is a `Progress` callable: the CLI runs the job kind in the foreground with it."""
+def cli_progress(description: str = "", *, enabled: bool | None = None) -> Iterator[Any]:
+    """A rich progress bar that is a `Progress` callable: a CLI command runs the same code as the job, in the
+    foreground, with it. Drawn on stderr, and only on a terminal (stdout stays clean for pipes and tests)."""
+    import sys
+
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
     from rich.progress import Progress as RichProgress
 
+    if enabled is None:
+        enabled = sys.stderr.isatty()
     if not enabled:
         yield lambda done, total, message="", **params: None
         return
     with RichProgress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=False
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
     ) as bar:
         task_id = bar.add_task(description, total=None)
 

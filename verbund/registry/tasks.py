@@ -15,23 +15,31 @@ DIRECTORY_IMPORT = "registry.import_gv100ad"
 _LEVELS = 4  # Länder, Regierungsbezirke, Kreise, Gemeinden: the service reports once per level
 
 
-def directory_import(
-    *, actor: Any, data: bytes, source_name: str, deactivate_missing: bool, progress: Progress
-) -> ImportReport:
-    """Parse a GV100AD file and import it (atomic and idempotent), reporting each level as it is written."""
-    progress(0, _LEVELS + 1, N_("Reading %(name)s"), name=source_name)
+def parse_directory(data: bytes) -> list[gv100ad.Gv100Record]:
+    """GV100AD bytes (UTF-8 as published since 2020; older Latin-1 files are accepted too) → records."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         text = data.decode("latin-1")
-    records = gv100ad.parse_lines(text.splitlines())
-    done = 1
-    progress(done, _LEVELS + 1, N_("Writing the organisations"))
+    return gv100ad.parse_lines(text.splitlines())
+
+
+def directory_import(
+    *,
+    actor: Any,
+    records: list[gv100ad.Gv100Record],
+    source_name: str,
+    deactivate_missing: bool,
+    progress: Progress,
+) -> ImportReport:
+    """Import parsed GV100AD records (atomic and idempotent), reporting each level as it is written."""
+    done = 0
+    progress(done, _LEVELS, N_("Writing the organisations of %(name)s"), name=source_name)
 
     def level_done(kind: str, count: int) -> None:
         nonlocal done
         done += 1
-        progress(min(done, _LEVELS + 1), _LEVELS + 1, N_("%(kind)s written: %(n)s"), kind=kind, n=count)
+        progress(min(done, _LEVELS), _LEVELS, N_("%(kind)s written: %(n)s"), kind=kind, n=count)
 
     return gemeindeverzeichnis_import(
         actor=actor,
@@ -57,7 +65,7 @@ def report_summary(report: ImportReport) -> str:
 def directory_import_job(job: Job, progress: Progress) -> Outcome:
     report = directory_import(
         actor=job.started_by,
-        data=bytes(job.input_data or b""),
+        records=parse_directory(bytes(job.input_data or b"")),
         source_name=job.input_name,
         deactivate_missing=bool(job.params.get("deactivate_missing")),
         progress=progress,

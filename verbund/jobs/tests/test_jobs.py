@@ -184,3 +184,21 @@ def test_the_queue_state_counts_waiting_running_and_stale_jobs(admin_user, setti
     state = selectors.queue_state()
     assert state["queued"] == 1 and state["running"] == 1 and state["stale"] == 1
     assert state["oldest_queued_seconds"] >= 300
+
+
+def test_the_cli_progress_bar_is_the_same_progress_callable(capsys):
+    from verbund.jobs.progress import cli_progress
+
+    with cli_progress("Import", enabled=True) as progress:
+        progress(1, 4, "%(kind)s written: %(n)s", kind="state", n=16)
+    err = capsys.readouterr().err
+    assert "state written: 16" in err and "1/4" in err
+
+
+def test_the_directory_import_job_reports_each_level(admin_user):
+    from verbund.registry.tasks import DIRECTORY_IMPORT
+    from verbund.registry.tests.test_import import SAMPLE
+
+    job = services.job_start(actor=admin_user, kind=DIRECTORY_IMPORT, input_name="gv.txt", input_data=SAMPLE.encode())
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    assert job.progress_done == job.progress_total == 4 and "394516" in job.result_text
