@@ -60,6 +60,9 @@ class JobProgress:
             self._stop.set()
             self._thread.join(timeout=30)
             self._thread = None
+            if self._dirty:  # the thread's last write did not get through: write it here
+                with contextlib.suppress(DatabaseError):
+                    self._write()
 
     def _write(self) -> None:
         from verbund.jobs.models import Job

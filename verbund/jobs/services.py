@@ -23,6 +23,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -136,6 +137,8 @@ def _claim(job_id: int, token: uuid.UUID) -> Job | None:
 def _finish(job: Job, token: uuid.UUID, *, status: str, outcome: Outcome | None = None, error: str = "") -> None:
     values: dict[str, Any] = {"status": status, "finished_at": timezone.now(), "error": error}
     if outcome is not None:
+        if status == JobStatus.SUCCEEDED:
+            values["progress_done"] = F("progress_total")
         values.update(
             result_text=outcome.summary,
             result_url=outcome.url,
