@@ -11,15 +11,19 @@ import io
 import zipfile
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_noop as N_
 
 from verbund.billing import services
+from verbund.billing.choices import RunKind
 from verbund.billing.exports import _files
 from verbund.billing.models import InvoiceRun
-from verbund.billing.selectors import run_invoices
+from verbund.billing.selectors import run_invoices, seller_profile_for
+from verbund.billing.services.common import check_clerk
+from verbund.billing.services.prepare import _period
 from verbund.jobs.kinds import Outcome, Progress, job_kind
 from verbund.jobs.models import Job
 from verbund.registry.models import Organization
@@ -38,6 +42,22 @@ def run_prepare(*, actor: Any, provider: Organization, progress: Progress, **arg
     run = services.billing_run_prepare(actor=actor, provider=provider, **arguments)
     progress(1, 1, N_("Prepared"))
     return run
+
+
+def run_prepare_check(*, actor: Any, provider: Organization, kind: str, year: int, period: int | None) -> None:
+    """The quick checks of `billing_run_prepare` (who, kind, year, seller profile, period), made before the job
+    is queued so that a wrong form is answered at once; the service makes them again."""
+    check_clerk(actor)
+    if kind not in RunKind.values:
+        raise ValidationError({"kind": _("Unknown kind of run: %(kind)s.") % {"kind": kind}})
+    if not 2000 <= year <= 2100:
+        raise ValidationError({"year": _("The year must lie between 2000 and 2100.")})
+    profile = seller_profile_for(provider)
+    if profile is None:
+        raise ValidationError(
+            _("%(provider)s has no seller profile; enter its invoice data first.") % {"provider": provider}
+        )
+    _period(kind, year, period, profile.invoice_frequency)
 
 
 @job_kind(RUN_PREPARE, label=gettext_lazy("Prepare a billing run"))

@@ -18,11 +18,11 @@ from verbund.billing import selectors, services
 from verbund.billing.choices import InvoiceStatus, RunKind
 from verbund.billing.exports import CiiInvalid, cii_filename, invoice_cii, invoice_filename, invoice_xml
 from verbund.billing.pdf import invoice_pdf
-from verbund.billing.tasks import RUN_ZIP
+from verbund.billing.tasks import RUN_ISSUE, RUN_PREPARE, RUN_ZIP, run_prepare_check
 from verbund.core.access import Action
 from verbund.jobs.selectors import job_current_for
 from verbund.jobs.services import job_start
-from verbund.jobs.shortcuts import job_file_or_redirect
+from verbund.jobs.shortcuts import job_file_or_redirect, job_redirect
 
 
 def _require(request: HttpRequest, permission: str) -> None:
@@ -80,19 +80,23 @@ def run_list(request: HttpRequest) -> HttpResponse:
         if not errors:
             assert year is not None and billing_date is not None and provider is not None
             try:
-                run = services.billing_run_prepare(
+                run_prepare_check(actor=request.user, provider=provider, kind=form["kind"], year=year, period=period)
+                job = job_start(  # a background job with progress (ADR 0026); its page links to the run
                     actor=request.user,
-                    provider=provider,
-                    kind=form["kind"],
-                    year=year,
-                    period=period,
-                    billing_date=billing_date,
+                    kind=RUN_PREPARE,
+                    subject=provider,
+                    params={
+                        "provider_id": provider.pk,
+                        "kind": form["kind"],
+                        "year": year,
+                        "period": period,
+                        "billing_date": billing_date.isoformat(),
+                    },
                 )
             except ValidationError as exc:
                 errors.extend(_form_errors(exc))
             else:
-                messages.success(request, _("The run was prepared. Check the preview before issuing it."))
-                return redirect("billing:run_detail", run_id=run.pk)
+                return job_redirect(request, job)
     return render(
         request,
         "billing/run_list.html",
@@ -125,15 +129,8 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
 def run_issue(request: HttpRequest, run_id: int) -> HttpResponse:
     _require(request, "billing.change_invoicerun")
     run = selectors.run_get_for_user(user=request.user, run_id=run_id, action=Action.CHANGE)
-    try:
-        run = services.billing_run_issue(actor=request.user, run=run)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        numbers = (run.summary or {}).get("numbers", [])
-        messages.success(request, _("The run was issued: %(count)d invoices.") % {"count": len(numbers)})
-    return redirect("billing:run_detail", run_id=run.pk)
+    # Issuing is a background job (ADR 0026): its page shows progress, the result or the refusal, and a retry.
+    return job_redirect(request, job_start(actor=request.user, kind=RUN_ISSUE, subject=run))
 
 
 @login_required
