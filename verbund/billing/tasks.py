@@ -14,8 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from verbund.billing import services
 from verbund.billing.choices import RunKind
@@ -38,9 +37,9 @@ def _run_url(run: InvoiceRun) -> str:
 
 
 def run_prepare(*, actor: Any, provider: Organization, progress: Progress, **arguments: Any) -> InvoiceRun:
-    progress(0, 1, N_("Preparing the draft invoices"))
+    progress(0, 1, gettext_noop("Preparing the draft invoices"))
     run = services.billing_run_prepare(actor=actor, provider=provider, **arguments)
-    progress(1, 1, N_("Prepared"))
+    progress(1, 1, gettext_noop("Prepared"))
     return run
 
 
@@ -76,9 +75,9 @@ def run_prepare_job(job: Job, progress: Progress) -> Outcome:
 
 
 def run_issue(*, actor: Any, run: InvoiceRun, progress: Progress) -> InvoiceRun:
-    progress(0, 1, N_("Building, validating and numbering the invoices"))
+    progress(0, 1, gettext_noop("Building, validating and numbering the invoices"))
     run = services.billing_run_issue(actor=actor, run=run)
-    progress(1, 1, N_("Issued"))
+    progress(1, 1, gettext_noop("Issued"))
     return run
 
 
@@ -100,10 +99,10 @@ def run_zip(*, run: InvoiceRun, progress: Progress) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for number, invoice in enumerate(invoices):
-            progress(number, len(invoices), N_("Writing %(number)s"), number=invoice.number or "")
+            progress(number, len(invoices), gettext_noop("Writing %(number)s"), number=invoice.number or "")
             for name, data in _files([invoice], xml=True, pdf=True):
                 archive.writestr(name, data)
-    progress(len(invoices), len(invoices), N_("Done"))
+    progress(len(invoices), len(invoices), gettext_noop("Done"))
     return buffer.getvalue()
 
 

@@ -5,8 +5,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from verbund.catalog import spreadsheet
 from verbund.catalog.spreadsheet.importer import _validate
@@ -44,9 +43,9 @@ def catalogue_import_job(job: Job, progress: Progress) -> Outcome:
     """Import checked catalogue rows (the view has parsed the upload; the import checks every row again and
     writes all or nothing, and re-importing the same rows changes nothing)."""
     rows = [(int(line), dict(values)) for line, values in job.params["rows"]]
-    progress(0, 1, N_("Importing %(n)s lines"), n=len(rows))
+    progress(0, 1, gettext_noop("Importing %(n)s lines"), n=len(rows))
     result = spreadsheet.import_rows(actor=job.started_by, rows=rows, dry_run=False)
-    progress(1, 1, N_("Imported"))
+    progress(1, 1, gettext_noop("Imported"))
     summary = import_summary(result)
     if result.changes:
         summary += "\n" + "\n".join(result.changes[:50])

@@ -2,8 +2,7 @@
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from verbund.costing import services, spreadsheet
 from verbund.costing.models import PlanVersion
@@ -17,9 +16,9 @@ PLAN_IMPORT = "costing.import_plan"
 def plan_calculate(*, actor: object, plan: PlanVersion, progress: Progress) -> str:
     """Calculate the plan (one atomic service: a refused model stores nothing; repeating replaces the results)
     and return the summary. Used by the job and usable by a CLI alike."""
-    progress(0, 1, N_("Calculating the plan %(plan)s"), plan=str(plan))
+    progress(0, 1, gettext_noop("Calculating the plan %(plan)s"), plan=str(plan))
     result = services.plan_version_calculate(actor=actor, plan=plan)
-    progress(1, 1, N_("Calculated"))
+    progress(1, 1, gettext_noop("Calculated"))
     total = number_format(result.allocation.total, decimal_pos=2, use_l10n=True, force_grouping=True)
     return _("The plan was calculated: total plan cost %(total)s €.") % {"total": total}
 
@@ -33,9 +32,9 @@ def plan_calculate_job(job: Job, progress: Progress) -> Outcome:
 
 def plan_import(*, actor: object, plan: PlanVersion, rows: list[tuple[int, dict[str, str]]], progress: Progress) -> str:
     """Replace the plan's figures by the rows of a plan spreadsheet (atomic; re-importing changes nothing)."""
-    progress(0, 1, N_("Importing %(n)s lines"), n=len(rows))
+    progress(0, 1, gettext_noop("Importing %(n)s lines"), n=len(rows))
     result = spreadsheet.import_rows(actor=actor, plan=plan, rows=rows, dry_run=False)
-    progress(1, 1, N_("Imported"))
+    progress(1, 1, gettext_noop("Imported"))
     if result.changed:
         return _("The plan's figures were replaced; calculate the plan again.")
     return _("The file equals the plan's figures; nothing changed.")

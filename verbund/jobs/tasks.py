@@ -4,8 +4,7 @@ import time
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_lazy, gettext_noop
 from django_tasks import task
 
 from verbund.jobs import services
@@ -28,9 +27,9 @@ def selftest_job(job: Job, progress: Progress) -> Outcome:
     delay = float(job.params.get("delay", 0))
     fail_at = job.params.get("fail_at")
     for step in range(steps):
-        progress(step, steps, N_("Step %(step)s of %(steps)s"), step=step + 1, steps=steps)
+        progress(step, steps, gettext_noop("Step %(step)s of %(steps)s"), step=step + 1, steps=steps)
         if fail_at is not None and step == int(fail_at):
             raise ValidationError(_("The self-test failed at step %(step)s, as asked.") % {"step": step + 1})
         time.sleep(delay)
-    progress(steps, steps, N_("Done"))
+    progress(steps, steps, gettext_noop("Done"))
     return Outcome(summary=_("The self-test counted %(steps)s steps.") % {"steps": steps})

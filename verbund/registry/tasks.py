@@ -3,8 +3,7 @@
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from verbund.jobs.kinds import Outcome, Progress, job_kind
 from verbund.jobs.models import Job
@@ -34,12 +33,12 @@ def directory_import(
 ) -> ImportReport:
     """Import parsed GV100AD records (atomic and idempotent), reporting each level as it is written."""
     done = 0
-    progress(done, _LEVELS, N_("Writing the organisations of %(name)s"), name=source_name)
+    progress(done, _LEVELS, gettext_noop("Writing the organisations of %(name)s"), name=source_name)
 
     def level_done(kind: str, count: int) -> None:
         nonlocal done
         done += 1
-        progress(min(done, _LEVELS), _LEVELS, N_("%(kind)s written: %(n)s"), kind=kind, n=count)
+        progress(min(done, _LEVELS), _LEVELS, gettext_noop("%(kind)s written: %(n)s"), kind=kind, n=count)
 
     return gemeindeverzeichnis_import(
         actor=actor,
