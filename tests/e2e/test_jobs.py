@@ -31,12 +31,17 @@ def controller(registry, password):
 
 
 @pytest.fixture
-def worker(settings):
+def start_worker(settings):
     settings.TASKS = DB_BACKEND  # the live server (same process) enqueues into the database
-    process = _worker()
-    yield process
-    process.terminate()
-    process.wait(timeout=60)
+    processes = []
+
+    def start():
+        processes.append(_worker())
+
+    yield start
+    for process in processes:
+        process.terminate()
+        process.wait(timeout=60)
 
 
 def test_progress_leave_and_return_failure_and_retry(
@@ -46,14 +51,16 @@ def test_progress_leave_and_return_failure_and_retry(
     password,
     controller,
     plan,  # noqa: F811
-    worker,
+    start_worker,
 ):
     from verbund.costing.models import PlanVersion, ProductMapping, ProductRate
     from verbund.jobs.models import Job
     from verbund.jobs.services import job_start
     from verbund.jobs.tasks import SELFTEST
 
+    page.set_default_timeout(30_000)  # a worker process shares the machine with the browser and the server
     login(page, "carla", password)
+    start_worker()
 
     # (1) A long job: the bar moves while the worker reports, in German; the user leaves and comes back.
     long_job = job_start(actor=controller, kind=SELFTEST, params={"steps": 8, "delay": 0.6})
