@@ -29,7 +29,7 @@ echo "2. pg_dump (custom format)"
 ls -l "$WORK/verbund.dump" | awk '{print "   " $5 " bytes"}'
 
 echo "3. pg_restore into an empty database"
-"$PGBIN/createdb" "$RESTORED_URL" 2>/dev/null || "$PGBIN/createdb" -d "$SOURCE_URL" verbund_restored
+$PY -c 'import sys, psycopg; psycopg.connect(sys.argv[1], autocommit=True).execute("CREATE DATABASE verbund_restored")' "$SOURCE_URL"
 "$PGBIN/pg_restore" --no-owner --exit-on-error --dbname="$RESTORED_URL" "$WORK/verbund.dump"
 
 echo "4. compare the row count of every table"
@@ -47,7 +47,7 @@ def counts(url):
 source, restored = counts(sys.argv[1]), counts(sys.argv[2])
 differences = {t: (source.get(t), restored.get(t)) for t in set(source) | set(restored) if source.get(t) != restored.get(t)}
 print(f"   {len(source)} tables, {sum(source.values())} rows in the source; {sum(restored.values())} restored")
-for table in ("registry_organization", "billing_invoice", "core_auditevent", "jobs_job", "django_tasks_db_dbtaskresult"):
+for table in ("registry_organization", "billing_invoice", "core_auditevent", "jobs_job", "django_tasks_database_dbtaskresult"):
     print(f"   {table:<32} {source.get(table)} → {restored.get(table)}")
 if differences or not source:
     print("DIFFERENT:", differences)
