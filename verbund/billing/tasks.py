@@ -83,7 +83,7 @@ def run_issue(*, actor: Any, run: InvoiceRun, progress: Progress) -> InvoiceRun:
 
 @job_kind(RUN_ISSUE, label=gettext_lazy("Issue a billing run"))
 def run_issue_job(job: Job, progress: Progress) -> Outcome:
-    run = run_issue(actor=job.started_by, run=InvoiceRun.objects.get(pk=job.subject_id), progress=progress)
+    run = run_issue(actor=job.started_by, run=InvoiceRun.objects.get(pk=job.subject_key), progress=progress)
     numbers = (run.summary or {}).get("numbers", [])
     return Outcome(summary=_("The run was issued: %(count)d invoices.") % {"count": len(numbers)}, url=_run_url(run))
 
@@ -108,7 +108,7 @@ def run_zip(*, run: InvoiceRun, progress: Progress) -> bytes:
 
 @job_kind(RUN_ZIP, label=gettext_lazy("Billing run ZIP"))
 def run_zip_job(job: Job, progress: Progress) -> Outcome:
-    run = InvoiceRun.objects.get(pk=job.subject_id)
+    run = InvoiceRun.objects.get(pk=job.subject_key)
     data = run_zip(run=run, progress=progress)
     return Outcome(
         summary=_("The ZIP holds the XML and PDF of every invoice of the run."),

@@ -25,7 +25,7 @@ def plan_calculate(*, actor: object, plan: PlanVersion, progress: Progress) -> s
 
 @job_kind(PLAN_CALCULATE, label=gettext_lazy("Plan calculation"))
 def plan_calculate_job(job: Job, progress: Progress) -> Outcome:
-    plan = PlanVersion.objects.get(pk=job.subject_id)
+    plan = PlanVersion.objects.get(pk=job.subject_key)
     summary = plan_calculate(actor=job.started_by, plan=plan, progress=progress)
     return Outcome(summary=summary, url=plan.get_absolute_url())
 
@@ -42,7 +42,7 @@ def plan_import(*, actor: object, plan: PlanVersion, rows: list[tuple[int, dict[
 
 @job_kind(PLAN_IMPORT, label=gettext_lazy("Plan import"))
 def plan_import_job(job: Job, progress: Progress) -> Outcome:
-    plan = PlanVersion.objects.get(pk=job.subject_id)
+    plan = PlanVersion.objects.get(pk=job.subject_key)
     rows = [(int(line), dict(values)) for line, values in job.params["rows"]]
     summary = plan_import(actor=job.started_by, plan=plan, rows=rows, progress=progress)
     return Outcome(summary=summary, url=plan.get_absolute_url())

@@ -80,6 +80,13 @@ class Job(models.Model):
         return reverse("jobs:job_detail", args=[self.pk])
 
     @property
+    def subject_key(self) -> int:
+        """The id of the object the job is for (a kind that needs one calls this)."""
+        if self.subject_id is None:
+            raise ValueError(f"job {self.pk} has no subject")
+        return self.subject_id
+
+    @property
     def finished(self) -> bool:
         return self.status in FINISHED
 
