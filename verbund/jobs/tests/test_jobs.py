@@ -86,7 +86,7 @@ def test_a_failed_job_leaves_the_database_as_it_was_and_can_be_retried(admin_use
     assert Organization.objects.filter(name="Half-written GmbH").count() == 1
 
 
-def test_an_unexpected_error_gets_plain_words_not_a_traceback(admin_user, monkeypatch):
+def test_an_unexpected_error_gets_plain_words_not_a_traceback(admin_user, monkeypatch, english):
     def crash(job, progress):
         raise ZeroDivisionError("division by zero")
 
@@ -121,7 +121,7 @@ def test_a_superseded_task_does_nothing(admin_user, settings):
     assert job.attempts == 1
 
 
-def test_a_job_whose_worker_stopped_beating_is_requeued_then_given_up(admin_user, settings):
+def test_a_job_whose_worker_stopped_beating_is_requeued_then_given_up(admin_user, settings, english):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}}
     settings.JOBS_LEASE_SECONDS = 60
     settings.JOBS_MAX_ATTEMPTS = 2
@@ -186,7 +186,7 @@ def test_the_queue_state_counts_waiting_running_and_stale_jobs(admin_user, setti
     assert state["oldest_queued_seconds"] >= 300
 
 
-def test_the_cli_progress_bar_is_the_same_progress_callable(capsys):
+def test_the_cli_progress_bar_is_the_same_progress_callable(capsys, english):
     from verbund.jobs.progress import cli_progress
 
     with cli_progress("Import", enabled=True) as progress:
