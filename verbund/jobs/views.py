@@ -3,7 +3,7 @@ and come back), the retry of a failed job and the download of a result file."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -37,14 +37,13 @@ def job_progress(request: HttpRequest, job_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def job_retry(request: HttpRequest, job_id: int) -> HttpResponse:
+    """Retry a failed job: for the user who started it and administrators (PermissionDenied → 403 otherwise)."""
     job = selectors.job_get_for_user(user=request.user, job_id=job_id)
     try:
         job = services.job_retry(actor=request.user, job=job)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
-    except PermissionDenied:
-        raise
     else:
         messages.info(request, _("The job was started again."))
     return redirect(job.get_absolute_url())

@@ -202,3 +202,25 @@ def test_the_directory_import_job_reports_each_level(admin_user):
     job = services.job_start(actor=admin_user, kind=DIRECTORY_IMPORT, input_name="gv.txt", input_data=SAMPLE.encode())
     assert job.status == JobStatus.SUCCEEDED, job.error
     assert job.progress_done == job.progress_total == 4 and "394516" in job.result_text
+
+
+def test_staff_who_did_not_start_a_job_may_see_but_not_retry_it(registry, controller):
+    from verbund.accounts.roles import Role
+    from verbund.accounts.services import user_create
+
+    auditor = user_create(
+        actor=None,
+        username="udo",
+        password="x",
+        role=Role.AUDITOR,
+        organization=registry["citeq"],
+        validate_password=False,
+    )
+    failed = services.job_start(actor=controller, kind="tests.writes_then_fails")
+    client = Client()
+    client.force_login(auditor)
+    page = client.get(f"/vorgaenge/{failed.pk}/").content.decode()
+    assert 'id="job-error"' in page and 'id="job-retry"' not in page
+    assert client.post(f"/vorgaenge/{failed.pk}/wiederholen/").status_code == 403
+    failed.refresh_from_db()
+    assert failed.status == JobStatus.FAILED and failed.attempts == 1
