@@ -22,14 +22,18 @@ system-packages:
 messages: install system-packages
 	@cd verbund && ../$(BIN)/django-admin compilemessages -v0 --ignore=.venv
 
-# The demo: SQLite in var/, the demo federation, the web UI on http://127.0.0.1:8000/
+# The demo: SQLite in var/, the demo federation, the web UI on http://127.0.0.1:8000/ and a background job
+# worker beside it (plan calculations, imports, billing runs); Ctrl-C stops both.
 demo: messages
 	@mkdir -p var
 	DJANGO_SETTINGS_MODULE=verbund.config.settings.demo $(BIN)/verbund migrate -v0
 	DJANGO_SETTINGS_MODULE=verbund.config.settings.demo $(BIN)/verbund collectstatic --noinput -v0
 	DJANGO_SETTINGS_MODULE=verbund.config.settings.demo $(BIN)/verbund load-demo
-	@echo "Serving Verbund on http://127.0.0.1:8000/ (Ctrl-C stops it)"
-	DJANGO_SETTINGS_MODULE=verbund.config.settings.demo $(BIN)/verbund runserver 127.0.0.1:8000 --noreload
+	@echo "Serving Verbund on http://127.0.0.1:8000/ with a job worker (Ctrl-C stops both)"
+	@export DJANGO_SETTINGS_MODULE=verbund.config.settings.demo; \
+	$(BIN)/verbund jobs-worker --no-reload & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/verbund runserver 127.0.0.1:8000 --noreload
 
 lint: install
 	$(BIN)/ruff check verbund bench tests

@@ -16,9 +16,13 @@ from django.views.decorators.http import require_POST
 
 from verbund.billing import selectors, services
 from verbund.billing.choices import InvoiceStatus, RunKind
-from verbund.billing.exports import CiiInvalid, cii_filename, invoice_cii, invoice_filename, invoice_xml, run_zip
+from verbund.billing.exports import CiiInvalid, cii_filename, invoice_cii, invoice_filename, invoice_xml
 from verbund.billing.pdf import invoice_pdf
+from verbund.billing.tasks import RUN_ISSUE, RUN_PREPARE, RUN_ZIP, run_prepare_check
 from verbund.core.access import Action
+from verbund.jobs.selectors import job_current_for
+from verbund.jobs.services import job_start
+from verbund.jobs.shortcuts import job_file_or_redirect, job_redirect
 
 
 def _require(request: HttpRequest, permission: str) -> None:
@@ -76,19 +80,23 @@ def run_list(request: HttpRequest) -> HttpResponse:
         if not errors:
             assert year is not None and billing_date is not None and provider is not None
             try:
-                run = services.billing_run_prepare(
+                run_prepare_check(actor=request.user, provider=provider, kind=form["kind"], year=year, period=period)
+                job = job_start(  # a background job with progress (ADR 0026); its page links to the run
                     actor=request.user,
-                    provider=provider,
-                    kind=form["kind"],
-                    year=year,
-                    period=period,
-                    billing_date=billing_date,
+                    kind=RUN_PREPARE,
+                    subject=provider,
+                    params={
+                        "provider_id": provider.pk,
+                        "kind": form["kind"],
+                        "year": year,
+                        "period": period,
+                        "billing_date": billing_date.isoformat(),
+                    },
                 )
             except ValidationError as exc:
                 errors.extend(_form_errors(exc))
             else:
-                messages.success(request, _("The run was prepared. Check the preview before issuing it."))
-                return redirect("billing:run_detail", run_id=run.pk)
+                return job_redirect(request, job)
     return render(
         request,
         "billing/run_list.html",
@@ -121,15 +129,8 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
 def run_issue(request: HttpRequest, run_id: int) -> HttpResponse:
     _require(request, "billing.change_invoicerun")
     run = selectors.run_get_for_user(user=request.user, run_id=run_id, action=Action.CHANGE)
-    try:
-        run = services.billing_run_issue(actor=request.user, run=run)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        numbers = (run.summary or {}).get("numbers", [])
-        messages.success(request, _("The run was issued: %(count)d invoices.") % {"count": len(numbers)})
-    return redirect("billing:run_detail", run_id=run.pk)
+    # Issuing is a background job (ADR 0026): its page shows progress, the result or the refusal, and a retry.
+    return job_redirect(request, job_start(actor=request.user, kind=RUN_ISSUE, subject=run))
 
 
 @login_required
@@ -138,8 +139,9 @@ def run_download(request: HttpRequest, run_id: int) -> HttpResponse:
     run = selectors.run_get_for_user(user=request.user, run_id=run_id)
     if run.status != "issued":
         raise Http404("the run is not issued")
-    period = f"-{run.period:02d}" if run.period else ""
-    return _attachment(run_zip(run), "application/zip", f"rechnungslauf-{run.pk}-{run.kind}-{run.year}{period}.zip")
+    # Built by a background job with progress (ADR 0026); an issued run never changes, so its ZIP is reused.
+    job = job_current_for(kind=RUN_ZIP, subject=run) or job_start(actor=request.user, kind=RUN_ZIP, subject=run)
+    return job_file_or_redirect(request, job)
 
 
 # ---------------------------------------------------------------- invoices

@@ -12,7 +12,10 @@ from django.views.decorators.http import require_POST
 from verbund.catalog import selectors, services, spreadsheet
 from verbund.catalog.choices import Category, ProductStatus
 from verbund.catalog.models import PriceRevision
+from verbund.catalog.tasks import CATALOGUE_IMPORT, check_rows
 from verbund.core.audit import audit_events_for
+from verbund.jobs.services import job_start
+from verbund.jobs.shortcuts import job_redirect
 
 
 def _year(request: HttpRequest) -> int:
@@ -133,9 +136,13 @@ def catalogue_import(request: HttpRequest) -> HttpResponse:
                 rows = spreadsheet.read_xlsx(upload)
             else:
                 rows = spreadsheet.read_csv(upload)
-            context["result"] = spreadsheet.import_rows(
-                actor=request.user, rows=rows, dry_run=form.cleaned_data["dry_run"]
-            )
+            if not form.cleaned_data["dry_run"]:  # the import itself is a background job (ADR 0026)
+                check_rows(rows)
+                job = job_start(
+                    actor=request.user, kind=CATALOGUE_IMPORT, params={"rows": rows}, input_name=upload.name
+                )
+                return job_redirect(request, job)
+            context["result"] = spreadsheet.import_rows(actor=request.user, rows=rows, dry_run=True)
         except spreadsheet.CatalogueImportError as exc:
             context["import_errors"] = exc.errors
     return render(request, "catalog/import.html", context)

@@ -40,6 +40,9 @@ from verbund.costing.models import (
     PlanVersion,
     ProductRate,
 )
+from verbund.costing.tasks import PLAN_CALCULATE
+from verbund.jobs.services import job_start
+from verbund.jobs.shortcuts import job_redirect
 from verbund.registry.choices import OrganizationKind
 from verbund.registry.models import Organization
 
@@ -298,14 +301,9 @@ def plan_workflow(request: HttpRequest, plan_id: int, step: str) -> HttpResponse
     if not request.user.has_perm("costing.change_planversion"):
         raise PermissionDenied
     try:
-        if step == "calculate":
-            result = services.plan_version_calculate(actor=request.user, plan=plan)
-            messages.success(
-                request,
-                _("The plan was calculated: total plan cost %(total)s €.")
-                % {"total": _money_text(result.allocation.total)},
-            )
-        elif step == "submit":
+        if step == "calculate":  # long work: a background job (ADR 0026); its page shows the progress
+            return job_redirect(request, job_start(actor=request.user, kind=PLAN_CALCULATE, subject=plan))
+        if step == "submit":
             services.plan_version_submit(actor=request.user, plan=plan)
             messages.success(request, _("The plan was submitted to the committee."))
         elif step == "withdraw":

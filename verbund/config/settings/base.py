@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",  # serves the Swagger UI of /api/v1/docs from local static files instead of a CDN
     "axes",
+    "django_tasks",  # the task API of Django 6 (backport): one mechanism for all long work (ADR 0026)
+    "django_tasks_db",  # its database backend and `db_worker`: the queue lives in our database, no extra server
     "verbund.core",
     "verbund.accounts",
     "verbund.registry",
@@ -45,6 +47,7 @@ INSTALLED_APPS = [
     "verbund.governance",
     "verbund.billing",
     "verbund.web",
+    "verbund.jobs",
     "verbund.demo",
 ]
 
@@ -170,6 +173,25 @@ OPARL_LICENSE = env_str("OPARL_LICENSE", "https://www.govdata.de/dl-de/by-2-0")
 OPARL_VENDOR_URL = env_str("OPARL_VENDOR_URL", "")  # empty: the site's own root URL
 OPARL_PRODUCT_URL = env_str("OPARL_PRODUCT_URL", "")
 
+# Background jobs (ADR 0026): the queue is a table in the database; `verbund jobs-worker` processes run it.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+JOBS_PROGRESS_THREAD = True  # progress and heartbeat are written by a thread with its own connection
+JOBS_HEARTBEAT_SECONDS = env_int("JOBS_HEARTBEAT_SECONDS", 2)
+JOBS_LEASE_SECONDS = env_int("JOBS_LEASE_SECONDS", 300)  # a RUNNING job silent this long is requeued
+JOBS_REAPER_SECONDS = env_int("JOBS_REAPER_SECONDS", 15)  # how often each worker looks for such jobs
+JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 3)  # after that many interrupted attempts a job fails
+JOBS_MAX_QUEUE_AGE_SECONDS = env_int("JOBS_MAX_QUEUE_AGE_SECONDS", 900)  # /healthz: 503 if a job waits longer
+
+# `verbund serve` (gunicorn, ADR 0027)
+SERVE_BIND = env_str("VERBUND_BIND", "127.0.0.1:8000")
+SERVE_WORKERS = env_int("VERBUND_WORKERS", 0)  # 0: 2 × CPU cores + 1
+SERVE_TIMEOUT = env_int("VERBUND_TIMEOUT", 120)
+
 NINJA_PAGINATION_PER_PAGE = 100
 NINJA_PAGINATION_MAX_LIMIT = 500
 
@@ -178,5 +200,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "django_tasks": {"level": "INFO"}, "django_tasks_db": {"level": "INFO"}},
 }

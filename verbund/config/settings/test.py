@@ -13,3 +13,12 @@ AXES_ENABLED = True
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
+
+# Jobs run inline at enqueue (the immediate backend); tests of the real worker switch to the database backend.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
+        "QUEUES": ["default"],
+    }
+}
+JOBS_PROGRESS_THREAD = os.environ.get("JOBS_PROGRESS_THREAD", "false") == "true"

@@ -27,7 +27,44 @@ def test_about_page_and_footer_carry_the_data_attribution(db):
 
 
 def test_healthz(db):
-    assert Client().get("/healthz").json() == {"status": "ok"}
+    body = Client().get("/healthz").json()
+    assert body["status"] == "ok" and body["database"] == "ok"
+    assert body["jobs"] == {"status": "ok", "queued": 0, "running": 0, "stale": 0, "oldest_queued_seconds": 0}
+
+
+def test_healthz_answers_503_when_a_job_waits_too_long(db, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from verbund.jobs.models import Job
+
+    job = Job.objects.create(kind="costing.calculate")
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - dt.timedelta(hours=1))
+    settings.JOBS_MAX_QUEUE_AGE_SECONDS = 900
+    response = Client().get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "unhealthy" and body["jobs"]["status"] == "stalled" and body["jobs"]["queued"] == 1
+    assert body["jobs"]["oldest_queued_seconds"] >= 3600
+
+
+def test_healthz_answers_503_when_the_database_is_unreachable(db, monkeypatch):
+    from django.db import OperationalError
+
+    from verbund.web import views
+
+    class Broken:
+        def __enter__(self):
+            raise OperationalError("connection refused")
+
+        def __exit__(self, *exc):
+            return False
+
+    with monkeypatch.context() as patch:
+        patch.setattr(views.connection, "cursor", lambda: Broken())
+        response = Client().get("/healthz")
+    assert response.status_code == 503 and response.json()["database"] == "unreachable"
 
 
 def test_static_files_are_served_by_the_app(db):

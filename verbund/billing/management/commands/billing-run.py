@@ -12,11 +12,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from verbund.billing.choices import RunKind, RunStatus
 from verbund.billing.models import InvoiceRun, SellerProfile
 from verbund.billing.selectors import run_invoices
-from verbund.billing.services import billing_run_issue, billing_run_prepare
+from verbund.billing.tasks import run_issue, run_prepare
+from verbund.jobs.progress import cli_progress
 from verbund.registry.choices import OrganizationKind
 from verbund.registry.models import Organization
 
@@ -71,14 +73,16 @@ class Command(BaseCommand):
         actor = _user(options["user"])
         billing_date = options["billing_date"] or timezone.localdate()
         try:
-            run = billing_run_prepare(
-                actor=actor,
-                provider=provider,
-                kind=options["kind"],
-                year=options["year"],
-                period=options["period"],
-                billing_date=billing_date,
-            )
+            with cli_progress(_("Preparing the run")) as progress:  # the same steps as the background job
+                run = run_prepare(
+                    actor=actor,
+                    provider=provider,
+                    kind=options["kind"],
+                    year=options["year"],
+                    period=options["period"],
+                    billing_date=billing_date,
+                    progress=progress,
+                )
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
         self._summary(run)
@@ -89,7 +93,8 @@ class Command(BaseCommand):
             self._numbers(run)
             return
         try:
-            run = billing_run_issue(actor=actor, run=run)
+            with cli_progress(_("Issuing the run")) as progress:
+                run = run_issue(actor=actor, run=run, progress=progress)
         except ValidationError as exc:
             for message in exc.messages:
                 self.stderr.write(f"  {message}")

@@ -2,8 +2,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from verbund.catalog import spreadsheet
+from verbund.jobs.progress import cli_progress
 
 
 class Command(BaseCommand):
@@ -30,7 +32,10 @@ class Command(BaseCommand):
                 rows = spreadsheet.read_xlsx(path)
             else:
                 raise CommandError(_("Give a .csv or .xlsx file, not %(name)s.") % {"name": path.name})
-            result = spreadsheet.import_rows(actor=None, rows=rows, dry_run=dry_run)
+            with cli_progress(_("Importing %(name)s") % {"name": path.name}) as progress:
+                progress(0, 1, gettext_noop("Importing %(n)s lines"), n=len(rows))
+                result = spreadsheet.import_rows(actor=None, rows=rows, dry_run=dry_run)
+                progress(1, 1, gettext_noop("Imported"))
         except spreadsheet.CatalogueImportError as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))

@@ -5,9 +5,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from verbund.costing import spreadsheet
 from verbund.costing.models import PlanVersion
+from verbund.jobs.progress import cli_progress
 
 
 class Command(BaseCommand):
@@ -30,7 +32,10 @@ class Command(BaseCommand):
             raise CommandError(_("File not found: %(path)s") % {"path": path})
         try:
             rows = spreadsheet.read_file(path)
-            result = spreadsheet.import_rows(actor=None, plan=plan, rows=rows, dry_run=dry_run)
+            with cli_progress(_("Importing %(name)s") % {"name": path.name}) as progress:
+                progress(0, 1, gettext_noop("Importing %(n)s lines"), n=len(rows))
+                result = spreadsheet.import_rows(actor=None, plan=plan, rows=rows, dry_run=dry_run)
+                progress(1, 1, gettext_noop("Imported"))
         except spreadsheet.PlanImportError as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))

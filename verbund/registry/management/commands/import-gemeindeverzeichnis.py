@@ -3,8 +3,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from verbund.jobs.progress import cli_progress
 from verbund.registry import gv100ad
-from verbund.registry.services import gemeindeverzeichnis_import
+from verbund.registry.tasks import directory_import
 
 
 class Command(BaseCommand):
@@ -38,9 +39,14 @@ class Command(BaseCommand):
             if len(exc.errors) > 50:
                 self.stderr.write(_("… and %(n)s more errors") % {"n": len(exc.errors) - 50})
             raise CommandError(_("The file was rejected; nothing was imported.")) from exc
-        report = gemeindeverzeichnis_import(
-            actor=None, records=records, source_name=path.name, deactivate_missing=deactivate_missing
-        )
+        with cli_progress(_("Importing %(name)s") % {"name": path.name}) as progress:  # as the background job
+            report = directory_import(
+                actor=None,
+                records=records,
+                source_name=path.name,
+                deactivate_missing=deactivate_missing,
+                progress=progress,
+            )
         self.stdout.write(
             _("Municipalities: %(n)s, population %(pop)s")
             % {"n": report.counts_by_kind.get("municipality", 0), "pop": report.population_municipalities}

@@ -1,0 +1,72 @@
+"""Background job kinds of the registry app (see `verbund.jobs.kinds`)."""
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
+
+from verbund.jobs.kinds import Outcome, Progress, job_kind
+from verbund.jobs.models import Job
+from verbund.registry import gv100ad
+from verbund.registry.services import ImportReport, gemeindeverzeichnis_import
+
+DIRECTORY_IMPORT = "registry.import_gv100ad"
+_LEVELS = 4  # Länder, Regierungsbezirke, Kreise, Gemeinden: the service reports once per level
+
+
+def parse_directory(data: bytes) -> list[gv100ad.Gv100Record]:
+    """GV100AD bytes (UTF-8 as published since 2020; older Latin-1 files are accepted too) → records."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    return gv100ad.parse_lines(text.splitlines())
+
+
+def directory_import(
+    *,
+    actor: Any,
+    records: list[gv100ad.Gv100Record],
+    source_name: str,
+    deactivate_missing: bool,
+    progress: Progress,
+) -> ImportReport:
+    """Import parsed GV100AD records (atomic and idempotent), reporting each level as it is written."""
+    done = 0
+    progress(done, _LEVELS, gettext_noop("Writing the organisations of %(name)s"), name=source_name)
+
+    def level_done(kind: str, count: int) -> None:
+        nonlocal done
+        done += 1
+        progress(min(done, _LEVELS), _LEVELS, gettext_noop("%(kind)s written: %(n)s"), kind=kind, n=count)
+
+    return gemeindeverzeichnis_import(
+        actor=actor,
+        records=records,
+        source_name=source_name,
+        deactivate_missing=deactivate_missing,
+        progress=level_done,
+    )
+
+
+def report_summary(report: ImportReport) -> str:
+    return "\n".join(
+        [
+            _("Municipalities: %(n)s, population %(pop)s")
+            % {"n": report.counts_by_kind.get("municipality", 0), "pop": report.population_municipalities},
+            _("Created: %(c)s, changed: %(u)s, unchanged: %(s)s, other records skipped: %(k)s")
+            % {"c": report.created, "u": report.updated, "s": report.unchanged, "k": report.skipped_records},
+        ]
+    )
+
+
+@job_kind(DIRECTORY_IMPORT, label=gettext_lazy("Municipality directory import"))
+def directory_import_job(job: Job, progress: Progress) -> Outcome:
+    report = directory_import(
+        actor=job.started_by,
+        records=parse_directory(bytes(job.input_data or b"")),
+        source_name=job.input_name,
+        deactivate_missing=bool(job.params.get("deactivate_missing")),
+        progress=progress,
+    )
+    return Outcome(summary=report_summary(report))
