@@ -167,7 +167,7 @@ GV100AD_DEFAULT_PATH = Path(
 
 # OParl: licence of the published council data and the vendor/product URLs of the System object.
 OPARL_LICENSE = env_str("OPARL_LICENSE", "https://www.govdata.de/dl-de/by-2-0")
-OPARL_VENDOR_URL = env_str("OPARL_VENDOR_URL", "")  # empty: the site's own root URL
+OPARL_VENDOR_URL = env_str("OPARL_VENDOR_URL", "")  # empty: the public about page /ueber/#software
 OPARL_PRODUCT_URL = env_str("OPARL_PRODUCT_URL", "")
 
 NINJA_PAGINATION_PER_PAGE = 100
