@@ -19,6 +19,7 @@ from verbund.billing.choices import InvoiceStatus, RunKind
 from verbund.billing.exports import CiiInvalid, cii_filename, invoice_cii, invoice_filename, invoice_xml, run_zip
 from verbund.billing.pdf import invoice_pdf
 from verbund.core.access import Action
+from verbund.core.params import query_year
 
 
 def _require(request: HttpRequest, permission: str) -> None:
@@ -151,7 +152,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in InvoiceStatus.values:
         status = ""
-    year = _int(request.GET.get("year"))
+    year = query_year(request.GET.get("year"))  # bounded: ?year=32976 answered 500
     invoices = selectors.invoice_list(user=request.user, status=status or None)
     if year is not None:
         invoices = invoices.filter(Q(issue_date__year=year) | Q(issue_date__isnull=True, run__year=year))
