@@ -15,10 +15,10 @@ def _form_values(response) -> dict[str, object]:
     """What a browser would submit from the admin's change form, unchanged."""
     page = lxml.html.fromstring(response.content.decode())
     form = next(f for f in page.forms if f.get("id", "").endswith("_form"))
-    values: dict[str, object] = {}
+    values: dict[str, list[str]] = {}
     for name, value in form.form_values():
-        values.setdefault(name, []).append(value)  # type: ignore[union-attr]
-    return {k: v[0] if len(v) == 1 else v for k, v in values.items()}  # type: ignore[index, arg-type]
+        values.setdefault(name, []).append(value)
+    return {k: v[0] if len(v) == 1 else v for k, v in values.items()}
 
 
 @pytest.fixture
