@@ -64,6 +64,10 @@ class ApiToken(models.Model):
         ordering = ["-created"]
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+        constraints = [
+            # A token row without a key would be a second row with the same empty "hash" (issue #10).
+            models.CheckConstraint(condition=~models.Q(key_hash=""), name="accounts_apitoken_key_hash_not_empty"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.key_prefix}…)"

@@ -11,13 +11,23 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from verbund.billing import selectors, services
 from verbund.billing.exports import CiiInvalid, cii_filename, invoice_cii, invoice_filename, invoice_xml
 from verbund.billing.models import Invoice, InvoiceRun
 from verbund.billing.pdf import invoice_pdf
 from verbund.core.access import Action
+from verbund.core.api_types import (
+    PDF_DOCUMENT,
+    XML_DOCUMENT,
+    BoundedLimitOffsetPagination,
+    Day,
+    Error,
+    Filter,
+    Id,
+    Year,
+)
 from verbund.registry.models import Organization
 from verbund.registry.selectors import organization_get_for_user
 
@@ -34,15 +44,10 @@ def _require(request: HttpRequest, permission: str) -> None:
 
 class RunIn(Schema):
     kind: str = Field(..., description="instalment, final or extras")
-    year: int
-    period: int | None = Field(None, description="month or quarter; none for a final settlement")
-    billing_date: dt.date
-    provider_id: int | None = Field(None, description="defaults to the caller's organisation")
-
-
-class IssueError(Schema):
-    detail: list[dict[str, Any]]
-    rules: list[str]
+    year: Year
+    period: int | None = Field(None, ge=1, le=12, description="month or quarter; none for a final settlement")
+    billing_date: Day
+    provider_id: Id | None = Field(None, description="defaults to the caller's organisation")
 
 
 class CreditIn(Schema):
@@ -146,7 +151,7 @@ class RunDetailOut(RunOut):
 
 
 @router.get("/runs", response=list[RunOut], summary="Invoice runs the caller may see, newest first")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def runs_list(request: HttpRequest):  # type: ignore[no-untyped-def]
     return selectors.run_list(user=request.user)
 
@@ -173,16 +178,16 @@ def runs_prepare(request: HttpRequest, payload: RunIn):  # type: ignore[no-untyp
 
 
 @router.get("/runs/{run_id}", response=RunDetailOut, summary="A run with its problems and invoices (preview)")
-def runs_get(request: HttpRequest, run_id: int):  # type: ignore[no-untyped-def]
+def runs_get(request: HttpRequest, run_id: Id):  # type: ignore[no-untyped-def]
     return selectors.run_get_for_user(user=request.user, run_id=run_id)
 
 
 @router.post(
     "/runs/{run_id}/issue",
-    response={200: RunDetailOut, 422: IssueError},
+    response={200: RunDetailOut, 422: Error},
     summary="Issue every draft of the run, or none",
 )
-def runs_issue(request: HttpRequest, run_id: int):  # type: ignore[no-untyped-def]
+def runs_issue(request: HttpRequest, run_id: Id):  # type: ignore[no-untyped-def]
     _require(request, "billing.change_invoicerun")
     run = selectors.run_get_for_user(user=request.user, run_id=run_id, action=Action.CHANGE)
     try:
@@ -199,9 +204,9 @@ def runs_issue(request: HttpRequest, run_id: int):  # type: ignore[no-untyped-de
 
 
 @router.get("/invoices", response=list[InvoiceOut], summary="Invoices the caller may see, newest first")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def invoices_list(  # type: ignore[no-untyped-def]
-    request: HttpRequest, status: str | None = None, run_id: int | None = None, year: int | None = None
+    request: HttpRequest, status: Filter | None = None, run_id: Id | None = None, year: Year | None = None
 ):
     run = selectors.run_get_for_user(user=request.user, run_id=run_id) if run_id is not None else None
     queryset = selectors.invoice_list(user=request.user, run=run, status=status)
@@ -211,12 +216,14 @@ def invoices_list(  # type: ignore[no-untyped-def]
 
 
 @router.get("/invoices/{invoice_id}", response=InvoiceDetailOut, summary="One invoice with its lines")
-def invoices_get(request: HttpRequest, invoice_id: int):  # type: ignore[no-untyped-def]
+def invoices_get(request: HttpRequest, invoice_id: Id):  # type: ignore[no-untyped-def]
     return selectors.invoice_get_for_user(user=request.user, invoice_id=invoice_id)
 
 
-@router.get("/invoices/{invoice_id}/xml", summary="The XRechnung (UBL) of an issued e-invoice")
-def invoices_xml(request: HttpRequest, invoice_id: int) -> HttpResponse:
+@router.get(
+    "/invoices/{invoice_id}/xml", summary="The XRechnung (UBL) of an issued e-invoice", openapi_extra=XML_DOCUMENT
+)
+def invoices_xml(request: HttpRequest, invoice_id: Id) -> HttpResponse:
     invoice = selectors.invoice_get_for_user(user=request.user, invoice_id=invoice_id)
     data = invoice_xml(invoice)
     if data is None:
@@ -228,10 +235,11 @@ def invoices_xml(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 @router.get(
     "/invoices/{invoice_id}/cii",
-    response={422: IssueError},
+    response={422: Error},
+    openapi_extra=XML_DOCUMENT,
     summary="The XRechnung (CII) of an issued e-invoice, built from its data at issue and validated",
 )
-def invoices_cii(request: HttpRequest, invoice_id: int):  # type: ignore[no-untyped-def]
+def invoices_cii(request: HttpRequest, invoice_id: Id):  # type: ignore[no-untyped-def]
     invoice = selectors.invoice_get_for_user(user=request.user, invoice_id=invoice_id)
     try:
         data = invoice_cii(invoice)
@@ -248,8 +256,8 @@ def invoices_cii(request: HttpRequest, invoice_id: int):  # type: ignore[no-unty
     return response
 
 
-@router.get("/invoices/{invoice_id}/pdf", summary="The invoice as PDF")
-def invoices_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
+@router.get("/invoices/{invoice_id}/pdf", summary="The invoice as PDF", openapi_extra=PDF_DOCUMENT)
+def invoices_pdf(request: HttpRequest, invoice_id: Id) -> HttpResponse:
     invoice = selectors.invoice_get_for_user(user=request.user, invoice_id=invoice_id)
     data = invoice_pdf(invoice, list(selectors.invoice_lines(invoice=invoice)))
     response = HttpResponse(data, content_type="application/pdf")
@@ -258,7 +266,7 @@ def invoices_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 
 @router.post("/invoices/{invoice_id}/credit", response={201: InvoiceOut}, summary="Reverse with a credit note")
-def invoices_credit(request: HttpRequest, invoice_id: int, payload: CreditIn):  # type: ignore[no-untyped-def]
+def invoices_credit(request: HttpRequest, invoice_id: Id, payload: CreditIn):  # type: ignore[no-untyped-def]
     _require(request, "billing.add_invoice")
     invoice = selectors.invoice_get_for_user(user=request.user, invoice_id=invoice_id)
     credit = services.invoice_credit(actor=request.user, invoice=invoice, reason=payload.reason)

@@ -20,6 +20,7 @@ from verbund.billing.exports import CiiInvalid, cii_filename, invoice_cii, invoi
 from verbund.billing.pdf import invoice_pdf
 from verbund.billing.tasks import RUN_ISSUE, RUN_PREPARE, RUN_ZIP, run_prepare_check
 from verbund.core.access import Action
+from verbund.core.params import query_year
 from verbund.jobs.selectors import job_current_for
 from verbund.jobs.services import job_start
 from verbund.jobs.shortcuts import job_file_or_redirect, job_redirect
@@ -153,7 +154,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in InvoiceStatus.values:
         status = ""
-    year = _int(request.GET.get("year"))
+    year = query_year(request.GET.get("year"))  # bounded: ?year=32976 answered 500
     invoices = selectors.invoice_list(user=request.user, status=status or None)
     if year is not None:
         invoices = invoices.filter(Q(issue_date__year=year) | Q(issue_date__isnull=True, run__year=year))

@@ -7,13 +7,14 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from verbund.catalog import selectors
 from verbund.catalog.choices import Category, ProductStatus
 from verbund.catalog.engine.pricing import MESSAGES as PRICING_MESSAGES
 from verbund.catalog.engine.pricing import LineInput, PricingError, line_preview
 from verbund.catalog.models import PriceRevision, Product
+from verbund.core.api_types import BoundedLimitOffsetPagination, Day, Id, Year
 from verbund.core.explain import render_steps
 from verbund.registry.models import Organization
 
@@ -89,19 +90,19 @@ class PreviewOut(Schema):
 
 
 @router.get("/catalog/products", response=list[ProductOut], summary="Catalogue products")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def products_list(request: HttpRequest, filters: Query[ProductFilter]):  # type: ignore[no-untyped-def]
     """Members see active products (and those they subscribe to); provider staff see all."""
     return selectors.product_list(user=request.user, category=filters.category, q=filters.q, status=filters.status)
 
 
 @router.get("/catalog/products/{product_id}", response=ProductDetailOut, summary="One product with its prices")
-def products_get(request: HttpRequest, product_id: int):  # type: ignore[no-untyped-def]
+def products_get(request: HttpRequest, product_id: Id):  # type: ignore[no-untyped-def]
     return selectors.product_get_for_user(user=request.user, product_id=product_id)
 
 
 @router.get("/catalog/prices", response=list[YearPriceOut], summary="Prices of all active products for a year")
-def prices_for_year(request: HttpRequest, year: int = Query(..., ge=2000, le=2100)):  # type: ignore[no-untyped-def]
+def prices_for_year(request: HttpRequest, year: Year):  # type: ignore[no-untyped-def]
     rows = selectors.prices_for_year(user=request.user, year=year)
     return [
         YearPriceOut(
@@ -121,9 +122,9 @@ def prices_for_year(request: HttpRequest, year: int = Query(..., ge=2000, le=210
 @router.get("/catalog/products/{product_id}/preview", response=PreviewOut, summary="Fee preview for a quantity")
 def product_preview(  # type: ignore[no-untyped-def]
     request: HttpRequest,
-    product_id: int,
-    member_id: int,
-    on: dt.date | None = None,
+    product_id: Id,
+    member_id: Id,
+    on: Day | None = None,
     quantity: Decimal | None = Query(None, gt=0, max_digits=14, decimal_places=2),
 ):
     product = selectors.product_get_for_user(user=request.user, product_id=product_id)

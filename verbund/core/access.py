@@ -7,6 +7,8 @@
 4. Everybody else (a member contact) gets only rows owned by their organisation: the model names the paths from
    the row to its owning organisation in `access_owner_paths`, or, for shared data such as the catalogue, a
    classmethod `access_member_filter(organization_id) -> Q`; a model with neither is invisible to members.
+   A member sees its own rows and its own offices' rows, never another member's, even one below it in the
+   official hierarchy (a district does not see its municipalities; ADR 0022).
 
 Every app's views and API endpoints fetch objects through this layer, never with a raw `.get(pk=...)`.
 """

@@ -14,9 +14,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from verbund.core.access import Action, user_sees_all
+from verbund.core.api_types import BoundedLimitOffsetPagination, Filter, Id, Year
 from verbund.core.explain import render_steps
 from verbund.costing import engine, selectors, services
 from verbund.costing.choices import Method
@@ -43,14 +44,14 @@ def trace_text(trace: list[Any]) -> list[str]:
 
 
 class PlanIn(Schema):
-    provider_id: int
-    year: int = Field(..., description="plan year, 2000–2100")
+    provider_id: Id
+    year: Year
     name: str = Field(..., min_length=1, max_length=200)
     method: Method = Method.RECIPROCAL
 
 
 class CopyIn(Schema):
-    year: int = Field(..., description="year of the new draft, 2000–2100")
+    year: Year
     name: str = Field(..., min_length=1, max_length=200)
 
 
@@ -172,7 +173,7 @@ def _detail(plan: PlanVersion) -> PlanVersion:
     return PlanVersion.objects.select_related("provider").get(pk=plan.pk)
 
 
-def _plan_for_change(request: HttpRequest, plan_id: int) -> PlanVersion:
+def _plan_for_change(request: HttpRequest, plan_id: Id) -> PlanVersion:
     _require(request, "costing.change_planversion")
     return selectors.plan_get_for_user(user=request.user, plan_id=plan_id, action=Action.CHANGE)
 
@@ -185,8 +186,8 @@ def _difference(a: Decimal | None, b: Decimal | None) -> Decimal | None:
 
 
 @router.get("/plans", response=list[PlanOut], summary="Plan versions the caller may see, newest year first")
-@paginate(LimitOffsetPagination)
-def plans_list(request: HttpRequest, year: int | None = None, status: str | None = None) -> Any:
+@paginate(BoundedLimitOffsetPagination)
+def plans_list(request: HttpRequest, year: Year | None = None, status: Filter | None = None) -> Any:
     plans = selectors.plan_list(user=request.user)
     if year is not None:
         plans = plans.filter(year=year)
@@ -196,12 +197,12 @@ def plans_list(request: HttpRequest, year: int | None = None, status: str | None
 
 
 @router.get("/plans/{plan_id}", response=PlanDetailOut, summary="One plan version with its rates")
-def plans_get(request: HttpRequest, plan_id: int) -> Any:
+def plans_get(request: HttpRequest, plan_id: Id) -> Any:
     return _detail(selectors.plan_get_for_user(user=request.user, plan_id=plan_id))
 
 
 @router.get("/plans/{plan_id}/rates", response=list[RateOut], summary="Rate sheet: cost and unit rate per product")
-def plans_rates(request: HttpRequest, plan_id: int) -> Any:
+def plans_rates(request: HttpRequest, plan_id: Id) -> Any:
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
     return [_rate_out(r) for r in _rates(plan)]
 
@@ -211,7 +212,7 @@ def plans_rates(request: HttpRequest, plan_id: int) -> Any:
     response=MemberFeesOut,
     summary="Showback: a member's planned fees with how each came about",
 )
-def plans_member_fees(request: HttpRequest, plan_id: int, member_id: int) -> Any:
+def plans_member_fees(request: HttpRequest, plan_id: Id, member_id: Id) -> Any:
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
     member = organization_get_for_user(user=request.user, organization_id=member_id)
     if not user_sees_all(request.user) and member.pk != getattr(request.user, "organization_id", None):
@@ -251,7 +252,7 @@ def plans_member_fees(request: HttpRequest, plan_id: int, member_id: int) -> Any
     response=CompareOut,
     summary="Cost and rate per product of two plan versions, with the difference (this − other)",
 )
-def plans_compare(request: HttpRequest, plan_id: int, other_id: int) -> Any:
+def plans_compare(request: HttpRequest, plan_id: Id, other_id: Id) -> Any:
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
     other = selectors.plan_get_for_user(user=request.user, plan_id=other_id)
     mine = {r.product_plan.product.number: r for r in _rates(plan)}
@@ -302,7 +303,7 @@ def plans_create(request: HttpRequest, payload: PlanIn) -> Any:
 
 
 @router.post("/plans/{plan_id}/copy", response={201: PlanOut}, summary="Copy a plan's figures to a new draft")
-def plans_copy(request: HttpRequest, plan_id: int, payload: CopyIn) -> Any:
+def plans_copy(request: HttpRequest, plan_id: Id, payload: CopyIn) -> Any:
     _require(request, "costing.add_planversion")
     source = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
     plan = services.plan_version_copy(actor=request.user, source=source, year=payload.year, name=payload.name)
@@ -310,21 +311,21 @@ def plans_copy(request: HttpRequest, plan_id: int, payload: CopyIn) -> Any:
 
 
 @router.post("/plans/{plan_id}/calculate", response=PlanDetailOut, summary="Calculate rates and fees of a draft")
-def plans_calculate(request: HttpRequest, plan_id: int) -> Any:
+def plans_calculate(request: HttpRequest, plan_id: Id) -> Any:
     plan = _plan_for_change(request, plan_id)
     services.plan_version_calculate(actor=request.user, plan=plan)
     return _detail(plan)
 
 
 @router.post("/plans/{plan_id}/submit", response=PlanOut, summary="Submit a calculated draft to the committee")
-def plans_submit(request: HttpRequest, plan_id: int) -> Any:
+def plans_submit(request: HttpRequest, plan_id: Id) -> Any:
     plan = _plan_for_change(request, plan_id)
     services.plan_version_submit(actor=request.user, plan=plan)
     return _detail(plan)
 
 
 @router.post("/plans/{plan_id}/withdraw", response=PlanOut, summary="Take a submitted plan back to draft")
-def plans_withdraw(request: HttpRequest, plan_id: int) -> Any:
+def plans_withdraw(request: HttpRequest, plan_id: Id) -> Any:
     plan = _plan_for_change(request, plan_id)
     services.plan_version_withdraw(actor=request.user, plan=plan)
     return _detail(plan)

@@ -27,6 +27,25 @@ _DOCTYPE = re.compile(r"^.*?(?=<svg\b)", re.DOTALL)
 _METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.DOTALL)
 _SVG_OPEN = re.compile(r"<svg\b([^>]*)>")
 _SIZE_ATTR = re.compile(r'\s(?:width|height)="[^"]*"')
+_STYLE_ELEMENT = re.compile(r"<style[^>]*>(.*?)</style>", re.DOTALL)
+_STYLE_ATTR = re.compile(r'\sstyle="([^"]*)"')
+
+
+def _declarations(css: str) -> str:
+    """`fill: #fff; stroke-width: 0.8` as SVG presentation attributes: ` fill="#fff" stroke-width="0.8"`."""
+    pairs = (part.split(":", 1) for part in css.split(";") if ":" in part)
+    return "".join(f' {name.strip()}="{html.escape(value.strip(), quote=True)}"' for name, value in pairs)
+
+
+def _without_inline_css(svg: str) -> str:
+    """matplotlib styles with `style` attributes and a `<style>` element, both of which the pages' strict
+    Content-Security-Policy refuses; the same properties as presentation attributes draw the same chart.
+    The `<style>` rule (`*{stroke-linejoin: round; ...}`) becomes inherited attributes of the root."""
+    rule = _STYLE_ELEMENT.search(svg)
+    inherited = _declarations(rule.group(1).split("{", 1)[1].rstrip("} ")) if rule and "{" in rule.group(1) else ""
+    svg = _STYLE_ELEMENT.sub("", svg)
+    svg = _STYLE_ATTR.sub(lambda m: _declarations(m.group(1)), svg)
+    return _SVG_OPEN.sub(lambda m: f"<svg{m.group(1)}{inherited}>", svg, count=1)
 
 
 def _matplotlib() -> Any:
@@ -45,14 +64,14 @@ def _number(value: float) -> str:
 
 def _accessible(svg: str, *, chart_id: str, title: str, description: str) -> SafeString:
     """Drop the XML prologue and metadata, make the root an accessible, scalable image."""
-    svg = _METADATA.sub("", _DOCTYPE.sub("", svg, count=1), count=1)
+    svg = _without_inline_css(_METADATA.sub("", _DOCTYPE.sub("", svg, count=1), count=1))
     match = _SVG_OPEN.search(svg)
     assert match is not None
     attrs = _SIZE_ATTR.sub("", match.group(1))
     label = html.escape(f"{title}. {description}", quote=True)
     root = (
         f'<svg{attrs} id="{chart_id}" class="chart" role="img" aria-label="{label}" '
-        f'width="100%" preserveAspectRatio="xMinYMin meet" style="max-width:48rem;height:auto">'
+        f'width="100%" preserveAspectRatio="xMinYMin meet">'
         f"<title>{html.escape(title)}</title><desc>{html.escape(description)}</desc>"
     )
     return mark_safe(svg[: match.start()] + root + svg[match.end() :])  # title and description escaped above

@@ -18,8 +18,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from verbund.core.api_types import BoundedLimitOffsetPagination, Day, Filter, Id, Moment, Year
 from verbund.governance import selectors, services
 from verbund.governance.engine.voting import VotingError, tally
 from verbund.governance.models import (
@@ -114,10 +115,10 @@ class CommitteeDetailOut(CommitteeOut):
 
 
 class MeetingIn(Schema):
-    committee_id: int
+    committee_id: Id
     name: str = Field(..., max_length=200)
-    start: dt.datetime
-    end: dt.datetime | None = None
+    start: Moment
+    end: Moment | None = None
     location: str = Field("", max_length=255)
 
 
@@ -143,7 +144,7 @@ class MeetingOut(Schema):
 
 class AgendaItemIn(Schema):
     name: str = Field(..., max_length=255)
-    paper_id: int | None = None
+    paper_id: Id | None = None
     public: bool = True
     number: str = Field("", max_length=20)
     decides: bool = True
@@ -194,9 +195,9 @@ class MeetingDetailOut(MeetingOut):
 
 
 class AttendanceIn(Schema):
-    membership_id: int
+    membership_id: Id
     present: bool = True
-    proxy_person_id: int | None = None
+    proxy_person_id: Id | None = None
 
 
 class AttendanceOut(Schema):
@@ -212,15 +213,15 @@ class AttendanceOut(Schema):
 
 
 class PaperIn(Schema):
-    body_id: int
+    body_id: Id
     reference: str = Field(..., max_length=40)
     name: str = Field(..., max_length=255)
-    date: dt.date
+    date: Day
     paper_type: str = "resolution"
     text: str = ""
     proposed_resolution: str = ""
     subject_kind: str = Field("", description="catalogue_version, accession, agreement_change or empty")
-    subject_id: int | None = None
+    subject_id: Id | None = None
     majority_rule: str = Field("", description="empty: the committee's default rule")
     public: bool = True
 
@@ -245,7 +246,7 @@ class PaperOut(Schema):
 
 
 class VoteIn(Schema):
-    membership_id: int
+    membership_id: Id
     choice: str = Field(..., description="yes, no or abstain")
 
 
@@ -260,7 +261,7 @@ class VoteOut(Schema):
 
 
 class DecisionIn(Schema):
-    decided_on: dt.date | None = Field(default=None, description="default: the day of the meeting")
+    decided_on: Day | None = Field(default=None, description="default: the day of the meeting")
     resolution_text: str | None = Field(default=None, description="default: the paper's proposed resolution")
 
 
@@ -335,13 +336,13 @@ class TallyOut(Schema):
 
 
 @router.get("/committees", response=list[CommitteeListOut], summary="Committees the caller may see")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def committees_list(request: HttpRequest) -> QuerySet[Committee]:
     return selectors.committee_list(user=request.user)
 
 
 @router.get("/committees/{committee_id}", response=CommitteeDetailOut, summary="One committee with its seats")
-def committees_get(request: HttpRequest, committee_id: int) -> Committee:
+def committees_get(request: HttpRequest, committee_id: Id) -> Committee:
     return selectors.committee_get_for_user(user=request.user, committee_id=committee_id)
 
 
@@ -349,14 +350,14 @@ def committees_get(request: HttpRequest, committee_id: int) -> Committee:
 
 
 @router.get("/meetings", response=list[MeetingOut], summary="Meetings, by committee and year")
-@paginate(LimitOffsetPagination)
-def meetings_list(request: HttpRequest, committee: int | None = None, year: int | None = None) -> QuerySet[Meeting]:
+@paginate(BoundedLimitOffsetPagination)
+def meetings_list(request: HttpRequest, committee: Id | None = None, year: Year | None = None) -> QuerySet[Meeting]:
     chosen = selectors.committee_get_for_user(user=request.user, committee_id=committee) if committee else None
     return selectors.meeting_list(user=request.user, committee=chosen, year=year)
 
 
 @router.get("/meetings/{meeting_id}", response=MeetingDetailOut, summary="One meeting with its agenda")
-def meetings_get(request: HttpRequest, meeting_id: int) -> Meeting:
+def meetings_get(request: HttpRequest, meeting_id: Id) -> Meeting:
     return selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
 
 
@@ -378,14 +379,14 @@ def meetings_create(request: HttpRequest, payload: MeetingIn) -> tuple[int, Meet
 
 
 @router.post("/meetings/{meeting_id}/state", response=MeetingOut, summary="Invite, hold or cancel a meeting")
-def meetings_state(request: HttpRequest, meeting_id: int, payload: MeetingStateIn) -> Meeting:
+def meetings_state(request: HttpRequest, meeting_id: Id, payload: MeetingStateIn) -> Meeting:
     _require(request, "governance.change_meeting")
     meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
     return services.meeting_set_state(actor=request.user, meeting=meeting, state=payload.state)
 
 
 @router.post("/meetings/{meeting_id}/agenda-items", response={201: AgendaItemOut}, summary="Add an item to the agenda")
-def agenda_items_create(request: HttpRequest, meeting_id: int, payload: AgendaItemIn) -> tuple[int, AgendaItem]:
+def agenda_items_create(request: HttpRequest, meeting_id: Id, payload: AgendaItemIn) -> tuple[int, AgendaItem]:
     _require(request, "governance.add_agendaitem")
     meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
     paper = selectors.paper_get_for_user(user=request.user, paper_id=payload.paper_id) if payload.paper_id else None
@@ -406,7 +407,7 @@ def agenda_items_create(request: HttpRequest, meeting_id: int, payload: AgendaIt
     response={200: AttendanceOut, 201: AttendanceOut},
     summary="Record who attends in person or by proxy",
 )
-def attendance_record(request: HttpRequest, meeting_id: int, payload: AttendanceIn) -> tuple[int, Attendance]:
+def attendance_record(request: HttpRequest, meeting_id: Id, payload: AttendanceIn) -> tuple[int, Attendance]:
     _require(request, "governance.add_attendance")
     meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
     membership = get_object_or_404(Membership.objects.filter(deleted=False), pk=payload.membership_id)
@@ -426,8 +427,8 @@ def attendance_record(request: HttpRequest, meeting_id: int, payload: Attendance
 
 
 @router.get("/papers", response=list[PaperOut], summary="Papers (motions and reports), searchable")
-@paginate(LimitOffsetPagination)
-def papers_list(request: HttpRequest, q: str | None = None) -> Any:
+@paginate(BoundedLimitOffsetPagination)
+def papers_list(request: HttpRequest, q: Filter | None = None) -> Any:
     return selectors.paper_list(user=request.user, q=q)
 
 
@@ -455,7 +456,7 @@ def papers_create(request: HttpRequest, payload: PaperIn) -> tuple[int, Any]:
 # ---------------------------------------------------------------- votes and decisions
 
 
-def _item_for_voting(user: Any, item_id: int) -> AgendaItem:
+def _item_for_voting(user: Any, item_id: Id) -> AgendaItem:
     """Committee business is public record: a voter needs no read permission, only a seat (the service checks
     it). Non-public items stay invisible to those who may not see them."""
     item = get_object_or_404(
@@ -472,7 +473,7 @@ def _item_for_voting(user: Any, item_id: int) -> AgendaItem:
     response={200: VoteOut, 201: VoteOut},
     summary="Cast (or change) the vote of a seat",
 )
-def votes_cast(request: HttpRequest, item_id: int, payload: VoteIn) -> tuple[int, Vote]:
+def votes_cast(request: HttpRequest, item_id: Id, payload: VoteIn) -> tuple[int, Vote]:
     item = _item_for_voting(request.user, item_id)
     membership = get_object_or_404(Membership.objects.filter(deleted=False), pk=payload.membership_id)
     existed = Vote.objects.filter(agenda_item=item, membership=membership).exists()
@@ -485,7 +486,7 @@ def votes_cast(request: HttpRequest, item_id: int, payload: VoteIn) -> tuple[int
     response={201: DecisionOut},
     summary="Close the vote and record the decision (with its effect on the paper's subject)",
 )
-def decisions_record(request: HttpRequest, item_id: int, payload: DecisionIn | None = None) -> tuple[int, Decision]:
+def decisions_record(request: HttpRequest, item_id: Id, payload: DecisionIn | None = None) -> tuple[int, Decision]:
     _require(request, "governance.add_decision")
     item = selectors.agenda_item_get_for_user(user=request.user, item_id=item_id)
     data = payload or DecisionIn()
@@ -496,7 +497,7 @@ def decisions_record(request: HttpRequest, item_id: int, payload: DecisionIn | N
 
 
 @router.get("/agenda-items/{item_id}/tally", response=TallyOut, summary="Ballots and running tally of an item")
-def agenda_items_tally(request: HttpRequest, item_id: int) -> TallyOut:
+def agenda_items_tally(request: HttpRequest, item_id: Id) -> TallyOut:
     item = selectors.agenda_item_get_for_user(user=request.user, item_id=item_id)
     seats = services.ballots_for(item)
     rule = services.rule_for(item)
@@ -537,8 +538,8 @@ def agenda_items_tally(request: HttpRequest, item_id: int) -> TallyOut:
 
 
 @router.get("/decisions", response=list[DecisionOut], summary="The register of decisions, searchable")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def decisions_list(
-    request: HttpRequest, q: str | None = None, committee: int | None = None, year: int | None = None
+    request: HttpRequest, q: Filter | None = None, committee: Id | None = None, year: Year | None = None
 ) -> QuerySet[Decision]:
     return selectors.decision_register(user=request.user, q=q, committee_id=committee, year=year)

@@ -33,6 +33,7 @@ from django.views.decorators.http import require_POST
 from verbund.catalog.choices import CatalogueStatus
 from verbund.catalog.models import CatalogueVersion
 from verbund.core.audit import audit_events_for
+from verbund.core.params import query_year
 from verbund.governance import selectors, services, subjects
 from verbund.governance.choices import Choice, DecisionResult, MajorityRule, MeetingState, MembershipRole, SubjectKind
 from verbund.governance.engine.voting import Ballot, Tally, VotingError, outcome, tally
@@ -219,7 +220,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     )
     committee_id = _int(request.GET.get("committee"))
     committee = next((c for c in committee_options if c.pk == committee_id), None)
-    year = _int(request.GET.get("year"))
+    year = query_year(request.GET.get("year"))  # bounded: ?year=32976 answered 500
     if access.by_role:
         base = selectors.meeting_list(user=request.user)
         meetings = selectors.meeting_list(user=request.user, committee=committee, year=year)
@@ -882,7 +883,7 @@ def decision_register(request: HttpRequest) -> HttpResponse:
     access = governance_access(request, "governance.view_decision")
     q = request.GET.get("q", "").strip()
     committee_id = _int(request.GET.get("committee"))
-    year = _int(request.GET.get("year"))
+    year = query_year(request.GET.get("year"))  # bounded: ?year=32976 answered 500
     decisions: QuerySet[Decision]
     years_from: QuerySet[Decision]
     if access.by_role:

@@ -4,10 +4,11 @@ from decimal import Decimal
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from verbund.catalog.selectors import product_get_for_user
 from verbund.core.access import Action
+from verbund.core.api_types import BoundedLimitOffsetPagination, Count, Day, Id
 from verbund.orders import selectors, services
 from verbund.orders.choices import OrderStatus
 from verbund.orders.models import Order
@@ -16,27 +17,27 @@ router = Router(tags=["orders"])
 
 
 class OrderIn(Schema):
-    member_id: int
-    product_id: int
+    member_id: Id
+    product_id: Id
     quantity: Decimal | None = Field(
         None, max_digits=14, decimal_places=2, description="not needed for per-inhabitant and flat products"
     )
-    start_date: dt.date
+    start_date: Day
     member_reference: str = Field("", max_length=100)
     comment: str = Field("", max_length=2000)
 
 
 class ChangeIn(Schema):
     quantity: Decimal = Field(..., max_digits=14, decimal_places=2)
-    effective_date: dt.date
-    expected_version: int | None = None
+    effective_date: Day
+    expected_version: Count | None = None
     member_reference: str = Field("", max_length=100)
     comment: str = Field("", max_length=2000)
 
 
 class CancelIn(Schema):
-    end_date: dt.date
-    expected_version: int | None = None
+    end_date: Day
+    expected_version: Count | None = None
     comment: str = Field("", max_length=2000)
 
 
@@ -111,22 +112,22 @@ def orders_create(request: HttpRequest, payload: OrderIn):  # type: ignore[no-un
 
 
 @router.get("/orders", response=list[OrderOut], summary="Orders the caller may see, newest first")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def orders_list(request: HttpRequest, status: OrderStatus | None = None):  # type: ignore[no-untyped-def]
     return selectors.order_list(user=request.user, status=status)
 
 
 @router.get("/orders/{order_id}", response=OrderOut, summary="One order")
-def orders_get(request: HttpRequest, order_id: int):  # type: ignore[no-untyped-def]
+def orders_get(request: HttpRequest, order_id: Id):  # type: ignore[no-untyped-def]
     return selectors.order_get_for_user(user=request.user, order_id=order_id)
 
 
-def _order_for_decision(request: HttpRequest, order_id: int) -> Order:
+def _order_for_decision(request: HttpRequest, order_id: Id) -> Order:
     return selectors.order_get_for_user(user=request.user, order_id=order_id, action=Action.CHANGE)
 
 
 @router.post("/orders/{order_id}/confirm", response=OrderOut, summary="Confirm (provider staff)")
-def orders_confirm(request: HttpRequest, order_id: int):  # type: ignore[no-untyped-def]
+def orders_confirm(request: HttpRequest, order_id: Id):  # type: ignore[no-untyped-def]
     order = _order_for_decision(request, order_id)
     services.order_confirm(actor=request.user, order=order)
     order.refresh_from_db()
@@ -134,19 +135,19 @@ def orders_confirm(request: HttpRequest, order_id: int):  # type: ignore[no-unty
 
 
 @router.post("/orders/{order_id}/reject", response=OrderOut, summary="Reject with a reason (provider staff)")
-def orders_reject(request: HttpRequest, order_id: int, payload: RejectIn):  # type: ignore[no-untyped-def]
+def orders_reject(request: HttpRequest, order_id: Id, payload: RejectIn):  # type: ignore[no-untyped-def]
     order = _order_for_decision(request, order_id)
     return services.order_reject(actor=request.user, order=order, reason=payload.reason)
 
 
 @router.post("/orders/{order_id}/withdraw", response=OrderOut, summary="Withdraw a submitted order")
-def orders_withdraw(request: HttpRequest, order_id: int):  # type: ignore[no-untyped-def]
+def orders_withdraw(request: HttpRequest, order_id: Id):  # type: ignore[no-untyped-def]
     order = selectors.order_get_for_user(user=request.user, order_id=order_id)
     return services.order_withdraw(actor=request.user, order=order)
 
 
 @router.post("/subscriptions/{subscription_id}/change", response={201: OrderOut}, summary="Request a new quantity")
-def subscriptions_change(request: HttpRequest, subscription_id: int, payload: ChangeIn):  # type: ignore[no-untyped-def]
+def subscriptions_change(request: HttpRequest, subscription_id: Id, payload: ChangeIn):  # type: ignore[no-untyped-def]
     subscription = selectors.subscription_get_for_user(user=request.user, subscription_id=subscription_id)
     order = services.order_submit_change(
         actor=request.user,
@@ -162,7 +163,7 @@ def subscriptions_change(request: HttpRequest, subscription_id: int, payload: Ch
 
 
 @router.post("/subscriptions/{subscription_id}/cancel", response={201: OrderOut}, summary="Request cancellation")
-def subscriptions_cancel(request: HttpRequest, subscription_id: int, payload: CancelIn):  # type: ignore[no-untyped-def]
+def subscriptions_cancel(request: HttpRequest, subscription_id: Id, payload: CancelIn):  # type: ignore[no-untyped-def]
     subscription = selectors.subscription_get_for_user(user=request.user, subscription_id=subscription_id)
     order = services.order_submit_cancel(
         actor=request.user,
@@ -176,7 +177,7 @@ def subscriptions_cancel(request: HttpRequest, subscription_id: int, payload: Ca
 
 
 @router.get("/members/{member_id}/contract-folder", response=FolderOut, summary="A member's contract folder")
-def contract_folder(request: HttpRequest, member_id: int, as_of: dt.date | None = None):  # type: ignore[no-untyped-def]
+def contract_folder(request: HttpRequest, member_id: Id, as_of: Day | None = None):  # type: ignore[no-untyped-def]
     member = selectors.member_get_for_user(user=request.user, member_id=member_id)
     folder = selectors.contract_folder(user=request.user, member=member, as_of=as_of or timezone.localdate())
     return FolderOut(

@@ -3,8 +3,9 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from verbund.core.api_types import BoundedLimitOffsetPagination, Id
 from verbund.registry import selectors
 from verbund.registry.filters import OrganizationFilter
 from verbund.registry.models import AgreementParty
@@ -67,23 +68,23 @@ class AgreementDetailOut(AgreementOut):
 
 
 @router.get("/organizations", response=list[OrganizationOut], summary="List organisations")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def organizations_list(request: HttpRequest, filters: Query[OrganizationFilter]):  # type: ignore[no-untyped-def]
     """Organisations the caller may see, filtered by kind, Land, AGS prefix and name; paginated."""
     return selectors.organization_list(user=request.user, filters=filters)
 
 
 @router.get("/organizations/{organization_id}", response=OrganizationOut, summary="One organisation")
-def organizations_get(request: HttpRequest, organization_id: int):  # type: ignore[no-untyped-def]
+def organizations_get(request: HttpRequest, organization_id: Id):  # type: ignore[no-untyped-def]
     return selectors.organization_get_for_user(user=request.user, organization_id=organization_id)
 
 
 @router.get("/agreements", response=list[AgreementOut], summary="List agreements")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def agreements_list(request: HttpRequest):  # type: ignore[no-untyped-def]
     return selectors.agreement_list(user=request.user)
 
 
 @router.get("/agreements/{agreement_id}", response=AgreementDetailOut, summary="One agreement with its parties")
-def agreements_get(request: HttpRequest, agreement_id: int):  # type: ignore[no-untyped-def]
+def agreements_get(request: HttpRequest, agreement_id: Id):  # type: ignore[no-untyped-def]
     return selectors.agreement_get_for_user(user=request.user, agreement_id=agreement_id)

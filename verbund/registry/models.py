@@ -82,8 +82,12 @@ class Organization(TimeStampedModel):
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = RestrictedQuerySet.as_manager()
-    # A member contact sees its own organisation and the offices below it.
-    access_owner_paths = ("id", "parent_id")
+
+    @classmethod
+    def access_member_filter(cls, organization_id: int) -> models.Q:
+        """A member contact sees its own record and its own offices, never another member (ADR 0022): not the
+        municipalities of its district, nor a provider whose parent it is."""
+        return models.Q(id=organization_id) | models.Q(parent_id=organization_id, kind=OrganizationKind.OFFICE)
 
     class Meta:
         ordering = ["name", "id"]

@@ -30,6 +30,7 @@ from verbund.billing.services.common import (
 from verbund.core.audit import audit_record
 from verbund.core.models import AuditAction
 from verbund.core.numbering import next_number
+from verbund.core.params import refuse_control_characters_in
 
 
 @transaction.atomic
@@ -47,6 +48,7 @@ def invoice_credit(*, actor: Any, invoice: Invoice, reason: str, issue_date: dt.
         )
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the credit note.")})
+    refuse_control_characters_in(reason=reason)  # the reason goes into the XRechnung, which cannot carry them
     day = issue_date or timezone.localdate()
     if original.issue_date and day < original.issue_date:
         raise ValidationError(_("A credit note cannot be dated before the invoice it reverses."))

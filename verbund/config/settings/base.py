@@ -53,6 +53,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "verbund.web.middleware.SecurityHeadersMiddleware",  # Content-Security-Policy, Permissions-Policy
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -158,6 +159,12 @@ SESSION_COOKIE_AGE = 8 * 3600
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Strict: nothing is loaded from elsewhere and no page has inline script or style (verbund/web/middleware.py).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+PERMISSIONS_POLICY = "camera=(), geolocation=(), microphone=(), payment=(), usb=()"
 
 # Where `verbund load-demo` finds the official municipality directory when the registry is empty.
 GV100AD_DEFAULT_PATH = Path(
@@ -170,7 +177,7 @@ GV100AD_DEFAULT_PATH = Path(
 
 # OParl: licence of the published council data and the vendor/product URLs of the System object.
 OPARL_LICENSE = env_str("OPARL_LICENSE", "https://www.govdata.de/dl-de/by-2-0")
-OPARL_VENDOR_URL = env_str("OPARL_VENDOR_URL", "")  # empty: the site's own root URL
+OPARL_VENDOR_URL = env_str("OPARL_VENDOR_URL", "")  # empty: the public about page /ueber/#software
 OPARL_PRODUCT_URL = env_str("OPARL_PRODUCT_URL", "")
 
 # Background jobs (ADR 0026): the queue is a table in the database; `verbund jobs-worker` processes run it.

@@ -77,3 +77,41 @@ def test_role_permission_patterns():
     assert not role_has_permission(Role.BILLING_CLERK, "catalog.change_product")
     assert not role_has_permission(Role.MEMBER_CONTACT, "registry.change_organization")
     assert not role_has_permission("no-such-role", "registry.view_organization")
+
+
+# ADR 0022: a member sees its own record and its own offices, never another member's.
+
+
+def test_district_contact_does_not_see_the_municipalities_of_its_district(registry):
+    from verbund.accounts.services import user_create
+
+    dora = user_create(
+        actor=None, username="dora", password=None, role=Role.MEMBER_CONTACT, organization=registry["kreis"]
+    )
+    visible = set(Organization.objects.restrict(dora).values_list("name", flat=True))
+    assert visible == {"Warendorf"}
+    assert not can(dora, "view", registry["telgte"])
+
+
+def test_host_city_contact_does_not_see_the_provider_below_it(registry, alice):
+    from verbund.registry.services import organization_update
+
+    organization_update(actor=None, organization=registry["citeq"], parent=registry["telgte"])
+    assert not can(alice, "view", registry["citeq"])
+    assert set(Organization.objects.restrict(alice).values_list("name", flat=True)) == {"Telgte, Stadt"}
+
+
+def test_district_contact_cannot_open_a_member_municipality_or_its_history(registry, client):
+    from django.urls import reverse
+
+    from verbund.accounts.services import user_create
+
+    dora = user_create(
+        actor=None, username="dora", password=None, role=Role.MEMBER_CONTACT, organization=registry["kreis"]
+    )
+    client.force_login(dora)
+    telgte = reverse("registry:organization_detail", args=[registry["telgte"].pk])
+    assert client.get(telgte).status_code == 404
+    assert client.get(f"/api/v1/organizations/{registry['telgte'].pk}").status_code == 404
+    own = client.get(reverse("registry:organization_detail", args=[registry["kreis"].pk]))
+    assert own.status_code == 200

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
@@ -28,13 +29,15 @@ def _not_found(what: str = "object") -> HttpResponse:
 
 @require_safe
 def system(request: HttpRequest) -> HttpResponse:
-    website = request.build_absolute_uri("/")
+    # Public pages (the root asks for a login): the installation's "about" page and its section on the software.
+    website = request.build_absolute_uri(reverse("web:about"))
+    software = f"{website}#software"
     bodies = list(Organization.objects.filter(pk__in=body_ids()).order_by("pk").only("created", "modified", "email"))
     data = serializers.system(
         context_for(request),
         website=website,
-        vendor=str(getattr(settings, "OPARL_VENDOR_URL", "") or website),
-        product=str(getattr(settings, "OPARL_PRODUCT_URL", "") or website),
+        vendor=str(getattr(settings, "OPARL_VENDOR_URL", "") or software),
+        product=str(getattr(settings, "OPARL_PRODUCT_URL", "") or software),
         bodies=bodies,
     )
     return oparl_response(data)

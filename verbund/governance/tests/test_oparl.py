@@ -410,3 +410,15 @@ def test_responses_are_stateless_cacheable_and_open_to_anonymous_clients(client,
         response = client.get(path)
         _assert_stateless(response)
         assert response.content == anonymous[path], path
+
+
+def test_system_links_lead_to_a_public_page_without_login(client, oparl_world):
+    """website, vendor and product must open without a login (the root redirects to the login page)."""
+    system = client.get("/oparl/v1/").json()
+    for key in ("website", "vendor", "product"):
+        url = system[key]
+        assert url.startswith("http://testserver/"), key
+        response = client.get(url.removeprefix("http://testserver").split("#")[0])
+        assert response.status_code == 200, (key, url)
+    page = client.get("/ueber/").content.decode()
+    assert 'id="software"' in page

@@ -46,3 +46,39 @@ def audit_history(events: Any) -> Any:
     from verbund.core.audit import audit_history as history
 
     return history(events or [])
+
+
+def _user(context: template.Context) -> Any:
+    request = context.get("request")
+    return getattr(request, "user", None) or context.get("user")
+
+
+@register.simple_tag(takes_context=True)
+def object_link(context: template.Context, obj: Any, label: Any = None) -> str:
+    """`{% object_link obj label %}`: a link to the object's page if the user may open it, else the bare label."""
+    from django.utils.html import format_html
+
+    from verbund.web.links import may_open
+
+    text = obj if label is None else label
+    if obj is not None and may_open(_user(context), obj):
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), text)
+    return format_html("{}", text)
+
+
+@register.simple_tag(takes_context=True)
+def page_link(context: template.Context, url_name: str, label: Any, **query: Any) -> str:
+    """`{% page_link "app:page" label q=value %}`: a link to a named page if the user may open it, else the label."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+    from django.utils.html import format_html
+
+    from verbund.web.links import may_open_page
+
+    if not may_open_page(_user(context), url_name):
+        return format_html("{}", label)
+    url = reverse(url_name)
+    if query:
+        url += "?" + urlencode({key: str(value) for key, value in query.items()})
+    return format_html('<a href="{}">{}</a>', url, label)
