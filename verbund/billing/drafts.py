@@ -116,6 +116,15 @@ def _revision_on(revisions: list[PriceRevision], day: dt.date) -> PriceRevision 
     return current
 
 
+def _nothing_to_pay(lines: list[DraftLine]) -> bool:
+    """No invoice with nothing to pay or credit: every VAT category and rate nets out to zero (then the tax and
+    the total are zero as well)."""
+    sums: dict[tuple[str, Decimal], Decimal] = defaultdict(lambda: ZERO)
+    for line in lines:
+        sums[(line.vat.category, line.vat.rate)] += line.figures.net
+    return all(amount == 0 for amount in sums.values())
+
+
 def _segments(subscriptions: Iterable[Subscription]) -> tuple[engine.Segment, ...]:
     segments: list[engine.Segment] = []
     for sub in subscriptions:
@@ -495,6 +504,16 @@ class _Builder:
                 groups[engine.invoice_group(line.vat.category)].append(line)
             for group in sorted(groups):
                 group_lines = groups[group]
+                if _nothing_to_pay(group_lines):
+                    self.skipped.append(member.name)
+                    self.problem(
+                        "nothing_to_pay",
+                        ProblemSeverity.INFO,
+                        _("%(member)s: the amounts cancel out to 0.00 €; no invoice or credit note is made.")
+                        % {"member": member.name},
+                        member,
+                    )
+                    continue
                 credit = sum((line.figures.net for line in group_lines), ZERO) < 0
                 if credit:
                     group_lines = [line.negated() for line in group_lines]

@@ -63,7 +63,10 @@ def run_list(request: HttpRequest) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST":
         _require(request, "billing.add_invoicerun")
-        form = {key: request.POST.get(key, "").strip() for key in ("kind", "year", "period", "billing_date")}
+        form = {
+            key: request.POST.get(key, "").strip()
+            for key in ("kind", "year", "period", "billing_date", "early_final_reason")
+        }
         year, period = _int(form["year"]), _int(form["period"])
         billing_date = parse_date(form["billing_date"]) if form["billing_date"] else None
         provider = getattr(request.user, "organization", None)
@@ -83,6 +86,8 @@ def run_list(request: HttpRequest) -> HttpResponse:
                     year=year,
                     period=period,
                     billing_date=billing_date,
+                    as_of=today,
+                    early_final_reason=form["early_final_reason"],
                 )
             except ValidationError as exc:
                 errors.extend(_form_errors(exc))
@@ -112,8 +117,18 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
             "blocking": run.blocking_problems,
             "refusal": refusal,
             "can_issue": request.user.has_perm("billing.change_invoicerun") and run.status == "draft",
+            "prepared_token": _prepared_token(run),
+            "period_start": parse_date(str((run.summary or {}).get("period_start", ""))),
+            "period_end": parse_date(str((run.summary or {}).get("period_end", ""))),
+            "bill_count": int((run.summary or {}).get("invoices", 0)) - int((run.summary or {}).get("credit_notes", 0)),
+            "drafts": sum(1 for i in invoices if not i.number),
         },
     )
+
+
+def _prepared_token(run: Any) -> str:
+    """Which preparation of the run the clerk confirmed (a run prepared again since needs a new check)."""
+    return run.prepared_at.isoformat() if run.prepared_at else ""
 
 
 @login_required
@@ -121,6 +136,18 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
 def run_issue(request: HttpRequest, run_id: int) -> HttpResponse:
     _require(request, "billing.change_invoicerun")
     run = selectors.run_get_for_user(user=request.user, run_id=run_id, action=Action.CHANGE)
+    if run.status == "draft":
+        if request.POST.get("confirm") != "yes":
+            messages.error(
+                request, _("Nothing was issued: confirm that you checked the preview and want to issue the run.")
+            )
+            return redirect("billing:run_detail", run_id=run.pk)
+        if request.POST.get("prepared") != _prepared_token(run):
+            messages.error(
+                request,
+                _("Nothing was issued: the run was prepared again since you opened it. Check the new preview."),
+            )
+            return redirect("billing:run_detail", run_id=run.pk)
     try:
         run = services.billing_run_issue(actor=request.user, run=run)
     except ValidationError as exc:
