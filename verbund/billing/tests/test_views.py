@@ -35,6 +35,10 @@ def _prepare(registry, period=1):
     )
 
 
+def _confirmed(run):
+    return {"confirm": "yes", "prepared": run.prepared_at.isoformat()}
+
+
 @pytest.fixture
 def issued(ready, registry):
     return billing_run_issue(actor=None, run=_prepare(registry))
@@ -52,7 +56,7 @@ def test_clerk_prepares_previews_issues_and_downloads(ready, clerk):
     assert page.status_code == 200
     html = page.content.decode()
     assert "Telgte, Stadt" in html and "Ahlen, Stadt" in html and 'id="issue-form"' in html
-    response = client.post(f"/abrechnung/laeufe/{run.pk}/ausstellen/", follow=True)
+    response = client.post(f"/abrechnung/laeufe/{run.pk}/ausstellen/", _confirmed(run), follow=True)
     run.refresh_from_db()
     assert run.status == "issued"
     assert "RE-2026-000001" in response.content.decode()
@@ -79,7 +83,7 @@ def test_issue_refused_shows_rule_ids(ready, registry, clerk, monkeypatch):
         raise common.ValidationFailed([common.Failure(prepared[0][0], [finding])])
 
     monkeypatch.setattr(issue, "build_and_validate", failing)
-    response = _client(clerk).post(f"/abrechnung/laeufe/{run.pk}/ausstellen/", follow=True)
+    response = _client(clerk).post(f"/abrechnung/laeufe/{run.pk}/ausstellen/", _confirmed(run), follow=True)
     assert "BR-DE-15" in response.content.decode()
     run.refresh_from_db()
     assert run.status == "draft"
@@ -175,3 +179,53 @@ def test_cii_that_fails_validation_is_not_handed_out(issued, registry, clerk, mo
     assert response.redirect_chain == [(f"/abrechnung/rechnungen/{invoice.pk}/", 302)]
     html = response.content.decode()
     assert invoice.number in html and "BR-DE-15, VB-LEITWEG" in html
+
+
+def test_issuing_needs_the_confirmation_of_the_current_preview(ready, registry, clerk):
+    run = _prepare(registry)
+    client = _client(clerk)
+    page = client.get(f"/abrechnung/laeufe/{run.pk}/").content.decode()
+    assert 'name="confirm"' in page and f'value="{run.prepared_at.isoformat()}"' in page
+    response = client.post(f"/abrechnung/laeufe/{run.pk}/ausstellen/", {"prepared": run.prepared_at.isoformat()})
+    run.refresh_from_db()
+    assert response.status_code == 302 and run.status == "draft"
+    stale = _confirmed(run)
+    _prepare(registry)  # prepared again by someone else: the confirmed preview is gone
+    response = client.post(f"/abrechnung/laeufe/{run.pk}/ausstellen/", stale, follow=True)
+    run.refresh_from_db()
+    assert run.status == "draft" and not Invoice.objects.exclude(number="").exists()
+    client.post(f"/abrechnung/laeufe/{run.pk}/ausstellen/", _confirmed(run))
+    run.refresh_from_db()
+    assert run.status == "issued"
+
+
+def test_preparing_an_issued_period_again_says_so_and_keeps_the_billing_date(issued, clerk):
+    response = _client(clerk).post(
+        "/abrechnung/laeufe/", {"kind": "instalment", "year": "2026", "period": "1", "billing_date": "2026-01-20"}
+    )
+    assert response.status_code == 400
+    assert "05.01.2026" in response.content.decode()
+    issued.refresh_from_db()
+    assert issued.billing_date == dt.date(2026, 1, 5)
+
+
+def test_a_final_settlement_in_december_is_refused_on_the_page(ready, clerk):
+    response = _client(clerk).post(
+        "/abrechnung/laeufe/", {"kind": "final", "year": str(dt.date.today().year + 1), "billing_date": "2100-01-10"}
+    )
+    assert response.status_code == 400 and not InvoiceRun.objects.exists()
+
+
+def test_the_run_page_shows_credit_notes_apart_and_dates_in_the_local_format(ready, registry, clerk):
+    from verbund.orders.models import Subscription
+
+    for month in (1, 2):
+        billing_run_issue(actor=None, run=_prepare(registry, period=month))
+    Subscription.objects.filter(member=registry["telgte"]).update(end_date=dt.date(2026, 1, 15))
+    run = billing_run_prepare(
+        actor=None, provider=registry["citeq"], kind="final", year=2026, period=None,
+        billing_date=dt.date(2027, 1, 15),
+    )  # fmt: skip
+    html = _client(clerk).get(f"/abrechnung/laeufe/{run.pk}/").content.decode()
+    assert "01.01.2026" in html and "2026-01-01" not in html
+    assert 'data-testid="run-balance-net"' in html and "Gutschriften" in html
