@@ -9,6 +9,10 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from verbund.billing import texts
 from verbund.billing.choices import InvoiceType, VatCategory
 from verbund.billing.models import Invoice, InvoiceLine, SellerProfile
 from verbund.billing.xrechnung.document import (
@@ -61,12 +65,16 @@ def buyer_snapshot(member: Organization) -> dict[str, Any]:
     }
 
 
+def invoice_language(invoice: Invoice) -> str:
+    """The language of an invoice's texts: its buyer's (German for a German public body)."""
+    return texts.document_language(str((invoice.buyer_snapshot or {}).get("country", "DE")))
+
+
 def payment_terms_text(invoice: Invoice, due_date: dt.date | None) -> str:
     if due_date is None:
         return ""
-    if invoice.type_code == InvoiceType.CREDIT_NOTE:
-        return f"Der Betrag wird bis zum {due_date:%d.%m.%Y} erstattet bzw. verrechnet."
-    return f"Zahlbar ohne Abzug bis zum {due_date:%d.%m.%Y}."
+    with translation.override(invoice_language(invoice)):
+        return texts.payment_terms(credit=invoice.type_code == InvoiceType.CREDIT_NOTE, due_date=due_date)
 
 
 def _party_seller(seller: dict[str, Any], *, with_vat_id: bool) -> Party:
@@ -139,7 +147,8 @@ def invoice_document(
     preceding = invoice.credit_for
     notes = list(invoice.notes or [])
     if invoice.credit_reason:
-        notes.append(f"Grund: {invoice.credit_reason}")
+        with translation.override(invoice_language(invoice)):
+            notes.append(_("Reason: %(reason)s") % {"reason": invoice.credit_reason})
     return InvoiceDocument(
         number=number,
         type_code=invoice.type_code,

@@ -123,6 +123,7 @@ def _save_draft(
             name=line.name[:200],
             description=line.description,
             quantity=line.figures.quantity,
+            basis_quantity=line.basis_quantity,
             unit_code=line.figures.unit_code,
             unit_price=line.figures.unit_price,
             net=line.figures.net,
@@ -277,7 +278,8 @@ def billing_run_prepare(
             Problem(
                 "early_final",
                 ProblemSeverity.WARNING,
-                _("Final settlement before the end of %(year)s: %(reason)s") % {"year": year, "reason": early_final_reason},
+                _("Final settlement before the end of %(year)s: %(reason)s")
+                % {"year": year, "reason": early_final_reason},
             ).as_dict(),
         )
     run.summary = {

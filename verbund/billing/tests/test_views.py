@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from verbund.billing.models import Invoice, InvoiceRun
 from verbund.billing.services import billing_run_issue, billing_run_prepare
@@ -211,7 +212,8 @@ def test_preparing_an_issued_period_again_says_so_and_keeps_the_billing_date(iss
 
 def test_a_final_settlement_in_december_is_refused_on_the_page(ready, clerk):
     response = _client(clerk).post(
-        "/abrechnung/laeufe/", {"kind": "final", "year": str(dt.date.today().year + 1), "billing_date": "2100-01-10"}
+        "/abrechnung/laeufe/",
+        {"kind": "final", "year": str(timezone.localdate().year + 1), "billing_date": "2100-01-10"},
     )
     assert response.status_code == 400 and not InvoiceRun.objects.exists()
 
