@@ -12,6 +12,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
 from verbund.billing.documents import issued_invoice_document
 from verbund.billing.models import Invoice, InvoiceRun
 from verbund.billing.pdf import invoice_pdf
@@ -115,6 +118,12 @@ def _files(invoices: Iterable[Invoice], *, xml: bool, pdf: bool) -> Iterable[tup
             yield invoice_filename(invoice, "pdf"), invoice_pdf(invoice, list(invoice.lines.all()))
 
 
+def run_zip_name(run: InvoiceRun) -> str:
+    """invoice-run-7-instalment-2026-01.zip / rechnungslauf-7-abschlag-2026-01.zip: in the reader's language."""
+    period = f"-{run.period:02d}" if run.period else ""
+    return f"{slugify(_('invoice run'))}-{run.pk}-{slugify(run.get_kind_display())}-{run.year}{period}.zip"
+
+
 def run_zip(run: InvoiceRun) -> bytes:
     """A ZIP with the XML (where there is one) and the PDF of every invoice of the run."""
     buffer = io.BytesIO()
@@ -143,7 +152,7 @@ def export_run(run: InvoiceRun, *, fmt: str, out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     if fmt == FORMAT_ZIP:
-        path = out_dir / f"rechnungslauf-{run.pk}-{run.kind}-{run.year}{f'-{run.period:02d}' if run.period else ''}.zip"
+        path = out_dir / run_zip_name(run)
         path.write_bytes(run_zip(run))
         return [path]
     for name, data in files:

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext
+from django.utils.translation import gettext_lazy, npgettext, pgettext, pgettext_lazy
 
 from verbund.billing import engine
 from verbund.billing.choices import InvoiceType, RunKind
@@ -59,13 +59,13 @@ def unit_word(unit: str, count: Decimal | int = 2) -> str:
     """The word of a catalogue charge unit after a quantity ("40 workstations"); "" for a flat fee."""
     plural = 1 if count == 1 else 2
     words = {
-        "workstation": ngettext("workstation", "workstations", plural),
-        "user": ngettext("user", "users", plural),
-        "inhabitant": ngettext("inhabitant", "inhabitants", plural),
-        "case": ngettext("case", "cases", plural),
+        "workstation": npgettext("unit", "workstation", "workstations", plural),
+        "user": npgettext("unit", "user", "users", plural),
+        "inhabitant": npgettext("unit", "inhabitant", "inhabitants", plural),
+        "case": npgettext("unit", "case", "cases", plural),
         "gigabyte": pgettext("unit", "GB"),
-        "hour": ngettext("hour", "hours", plural),
-        "one_off": ngettext("service", "services", plural),
+        "hour": npgettext("unit", "hour", "hours", plural),
+        "one_off": npgettext("unit", "service", "services", plural),
     }
     return words.get(unit, "")
 
@@ -83,11 +83,11 @@ def quantity_text(quantity: Decimal, unit: str) -> str:
 
 
 KEY_WORDS = {
-    "inhabitants": gettext_lazy("inhabitants"),
-    "workstations": gettext_lazy("workstations"),
-    "cases": gettext_lazy("cases"),
-    "metered_usage": gettext_lazy("usage"),
-    "fixed_shares": gettext_lazy("fixed shares"),
+    "inhabitants": pgettext_lazy("allocation key", "inhabitants"),
+    "workstations": pgettext_lazy("allocation key", "workstations"),
+    "cases": pgettext_lazy("allocation key", "cases"),
+    "metered_usage": pgettext_lazy("allocation key", "usage"),
+    "fixed_shares": pgettext_lazy("allocation key", "fixed shares"),
 }
 
 

@@ -14,9 +14,18 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from verbund.billing import selectors, services
+from verbund.billing import display, selectors, services, texts
 from verbund.billing.choices import InvoiceStatus, RunKind
-from verbund.billing.exports import CiiInvalid, cii_filename, invoice_cii, invoice_filename, invoice_xml, run_zip
+from verbund.billing.documents import invoice_language
+from verbund.billing.exports import (
+    CiiInvalid,
+    cii_filename,
+    invoice_cii,
+    invoice_filename,
+    invoice_xml,
+    run_zip,
+    run_zip_name,
+)
 from verbund.billing.pdf import invoice_pdf
 from verbund.core.access import Action
 
@@ -33,9 +42,21 @@ def _int(text: str | None) -> int | None:
         return None
 
 
+def _field_labels() -> dict[str, str]:
+    return {
+        "kind": _("Kind"),
+        "year": _("Year"),
+        "period": _("Period"),
+        "billing_date": _("Billing date"),
+        "early_final_reason": _("Reason for an early final settlement"),
+    }
+
+
 def _form_errors(exc: ValidationError) -> list[str]:
+    """The messages, each named by the form's label of its field (not the field's code name)."""
     if hasattr(exc, "error_dict"):
-        return [f"{field}: {m}" if field != "__all__" else m for field, ms in exc.message_dict.items() for m in ms]
+        labels = _field_labels()
+        return [f"{labels[field]}: {m}" if field in labels else m for field, ms in exc.message_dict.items() for m in ms]
     return list(exc.messages)
 
 
@@ -165,8 +186,7 @@ def run_download(request: HttpRequest, run_id: int) -> HttpResponse:
     run = selectors.run_get_for_user(user=request.user, run_id=run_id)
     if run.status != "issued":
         raise Http404("the run is not issued")
-    period = f"-{run.period:02d}" if run.period else ""
-    return _attachment(run_zip(run), "application/zip", f"rechnungslauf-{run.pk}-{run.kind}-{run.year}{period}.zip")
+    return _attachment(run_zip(run), "application/zip", run_zip_name(run))
 
 
 # ---------------------------------------------------------------- invoices
@@ -209,6 +229,10 @@ def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
         {
             "invoice": invoice,
             "lines": lines,
+            "rows": display.line_rows(lines),
+            "vat_groups": display.vat_groups(invoice.vat_breakdown),
+            "title": texts.display_title(invoice),
+            "document_language": invoice_language(invoice),
             "credit_notes": credit_notes,
             "has_xml": invoice.xml is not None,
             "can_credit": request.user.has_perm("billing.add_invoice") and invoice.status == InvoiceStatus.ISSUED,

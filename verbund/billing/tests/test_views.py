@@ -231,3 +231,14 @@ def test_the_run_page_shows_credit_notes_apart_and_dates_in_the_local_format(rea
     html = _client(clerk).get(f"/abrechnung/laeufe/{run.pk}/").content.decode()
     assert "01.01.2026" in html and "2026-01-01" not in html
     assert 'data-testid="run-balance-net"' in html and "Gutschriften" in html
+
+
+def test_the_plan_approval_price_corrects_the_catalogue_price_and_the_page_says_so(approved_plan, admin_user):
+    from verbund.catalog.models import PriceRevision, Product
+
+    workplace = Product.objects.get(number="AP-100")
+    prices = PriceRevision.objects.filter(product=workplace, valid_from=dt.date(2026, 1, 1), status="approved")
+    plan_price = prices.exclude(supersedes=None).get()
+    assert plan_price.supersedes in prices
+    html = _client(admin_user).get(workplace.get_absolute_url()).content.decode()
+    assert 'data-testid="price-rule"' in html and "01.01.2026" in html
