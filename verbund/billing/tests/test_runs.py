@@ -483,3 +483,32 @@ def test_preparing_an_issued_run_again_is_refused_and_keeps_its_billing_date(rea
     assert "already issued" in " ".join(info.value.messages)
     run.refresh_from_db()
     assert run.billing_date == BILLING_DATE and run.status == RunStatus.ISSUED
+
+
+def test_document_texts_are_in_the_documents_language_and_problems_in_the_clerks(ready, registry):
+    from django.utils import translation
+
+    from verbund.registry.services import organization_update
+
+    organization_update(actor=None, organization=registry["ahlen"], leitweg_id="")
+    with translation.override("en"):
+        run = prepare(registry)
+    invoice = run.invoices.get(member=registry["telgte"])
+    assert invoice.title == "Abschlagsrechnung 01/2026"
+    assert invoice.notes[0].startswith("Abschlag auf die Entgelte 2026")
+    line = invoice.lines.get(product_number="AP-100")
+    assert line.name == "Standard-Arbeitsplatz"  # the product number is BT-155, not part of the name
+    assert line.description.startswith("Abschlag 01/2026 (01.01.2026–31.01.2026), 1/12 des Jahresentgelts")
+    assert "Menge: 40 Arbeitsplätze" in line.description
+    (problem,) = run.blocking_problems
+    assert problem["message"].startswith("Ahlen, Stadt has no Leitweg-ID")
+
+
+def test_a_final_line_shows_the_approved_rate_and_the_exact_basis(ready, registry):
+    for month in (1, 2):
+        billing_run_issue(actor=None, run=prepare(registry, period=month, billing_date=dt.date(2026, month, 5)))
+    run = prepare(registry, kind="final", period=None, billing_date=dt.date(2027, 1, 15))
+    line = run.invoices.get(member=registry["telgte"]).lines.get(product_number="AP-100", kind="actual")
+    assert line.unit_price == D("1266.6667")
+    assert "Jahresmenge 40 Arbeitsplätze (Σ Tage × Menge 14.600 / 365 Tage)" in line.description
+    assert "genehmigter Preis 1.266,6667 € je Einheit und Jahr" in line.description

@@ -242,3 +242,77 @@ def test_the_plan_approval_price_corrects_the_catalogue_price_and_the_page_says_
     assert plan_price.supersedes in prices
     html = _client(admin_user).get(workplace.get_absolute_url()).content.decode()
     assert 'data-testid="price-rule"' in html and "01.01.2026" in html
+
+
+def _lines_table(html):
+    start = html.index('data-testid="invoice-lines"')
+    return html[start : html.index("</table>", start)]
+
+
+def test_the_invoice_page_shows_units_in_words_the_product_code_once_and_the_vat_rate(issued, registry, clerk):
+    invoice = issued.invoices.get(member=registry["telgte"])
+    table = _lines_table(_client(clerk).get(f"/abrechnung/rechnungen/{invoice.pk}/").content.decode())
+    assert "C62" not in table and ">LS<" not in table and " LS" not in table
+    assert table.count("AP-100") == 1 and table.count("OZ-200") == 1
+    assert "40 Arbeitsplätze" in table  # the quantity with its unit word
+    assert "19\u00a0%" in table and "(S)" not in table
+    assert "Abschlag 01/2026" in table  # the line text explains the amount
+
+
+def test_a_lump_sum_line_still_shows_the_quantity_billed(ready, registry, clerk):
+    from verbund.billing.models import InvoiceLine
+
+    run = _prepare(registry)
+    line = InvoiceLine.objects.get(invoice__run=run, invoice__member=registry["telgte"], product_number="AP-100")
+    assert line.basis_quantity == 40
+    InvoiceLine.objects.filter(pk=line.pk).update(unit_code="LS", quantity=1, unit_price=line.net)
+    table = _lines_table(_client(clerk).get(f"/abrechnung/rechnungen/{line.invoice_id}/").content.decode())
+    assert "40 Arbeitsplätze" in table and "pauschal" in table
+
+
+def test_english_pages_show_english_titles_and_the_document_stays_german(issued, registry, clerk):
+    from django.conf import settings
+
+    invoice = issued.invoices.get(member=registry["telgte"])
+    assert invoice.title == "Abschlagsrechnung 01/2026"  # the issued document's own (German) text
+    client = _client(clerk)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(f"/abrechnung/rechnungen/{invoice.pk}/").content.decode()
+    assert "Instalment invoice 01/2026" in html and "Abschlagsrechnung" not in html
+    listing = client.get(f"/abrechnung/laeufe/{issued.pk}/").content.decode()
+    assert "Instalment invoice 01/2026" in listing and "Abschlagsrechnung" not in listing
+
+
+def test_german_invoice_list_heads_the_number_column_invoice_number(issued, clerk):
+    html = _client(clerk).get("/abrechnung/rechnungen/").content.decode()
+    assert '<th scope="col">Rechnungsnummer</th>' in html and '<th scope="col">Anzahl</th>' not in html
+
+
+def test_form_errors_name_the_field_by_its_label(ready, clerk):
+    response = _client(clerk).post(
+        "/abrechnung/laeufe/", {"kind": "instalment", "year": "2026", "period": "13", "billing_date": "2026-01-05"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400 and "Zeitraum:" in html and "period:" not in html
+
+
+def test_the_run_zip_is_named_in_the_readers_language(issued, clerk):
+    from django.conf import settings
+
+    client = _client(clerk)
+    german = client.get(f"/abrechnung/laeufe/{issued.pk}/download/")["Content-Disposition"]
+    assert f"rechnungslauf-{issued.pk}-abschlag-2026-01.zip" in german
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(f"/abrechnung/laeufe/{issued.pk}/download/")["Content-Disposition"]
+    assert f"invoice-run-{issued.pk}-instalment-2026-01.zip" in english
+
+
+def test_the_pdf_footer_is_a_proper_css_string_and_amounts_keep_their_euro(issued, registry):
+    from verbund.billing.pdf import css_string, invoice_html
+
+    invoice = issued.invoices.get(member=registry["telgte"])
+    html = invoice_html(invoice)
+    assert "u002D" not in html
+    assert 'content: "citeq – Informations-Technologie für Kommunen"' in html
+    assert "\u00a0€" in html.split('class="totals"')[1].split("</table>")[0]  # "19 % auf 1.234,56 €" never splits
+    assert str(css_string('a"b\\c</style>')) == '"a\\22 b\\5C c\\3C /style\\3E "'
