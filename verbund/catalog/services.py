@@ -160,15 +160,13 @@ def same_day_conflict(revision: PriceRevision) -> PriceRevision | None:
 
     One approved price per product and day: a second one is only allowed as the explicit correction of the
     first (`supersedes`), and the correction then applies (the plan approval's prices are such corrections)."""
-    return (
-        PriceRevision.objects.filter(
-            product_id=revision.product_id, valid_from=revision.valid_from, status=RevisionStatus.APPROVED
-        )
-        .exclude(pk=revision.pk)
-        .exclude(pk=revision.supersedes_id)
-        .exclude(corrections__status=RevisionStatus.APPROVED)
-        .first()
-    )
+    others = PriceRevision.objects.filter(
+        product_id=revision.product_id, valid_from=revision.valid_from, status=RevisionStatus.APPROVED
+    ).exclude(corrections__status=RevisionStatus.APPROVED)
+    for pk in (revision.pk, revision.supersedes_id):
+        if pk is not None:
+            others = others.exclude(pk=pk)
+    return others.first()
 
 
 def _same_day_message(conflict: PriceRevision) -> str:

@@ -480,7 +480,7 @@ def test_preparing_an_issued_run_again_is_refused_and_keeps_its_billing_date(rea
     run = billing_run_issue(actor=None, run=prepare(registry))
     with pytest.raises(ValidationError) as info:
         prepare(registry, billing_date=dt.date(2026, 1, 20))
-    assert "already issued" in " ".join(info.value.messages)
+    assert info.value.code == "run_issued" and "05.01.2026" in " ".join(info.value.messages)
     run.refresh_from_db()
     assert run.billing_date == BILLING_DATE and run.status == RunStatus.ISSUED
 
