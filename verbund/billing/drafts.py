@@ -147,12 +147,14 @@ def _used_in(segments: Iterable[engine.Segment], start: dt.date, end: dt.date) -
 
 
 class _Builder:
-    def __init__(self, inputs: BillingInputs, *, kind: str, period: engine.Period, frequency: str, internal: bool):
+    def __init__(
+        self, inputs: BillingInputs, *, kind: str, period: engine.Period, frequency: str, host_settlement_internal: bool
+    ):
         self.inputs = inputs
         self.kind = kind
         self.period = period
         self.frequency = frequency
-        self.internal_host = internal
+        self.host_settlement_internal = host_settlement_internal
         self.problems: list[Problem] = []
         self.clerk_language = translation.get_language() or "de"
         self.skipped: list[str] = []
@@ -532,7 +534,7 @@ class _Builder:
                     member,
                 )
                 continue
-            internal = self.internal_host and member.pk in self.inputs.host_ids
+            internal = self.host_settlement_internal and member.pk in self.inputs.host_ids
             if not internal:
                 self.check_buyer(member)
             groups: dict[str, list[DraftLine]] = defaultdict(list)
@@ -574,9 +576,11 @@ class _Builder:
 
 
 def build_drafts(
-    inputs: BillingInputs, *, kind: str, period: engine.Period, frequency: str, host_internal: bool
+    inputs: BillingInputs, *, kind: str, period: engine.Period, frequency: str, host_settlement_internal: bool
 ) -> DraftResult:
     """The drafts, their texts in the documents' language (the run's problems stay in the clerk's language)."""
-    builder = _Builder(inputs, kind=kind, period=period, frequency=frequency, internal=host_internal)
+    builder = _Builder(
+        inputs, kind=kind, period=period, frequency=frequency, host_settlement_internal=host_settlement_internal
+    )
     with translation.override(texts.document_language()):
         return builder.build()

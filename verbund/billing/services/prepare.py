@@ -246,7 +246,7 @@ def billing_run_prepare(
         kind=kind,
         period=billing_period,
         frequency=profile.invoice_frequency,
-        host_internal=profile.host_settlement_internal,
+        host_settlement_internal=profile.host_settlement_internal,
     )
     if not profile.legal_registration_id and any(
         d.vat_group == engine.vat.GROUP_NOT_SUBJECT and not d.internal for d in result.invoices

@@ -77,7 +77,7 @@ def test_instalments_of_all_months_add_up_to_the_annual_fee(ready, registry):
             kind="instalment",
             period=engine.period_of(2026, "monthly", month),
             frequency="monthly",
-            host_internal=True,
+            host_settlement_internal=True,
         )
         (invoice,) = [i for i in result.invoices if i.member == telgte]
         total += invoice.net
