@@ -43,6 +43,7 @@ def test_clerk_prepares_issues_and_downloads(
     expect(page.locator("[data-testid=run-invoices]")).to_contain_text("Telgte, Stadt")
     expect(page.locator("[data-testid=run-invoices]")).to_contain_text("€")
 
+    page.check("#id_confirm")  # issuing binds numbers: the clerk confirms the checked preview
     with page.expect_navigation():
         page.click("#issue-form button[type=submit]")
     expect(page.locator("[data-testid=run-invoices]")).to_contain_text("RE-2026-000001")

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -48,6 +49,9 @@ class RunIn(Schema):
     period: int | None = Field(None, ge=1, le=12, description="month or quarter; none for a final settlement")
     billing_date: Day
     provider_id: Id | None = Field(None, description="defaults to the caller's organisation")
+    early_final_reason: str = Field(
+        "", max_length=300, description="final settlement before the year has ended (a member leaves): why"
+    )
 
 
 class CreditIn(Schema):
@@ -173,6 +177,8 @@ def runs_prepare(request: HttpRequest, payload: RunIn):  # type: ignore[no-untyp
         year=payload.year,
         period=payload.period,
         billing_date=payload.billing_date,
+        as_of=timezone.localdate(),
+        early_final_reason=payload.early_final_reason,
     )
     return 201, run
 

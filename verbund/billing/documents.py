@@ -7,8 +7,13 @@ changes an issued invoice.
 
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from verbund.billing import texts
 from verbund.billing.choices import InvoiceType, VatCategory
 from verbund.billing.models import Invoice, InvoiceLine, SellerProfile
 from verbund.billing.xrechnung.document import (
@@ -18,6 +23,8 @@ from verbund.billing.xrechnung.document import (
     Line,
     Party,
     Payment,
+    Totals,
+    VatBreakdown,
 )
 from verbund.registry.models import Organization
 
@@ -61,12 +68,16 @@ def buyer_snapshot(member: Organization) -> dict[str, Any]:
     }
 
 
+def invoice_language(invoice: Invoice) -> str:
+    """The language of an invoice's texts: its buyer's (German for a German public body)."""
+    return texts.document_language(str((invoice.buyer_snapshot or {}).get("country", "DE")))
+
+
 def payment_terms_text(invoice: Invoice, due_date: dt.date | None) -> str:
     if due_date is None:
         return ""
-    if invoice.type_code == InvoiceType.CREDIT_NOTE:
-        return f"Der Betrag wird bis zum {due_date:%d.%m.%Y} erstattet bzw. verrechnet."
-    return f"Zahlbar ohne Abzug bis zum {due_date:%d.%m.%Y}."
+    with translation.override(invoice_language(invoice)):
+        return texts.payment_terms(credit=invoice.type_code == InvoiceType.CREDIT_NOTE, due_date=due_date)
 
 
 def _party_seller(seller: dict[str, Any], *, with_vat_id: bool) -> Party:
@@ -116,6 +127,32 @@ def document_lines(lines: Iterable[InvoiceLine]) -> tuple[Line, ...]:
     )
 
 
+def stored_breakdown(invoice: Invoice) -> tuple[VatBreakdown, ...]:
+    """BG-23 as stored at prepare (rates as percentages without trailing zeros, as on the lines)."""
+    return tuple(
+        VatBreakdown(
+            category=str(group["category"]),
+            rate=Decimal(str(group["rate"])).normalize(),
+            taxable_amount=Decimal(str(group["taxable"])),
+            tax_amount=Decimal(str(group["tax"])),
+            exemption_reason=str(group.get("exemption_reason", "")),
+            exemption_code=str(group.get("exemption_code", "")),
+        )
+        for group in invoice.vat_breakdown or []
+    )
+
+
+def stored_totals(invoice: Invoice) -> Totals:
+    """BG-22 as stored (no document-level allowances or charges, nothing prepaid)."""
+    return Totals(
+        line_net=invoice.net_total,
+        tax_exclusive=invoice.net_total,
+        tax=invoice.tax_total,
+        tax_inclusive=invoice.gross_total,
+        payable=invoice.gross_total,
+    )
+
+
 def invoice_document(
     invoice: Invoice,
     lines: Iterable[InvoiceLine],
@@ -126,20 +163,16 @@ def invoice_document(
     seller: dict[str, Any],
     buyer: dict[str, Any],
 ) -> InvoiceDocument:
-    """The EN 16931 document of an invoice about to be issued (or issued) with these snapshots."""
-    from verbund.billing.xrechnung.codes import totals, vat_breakdown
-
+    """The EN 16931 document of an invoice about to be issued (or issued) with these snapshots. Its VAT breakdown
+    (BG-23) and totals (BG-22) are the ones computed at prepare and stored on the invoice (`engine.vat`)."""
     doc_lines = document_lines(lines)
-    reasons: dict[str, str | tuple[str, str]] = {}
-    for line in lines:
-        if line.vat_exemption_reason and line.vat_category not in reasons:
-            reasons[line.vat_category] = (line.vat_exemption_reason, line.vat_exemption_code)
-    breakdown = vat_breakdown(doc_lines, reasons)
+    breakdown = stored_breakdown(invoice)
     not_subject = any(line.vat_category == VatCategory.NOT_SUBJECT for line in doc_lines)
     preceding = invoice.credit_for
     notes = list(invoice.notes or [])
     if invoice.credit_reason:
-        notes.append(f"Grund: {invoice.credit_reason}")
+        with translation.override(invoice_language(invoice)):
+            notes.append(_("Reason: %(reason)s") % {"reason": invoice.credit_reason})
     return InvoiceDocument(
         number=number,
         type_code=invoice.type_code,
@@ -157,7 +190,7 @@ def invoice_document(
         ),
         lines=doc_lines,
         vat_breakdown=breakdown,
-        totals=totals(doc_lines, breakdown),
+        totals=stored_totals(invoice),
         due_date=due_date,
         payment_terms=payment_terms_text(invoice, due_date),
         period_start=invoice.period_start,

@@ -21,11 +21,13 @@ incomplete buyer address or a missing price blocks issuing; a member with nothin
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from verbund.billing import engine, texts
 from verbund.billing.choices import InvoiceType, LineKind, ProblemSeverity, RunKind
@@ -74,14 +76,14 @@ class DraftLine:
     period_start: dt.date | None
     period_end: dt.date | None
     trace: tuple[str, ...] = ()
+    basis_quantity: Decimal | None = None  # the quantity billed, also where the figures are a lump sum
+    basis_unit: str = ""  # its catalogue charge unit
 
     def negated(self) -> "DraftLine":
         f = self.figures
         flipped = engine.LineFigures(quantity=-f.quantity, unit_code=f.unit_code, unit_price=f.unit_price, net=-f.net)
-        return DraftLine(
-            self.kind, self.product, self.name, self.description, flipped, self.vat, self.period_start,
-            self.period_end, self.trace,
-        )  # fmt: skip
+        basis = -self.basis_quantity if self.basis_quantity is not None else None
+        return replace(self, figures=flipped, basis_quantity=basis)
 
 
 @dataclass
@@ -116,6 +118,22 @@ def _revision_on(revisions: list[PriceRevision], day: dt.date) -> PriceRevision 
     return current
 
 
+def _treatment(revision: PriceRevision) -> engine.VatTreatment:
+    treatment = engine.treatment(revision.vat_treatment, revision.vat_rate, revision.vat_exemption_reason)
+    if treatment.exemption_reason and not revision.vat_exemption_reason:  # the engine's default: in the language
+        return replace(treatment, exemption_reason=texts.exemption_reason(treatment.category))
+    return treatment
+
+
+def _nothing_to_pay(lines: list[DraftLine]) -> bool:
+    """No invoice with nothing to pay or credit: every VAT category and rate nets out to zero (then the tax and
+    the total are zero as well)."""
+    sums: dict[tuple[str, Decimal], Decimal] = defaultdict(lambda: ZERO)
+    for line in lines:
+        sums[(line.vat.category, line.vat.rate)] += line.figures.net
+    return all(amount == 0 for amount in sums.values())
+
+
 def _segments(subscriptions: Iterable[Subscription]) -> tuple[engine.Segment, ...]:
     segments: list[engine.Segment] = []
     for sub in subscriptions:
@@ -129,13 +147,16 @@ def _used_in(segments: Iterable[engine.Segment], start: dt.date, end: dt.date) -
 
 
 class _Builder:
-    def __init__(self, inputs: BillingInputs, *, kind: str, period: engine.Period, frequency: str, internal: bool):
+    def __init__(
+        self, inputs: BillingInputs, *, kind: str, period: engine.Period, frequency: str, host_settlement_internal: bool
+    ):
         self.inputs = inputs
         self.kind = kind
         self.period = period
         self.frequency = frequency
-        self.internal_host = internal
+        self.host_settlement_internal = host_settlement_internal
         self.problems: list[Problem] = []
+        self.clerk_language = translation.get_language() or "de"
         self.skipped: list[str] = []
         plan = inputs.plan
         self.plan_label = (
@@ -144,9 +165,20 @@ class _Builder:
 
     # ------------------------------------------------------------ helpers
 
-    def problem(self, code: str, severity: str, message: str, member: Organization | None = None, product: str = ""):
+    def problem(
+        self,
+        code: str,
+        severity: str,
+        message: str,
+        params: dict[str, Any] | None = None,
+        member: Organization | None = None,
+        product: str = "",
+    ) -> None:
+        """A problem for the clerk: its message in the clerk's language (the drafts are built in the documents')."""
+        with translation.override(self.clerk_language):
+            text = _(message) % {k: v() if callable(v) else v for k, v in (params or {}).items()}
         self.problems.append(
-            Problem(code, severity, message, member.pk if member else None, member.name if member else "", product)
+            Problem(code, severity, text, member.pk if member else None, member.name if member else "", product)
         )
 
     def vat_for(self, member: Organization, product: Product, day: dt.date) -> engine.VatTreatment:
@@ -156,13 +188,13 @@ class _Builder:
             self.problem(
                 "no_vat_treatment",
                 ProblemSeverity.WARNING,
-                _("%(product)s has no approved price revision; VAT charged at the standard rate of 19 %%.")
-                % {"product": product.number},
+                gettext_noop("%(product)s has no approved price revision; VAT charged at the standard rate of 19 %%."),
+                {"product": product.number},
                 member,
                 product.number,
             )
             return engine.treatment("taxable", Decimal("19.00"))
-        return engine.treatment(revision.vat_treatment, revision.vat_rate, revision.vat_exemption_reason)
+        return _treatment(revision)
 
     def rates(self, product: Product) -> tuple[engine.RateStep, ...]:
         steps = [engine.RateStep(r.valid_from, r.unit_price) for r in self.inputs.revisions.get(product.pk, [])]
@@ -171,12 +203,16 @@ class _Builder:
         return tuple(steps)
 
     def no_price(self, member: Organization, product: Product, day: dt.date | None = None) -> None:
-        when = texts.date_text(day) if day else str(self.inputs.year)
+        def when() -> str:
+            return texts.date_text(day) if day else str(self.inputs.year)
+
         self.problem(
             "no_price",
             ProblemSeverity.ERROR,
-            _("%(product)s has no planned fee and no approved price on %(date)s; %(member)s cannot be billed for it.")
-            % {"product": product.number, "date": when, "member": member.name},
+            gettext_noop(
+                "%(product)s has no planned fee and no approved price on %(date)s; %(member)s cannot be billed for it."
+            ),
+            {"product": product.number, "date": when, "member": member.name},
             member,
             product.number,
         )
@@ -192,7 +228,7 @@ class _Builder:
         self, product: Product, fee: MemberFee, segments: tuple[engine.Segment, ...]
     ) -> tuple[engine.Charge, bool]:
         """The charge of a planned fee, and whether it is a share by a key (then only presence counts)."""
-        source = f"Plan {self.plan_label}"
+        source = f"plan {self.plan_label}"
         if fee.product_plan.charging == Charging.SHARED or not fee.quantity:
             charge = engine.Charge(
                 product.number, engine.presence(segments), planned_fee=engine.PlannedFee(fee.fee), source=source
@@ -214,10 +250,13 @@ class _Builder:
             shared = False
             if fee is not None and fee.fee != 0:
                 charge, shared = self.planned_charge(product, fee, segments)
-                basis = f"Jahresentgelt {texts.money(fee.fee)} € (Plan {self.plan_label})"
+                basis = _("annual fee %(fee)s € (plan %(plan)s)") % {
+                    "fee": texts.money(fee.fee),
+                    "plan": self.plan_label,
+                }
                 if shared:
                     key = texts.key_text(fee.product_plan.key_weights)
-                    basis = f"Anteil nach Verteilungsschlüssel ({key}); {basis}"
+                    basis = _("share by the key (%(key)s); %(basis)s") % {"key": key, "basis": basis}
             else:
                 rates = self.rates(product)
                 if not rates:
@@ -225,9 +264,13 @@ class _Builder:
                         self.no_price(member, product)
                     continue
                 charge = engine.Charge(product.number, segments, rates=rates, source="approved price revisions")
-                basis = "genehmigter Preis je Einheit und Jahr: " + "; ".join(
-                    f"ab {texts.date_text(step.valid_from)} {texts.price(step.rate)} €" for step in rates[-2:]
-                )
+                basis = _("approved price per unit and year: %(prices)s") % {
+                    "prices": "; ".join(
+                        _("from %(date)s %(price)s €")
+                        % {"date": texts.date_text(step.valid_from), "price": texts.price(step.rate)}
+                        for step in rates[-2:]
+                    )
+                }
             try:
                 item = engine.instalment(charge, self.inputs.year, self.frequency, self.period.index)
             except engine.MissingRate as exc:
@@ -238,28 +281,35 @@ class _Builder:
             code = engine.unit_code(product.unit)
             shown = None if shared else item.quantity
             figures = engine.line_figures(net=item.amount, quantity=shown, code=code)
-            unit_word = texts.UNIT_WORDS.get(product.unit, "")
             detail = [
-                f"Abschlag {self.period.label} "
-                f"({texts.date_text(self.period.start)}–{texts.date_text(self.period.end)}), "
-                f"1/{self.period.count} des Jahresentgelts",
+                _("instalment %(period)s (%(start)s–%(end)s), 1/%(count)s of the annual fee")
+                % {
+                    "period": self.period.label,
+                    "start": texts.date_text(self.period.start),
+                    "end": texts.date_text(self.period.end),
+                    "count": self.period.count,
+                },
             ]
             if shown is not None and product.unit != "flat":
-                detail.append(f"Menge: {texts.number(shown)} {unit_word}".rstrip())
+                detail.append(_("quantity: %(quantity)s") % {"quantity": texts.quantity_text(shown, product.unit)})
             if item.active_days != self.period.days:
-                detail.append(f"anteilig {item.active_days} von {self.period.days} Tagen")
+                detail.append(
+                    _("pro rata %(days)s of %(total)s days") % {"days": item.active_days, "total": self.period.days}
+                )
             detail.append(basis)
             lines.append(
                 DraftLine(
                     kind=LineKind.INSTALMENT,
                     product=product,
-                    name=f"{product.number} {product.name}",
+                    name=product.name,
                     description="; ".join(detail),
                     figures=figures,
                     vat=self.vat_for(member, product, self.period.start),
                     period_start=self.period.start,
                     period_end=self.period.end,
                     trace=item.trace,
+                    basis_quantity=shown if product.unit != "flat" else None,
+                    basis_unit=product.unit if shown is not None and product.unit != "flat" else "",
                 )
             )
         return lines
@@ -284,7 +334,7 @@ class _Builder:
                     product.number,
                     engine.presence(segments),
                     planned_fee=engine.PlannedFee(fee.fee),
-                    source=f"Plan {self.plan_label}",
+                    source=f"plan {self.plan_label}",
                 )
             elif segments:
                 rates = self.rates(product)
@@ -311,30 +361,46 @@ class _Builder:
                     code=code,
                     price=detail.single_rate,
                 )
-                unit_word = texts.UNIT_WORDS.get(product.unit, "")
-                text = [f"Ist-Entgelt {year}"]
+                days = engine.days_in_year(year)
+                text = [_("actual fee %(year)s") % {"year": year}]
                 if fee is not None and shared:
                     text.append(
-                        f"Anteil nach Verteilungsschlüssel ({texts.key_text(fee.product_plan.key_weights)}), "
-                        f"Jahresentgelt {texts.money(fee.fee)} € (Plan {self.plan_label})"
+                        _("share by the key (%(key)s), annual fee %(fee)s € (plan %(plan)s)")
+                        % {
+                            "key": texts.key_text(fee.product_plan.key_weights),
+                            "fee": texts.money(fee.fee),
+                            "plan": self.plan_label,
+                        }
                     )
                 elif product.unit != "flat":
-                    text.append(f"Jahresmenge {texts.number(detail.annual_quantity)} {unit_word}".rstrip())
+                    text.append(
+                        _("annual quantity %(quantity)s (Σ days × quantity %(unit_days)s / %(days)s days)")
+                        % {
+                            "quantity": texts.quantity_text(figures.quantity, product.unit),
+                            "unit_days": texts.number(detail.unit_days),
+                            "days": days,
+                        }
+                    )
                     if detail.single_rate is not None:
-                        text.append(f"Preis {texts.price(detail.single_rate)} € je Einheit und Jahr")
-                if detail.active_days != engine.days_in_year(year):
-                    text.append(f"{detail.active_days} von {engine.days_in_year(year)} Tagen")
+                        text.append(
+                            _("approved price %(price)s € per unit and year")
+                            % {"price": texts.price(detail.single_rate)}
+                        )
+                if detail.active_days != days:
+                    text.append(_("%(active)s of %(total)s days") % {"active": detail.active_days, "total": days})
                 lines.append(
                     DraftLine(
                         LineKind.ACTUAL,
                         product,
-                        f"{product.number} {product.name}",
+                        product.name,
                         "; ".join(text),
                         figures,
                         vat,
                         dt.date(year, 1, 1),
                         dt.date(year, 12, 31),
                         settled.trace,
+                        basis_quantity=None if shared or product.unit == "flat" else figures.quantity,
+                        basis_unit="" if shared or product.unit == "flat" else product.unit,
                     )
                 )
             if settled.instalments:
@@ -342,8 +408,9 @@ class _Builder:
                     DraftLine(
                         LineKind.DEDUCTION,
                         product,
-                        f"{product.number} abzüglich Abschläge {year}",
-                        f"Abschlagsrechnungen {year} zu {product.number}: {texts.money(settled.instalments)} € netto",
+                        _("%(product)s less instalments %(year)s") % {"product": product.name, "year": year},
+                        _("instalment invoices %(year)s for %(product)s: %(amount)s € net")
+                        % {"year": year, "product": product.number, "amount": texts.money(settled.instalments)},
                         engine.lump_sum(-settled.instalments),
                         vat,
                         dt.date(year, 1, 1),
@@ -372,14 +439,20 @@ class _Builder:
                 DraftLine(
                     LineKind.EXTRA,
                     product,
-                    f"{product.number} {product.name}",
-                    f"Leistung vom {texts.date_text(sub.start_date)}; "
-                    f"{texts.number(quantity)} × {texts.price(revision.unit_price)} €",
+                    product.name,
+                    _("service of %(date)s; %(quantity)s × %(price)s €")
+                    % {
+                        "date": texts.date_text(sub.start_date),
+                        "quantity": texts.number(quantity),
+                        "price": texts.price(revision.unit_price),
+                    },
                     figures,
-                    engine.treatment(revision.vat_treatment, revision.vat_rate, revision.vat_exemption_reason),
+                    _treatment(revision),
                     sub.start_date,
                     sub.start_date,
                     (f"{quantity} × {revision.unit_price} = {quantity * revision.unit_price} → {net}",),
+                    basis_quantity=quantity,
+                    basis_unit=product.unit,
                 )
             )
         return lines
@@ -387,53 +460,27 @@ class _Builder:
     # ------------------------------------------------------------ documents
 
     def title(self, group: str, credit: bool, internal: bool) -> str:
-        if self.kind == RunKind.INSTALMENT:
-            text = f"Abschlagsrechnung {self.period.label}"
-        elif self.kind == RunKind.FINAL:
-            text = (
-                f"Gutschrift aus der Schlussrechnung {self.inputs.year}"
-                if credit
-                else (f"Schlussrechnung {self.inputs.year}")
-            )
-        else:
-            text = f"Rechnung Zusatzleistungen {self.period.label}"
-        if internal:
-            return f"Interne Verrechnung: {text}"
-        if group == engine.vat.GROUP_NOT_SUBJECT:
-            return f"{text} (nicht steuerbare Leistungen)"
-        return text
+        return texts.invoice_title(
+            kind=self.kind,
+            period_label=self.period.label,
+            year=self.inputs.year,
+            credit=credit,
+            internal=internal,
+            not_subject=group == engine.vat.GROUP_NOT_SUBJECT,
+        )
 
     def notes(self, group: str, internal: bool) -> list[str]:
-        notes = []
-        if self.kind == RunKind.INSTALMENT:
-            notes.append(
-                f"Abschlag auf die Entgelte {self.inputs.year}; die Abrechnung nach Ist-Mengen folgt mit der "
-                f"Schlussrechnung {self.inputs.year}."
-            )
-        elif self.kind == RunKind.FINAL:
-            notes.append(
-                f"Schlussrechnung {self.inputs.year}: Ist-Entgelte abzüglich der für {self.inputs.year} "
-                "in Rechnung gestellten Abschläge."
-            )
-        if internal:
-            notes.append(
-                "Interne Leistungsverrechnung mit der Trägerkommune: kein umsatzsteuerbarer Leistungsaustausch, "
-                "keine E-Rechnung."
-            )
-        elif group == engine.vat.GROUP_NOT_SUBJECT:
-            notes.append(
-                "Diese Rechnung enthält nur nicht steuerbare Leistungen; steuerbare Leistungen werden gesondert "
-                "abgerechnet."
-            )
-        return notes
+        return texts.run_notes(
+            kind=self.kind, year=self.inputs.year, internal=internal, not_subject=group == engine.vat.GROUP_NOT_SUBJECT
+        )
 
     def check_buyer(self, member: Organization) -> None:
         if not member.leitweg_id:
             self.problem(
                 "leitweg_missing",
                 ProblemSeverity.ERROR,
-                _("%(member)s has no Leitweg-ID; an e-invoice needs one (BT-10). Enter it in the registry.")
-                % {"member": member.name},
+                gettext_noop("%(member)s has no Leitweg-ID; an e-invoice needs one (BT-10). Enter it in the registry."),
+                {"member": member.name},
                 member,
             )
         else:
@@ -443,16 +490,18 @@ class _Builder:
                 self.problem(
                     "leitweg_invalid",
                     ProblemSeverity.ERROR,
-                    _("The Leitweg-ID %(id)s of %(member)s is invalid: %(reason)s")
-                    % {"id": member.leitweg_id, "member": member.name, "reason": exc},
+                    gettext_noop("The Leitweg-ID %(id)s of %(member)s is invalid: %(reason)s"),
+                    {"id": member.leitweg_id, "member": member.name, "reason": str(exc)},
                     member,
                 )
         if not member.postcode or not (member.city or member.name):
             self.problem(
                 "buyer_address",
                 ProblemSeverity.ERROR,
-                _("The address of %(member)s lacks a postcode or city (BR-DE-8/9). Complete it in the registry.")
-                % {"member": member.name},
+                gettext_noop(
+                    "The address of %(member)s lacks a postcode or city (BR-DE-8/9). Complete it in the registry."
+                ),
+                {"member": member.name},
                 member,
             )
 
@@ -463,8 +512,10 @@ class _Builder:
                 self.problem(
                     "instalment_run_open",
                     ProblemSeverity.WARNING,
-                    _("The instalment run %(period)s/%(year)s is still a draft; its instalments are not deducted.")
-                    % {"period": period, "year": self.inputs.year},
+                    gettext_noop(
+                        "The instalment run %(period)s/%(year)s is still a draft; its instalments are not deducted."
+                    ),
+                    {"period": period, "year": self.inputs.year},
                 )
         for member in self.inputs.members:
             if self.kind == RunKind.INSTALMENT:
@@ -478,23 +529,33 @@ class _Builder:
                 self.problem(
                     "nothing_to_bill",
                     ProblemSeverity.INFO,
-                    _("%(member)s: nothing to bill in this run; skipped.") % {"member": member.name},
+                    gettext_noop("%(member)s: nothing to bill in this run; skipped."),
+                    {"member": member.name},
                     member,
                 )
                 continue
-            internal = self.internal_host and member.pk in self.inputs.host_ids
+            internal = self.host_settlement_internal and member.pk in self.inputs.host_ids
             if not internal:
                 self.check_buyer(member)
             groups: dict[str, list[DraftLine]] = defaultdict(list)
             for line in lines:
                 if internal:
-                    line = DraftLine(
-                        line.kind, line.product, line.name, line.description, line.figures, engine.vat.internal(),
-                        line.period_start, line.period_end, line.trace,
-                    )  # fmt: skip
+                    line = replace(line, vat=engine.vat.internal())
                 groups[engine.invoice_group(line.vat.category)].append(line)
             for group in sorted(groups):
                 group_lines = groups[group]
+                if _nothing_to_pay(group_lines):
+                    self.skipped.append(member.name)
+                    self.problem(
+                        "nothing_to_pay",
+                        ProblemSeverity.INFO,
+                        gettext_noop(
+                            "%(member)s: the amounts cancel out to 0.00 €; no invoice or credit note is made."
+                        ),
+                        {"member": member.name},
+                        member,
+                    )
+                    continue
                 credit = sum((line.figures.net for line in group_lines), ZERO) < 0
                 if credit:
                     group_lines = [line.negated() for line in group_lines]
@@ -515,6 +576,11 @@ class _Builder:
 
 
 def build_drafts(
-    inputs: BillingInputs, *, kind: str, period: engine.Period, frequency: str, host_internal: bool
+    inputs: BillingInputs, *, kind: str, period: engine.Period, frequency: str, host_settlement_internal: bool
 ) -> DraftResult:
-    return _Builder(inputs, kind=kind, period=period, frequency=frequency, internal=host_internal).build()
+    """The drafts, their texts in the documents' language (the run's problems stay in the clerk's language)."""
+    builder = _Builder(
+        inputs, kind=kind, period=period, frequency=frequency, host_settlement_internal=host_settlement_internal
+    )
+    with translation.override(texts.document_language()):
+        return builder.build()

@@ -8,9 +8,13 @@ and validated (XSD, CEN, BR-DE) before anything is handed out or written.
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from verbund.billing.documents import issued_invoice_document
 from verbund.billing.models import Invoice, InvoiceRun
@@ -78,11 +82,7 @@ def cii_documents(invoices: Iterable[Invoice]) -> list[tuple[Invoice, bytes]]:
     for invoice in invoices:
         if invoice.xml is None:
             continue
-        doc = issued_invoice_document(invoice)
-        if doc.totals.tax_inclusive != invoice.gross_total or doc.totals.tax != invoice.tax_total:
-            message = "VERBUND-TOTALS – the stored totals differ from the rebuilt document's"
-            failures.append(CiiFailure(invoice, ("VERBUND-TOTALS",), (message,)))
-            continue
+        doc = issued_invoice_document(invoice)  # totals and VAT breakdown as stored: nothing to re-check
         try:
             built.append((invoice, build_cii(doc)))
         except DocumentError as exc:
@@ -115,12 +115,25 @@ def _files(invoices: Iterable[Invoice], *, xml: bool, pdf: bool) -> Iterable[tup
             yield invoice_filename(invoice, "pdf"), invoice_pdf(invoice, list(invoice.lines.all()))
 
 
-def run_zip(run: InvoiceRun) -> bytes:
-    """A ZIP with the XML (where there is one) and the PDF of every invoice of the run."""
+def run_zip_name(run: InvoiceRun) -> str:
+    """invoice-run-7-instalment-2026-01.zip / rechnungslauf-7-abschlag-2026-01.zip: in the reader's language."""
+    period = f"-{run.period:02d}" if run.period else ""
+    return f"{slugify(_('invoice run'))}-{run.pk}-{slugify(run.get_kind_display())}-{run.year}{period}.zip"
+
+
+def run_zip(run: InvoiceRun, progress: Callable[..., None] | None = None) -> bytes:
+    """A ZIP with the XML (where there is one) and the PDF of every invoice of the run, one invoice at a time;
+    `progress(done, total, message, **params)` is told after each (the background job's progress bar)."""
+    invoices = list(run_invoices(run=run))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, data in _files(run_invoices(run=run), xml=True, pdf=True):
-            archive.writestr(name, data)
+        for done, invoice in enumerate(invoices):
+            if progress is not None:
+                progress(done, len(invoices), gettext_noop("Writing %(number)s"), number=invoice.number or "")
+            for name, data in _files([invoice], xml=True, pdf=True):
+                archive.writestr(name, data)
+    if progress is not None:
+        progress(len(invoices), len(invoices), gettext_noop("Done"))
     return buffer.getvalue()
 
 
@@ -143,7 +156,7 @@ def export_run(run: InvoiceRun, *, fmt: str, out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     if fmt == FORMAT_ZIP:
-        path = out_dir / f"rechnungslauf-{run.pk}-{run.kind}-{run.year}{f'-{run.period:02d}' if run.period else ''}.zip"
+        path = out_dir / run_zip_name(run)
         path.write_bytes(run_zip(run))
         return [path]
     for name, data in files:

@@ -270,6 +270,14 @@ class InvoiceLine(models.Model):
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     quantity = models.DecimalField(_("quantity"), max_digits=20, decimal_places=6)
+    basis_quantity = models.DecimalField(
+        _("quantity billed"),
+        max_digits=20,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("The quantity in the product's unit, also where the e-invoice line is a lump sum."),
+    )
     unit_code = models.CharField(_("unit code"), max_length=3)
     unit_price = models.DecimalField(_("unit price (net EUR)"), max_digits=16, decimal_places=4)
     net = models.DecimalField(_("net"), max_digits=14, decimal_places=2)

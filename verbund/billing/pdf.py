@@ -1,54 +1,46 @@
-"""The invoice as PDF (WeasyPrint from an HTML template), in German with German number formats.
+"""The invoice as PDF (WeasyPrint from an HTML template), in the invoice's language (German for a German buyer).
 
 An issued invoice is printed from its own row: lines, totals and the seller and buyer data copied at issue. A
 draft is printed from the current seller profile and registry data and marked as a preview.
 """
 
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.formats import number_format
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from verbund.billing import display, texts
 from verbund.billing.choices import InvoiceType
-from verbund.billing.documents import buyer_snapshot, payment_terms_text, seller_snapshot
+from verbund.billing.documents import buyer_snapshot, invoice_language, payment_terms_text, seller_snapshot
 from verbund.billing.models import Invoice, InvoiceLine
 from verbund.billing.selectors import invoice_lines, seller_profile_for
 
-PDF_LANGUAGE = "de"
+
+def css_string(text: str) -> SafeString:
+    """`text` as a CSS string literal for a `content:` rule inside <style> (escapejs gives JavaScript escapes
+    such as \\u002D, which CSS reads as the letter u followed by 002D)."""
+    escaped = []
+    for char in str(text):
+        if char in '\\"<>&' or ord(char) < 0x20 or ord(char) == 0x7F:
+            escaped.append(f"\\{ord(char):X} ")
+        else:
+            escaped.append(char)
+    return mark_safe('"' + "".join(escaped) + '"')
 
 
-def _unit_labels() -> dict[str, str]:
-    return {
-        "C62": _("pcs."),
-        "HUR": _("hrs."),
-        "E34": _("GB"),
-        "LS": _("lump sum"),
-    }
-
-
-def _quantity(value: Decimal) -> str:
-    normal = value.normalize()
-    exponent = normal.as_tuple().exponent
-    places = max(0, -exponent) if isinstance(exponent, int) else 0
-    return number_format(normal, decimal_pos=min(places, 6), use_l10n=True, force_grouping=True)
-
-
-def _price(value: Decimal) -> str:
-    places = 2 if value == value.quantize(Decimal("0.01")) else 4
-    return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
-
-
-def _vat_label(line: InvoiceLine) -> str:
-    """S 19 %; E or O without a rate (exempt / not subject to VAT); – for an internal settlement."""
-    if not line.vat_category:
-        return "–"
-    if line.vat_rate:
-        return f"{line.vat_category} {number_format(line.vat_rate.normalize(), use_l10n=True)} %"
-    return line.vat_category
+def _vat_line(group: dict[str, Any]) -> str:
+    base = f"{texts.money(group['taxable'])}\u00a0€"
+    if group["category"] in ("S", "Z"):
+        return _("VAT %(rate)s on %(base)s") % {
+            "rate": display.vat_text(group["category"], group["rate"]),
+            "base": base,
+        }
+    if group["category"]:
+        return _("No VAT (%(label)s) on %(base)s") % {"label": group["label"], "base": base}
+    return _("Internal settlement: no VAT")
 
 
 def _title(invoice: Invoice) -> str:
@@ -67,36 +59,15 @@ def invoice_context(invoice: Invoice, lines: list[InvoiceLine] | None = None) ->
         profile = seller_profile_for(invoice.provider)
         seller = seller_snapshot(profile) if profile else {}
         buyer = buyer_snapshot(invoice.member)
-    units = _unit_labels()
-    rows = [
-        {
-            "position": line.position,
-            "name": line.name,
-            "description": line.description,
-            "quantity": _quantity(line.quantity),
-            "unit": units.get(line.unit_code, line.unit_code),
-            "unit_price": _price(line.unit_price),
-            "net": line.net,
-            "vat": _vat_label(line),
-            "period_start": line.period_start,
-            "period_end": line.period_end,
-        }
-        for line in lines
-    ]
-    vat_groups = [
-        {
-            "category": group.get("category", ""),
-            "rate": Decimal(group.get("rate", "0")),
-            "taxable": Decimal(group.get("taxable", "0")),
-            "tax": Decimal(group.get("tax", "0")),
-            "reason": group.get("exemption_reason", ""),
-        }
-        for group in invoice.vat_breakdown or []
-    ]
+    vat_groups = display.vat_groups(invoice.vat_breakdown)
+    for group in vat_groups:
+        group["text"] = _vat_line(group)
     return {
         "invoice": invoice,
         "document_title": _title(invoice),
-        "rows": rows,
+        "rows": display.line_rows(lines),
+        "footer_name": css_string(seller.get("legal_name", "")),
+        "page_label": css_string(_("Page")),
         "vat_groups": vat_groups,
         "seller": seller,
         "buyer": buyer,
@@ -108,8 +79,10 @@ def invoice_context(invoice: Invoice, lines: list[InvoiceLine] | None = None) ->
 
 
 def invoice_html(invoice: Invoice, lines: list[InvoiceLine] | None = None) -> str:
-    with translation.override(PDF_LANGUAGE):
-        return render_to_string("billing/invoice_pdf.html", invoice_context(invoice, lines))
+    """The PDF's HTML in the invoice's language (German for a German buyer), whatever the reader's."""
+    language = invoice_language(invoice)
+    with translation.override(language):
+        return render_to_string("billing/invoice_pdf.html", {**invoice_context(invoice, lines), "language": language})
 
 
 def invoice_pdf(invoice: Invoice, lines: list[InvoiceLine] | None = None) -> bytes:

@@ -7,22 +7,15 @@ progress; an issued run never changes, so its ZIP is kept with the job and serve
 """
 
 import datetime as dt
-import io
-import zipfile
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from verbund.billing import services
-from verbund.billing.choices import RunKind
-from verbund.billing.exports import _files
+from verbund.billing.exports import run_zip, run_zip_name
 from verbund.billing.models import InvoiceRun
-from verbund.billing.selectors import run_invoices, seller_profile_for
-from verbund.billing.services.common import check_clerk
-from verbund.billing.services.prepare import _period
 from verbund.jobs.kinds import Outcome, Progress, job_kind
 from verbund.jobs.models import Job
 from verbund.registry.models import Organization
@@ -43,20 +36,10 @@ def run_prepare(*, actor: Any, provider: Organization, progress: Progress, **arg
     return run
 
 
-def run_prepare_check(*, actor: Any, provider: Organization, kind: str, year: int, period: int | None) -> None:
-    """The quick checks of `billing_run_prepare` (who, kind, year, seller profile, period), made before the job
-    is queued so that a wrong form is answered at once; the service makes them again."""
-    check_clerk(actor)
-    if kind not in RunKind.values:
-        raise ValidationError({"kind": _("Unknown kind of run: %(kind)s.") % {"kind": kind}})
-    if not 2000 <= year <= 2100:
-        raise ValidationError({"year": _("The year must lie between 2000 and 2100.")})
-    profile = seller_profile_for(provider)
-    if profile is None:
-        raise ValidationError(
-            _("%(provider)s has no seller profile; enter its invoice data first.") % {"provider": provider}
-        )
-    _period(kind, year, period, profile.invoice_frequency)
+def run_prepare_check(**arguments: Any) -> None:
+    """The quick checks of `billing_run_prepare`, made before the job is queued so that a wrong form is answered
+    at once; the service makes them again under its lock."""
+    services.billing_run_check(**arguments)
 
 
 @job_kind(RUN_PREPARE, label=gettext_lazy("Prepare a billing run"))
@@ -69,6 +52,8 @@ def run_prepare_job(job: Job, progress: Progress) -> Outcome:
         year=int(params["year"]),
         period=params.get("period"),
         billing_date=dt.date.fromisoformat(params["billing_date"]),
+        as_of=dt.date.fromisoformat(params["as_of"]) if params.get("as_of") else None,
+        early_final_reason=params.get("early_final_reason", ""),
         progress=progress,
     )
     return Outcome(summary=_("The run was prepared. Check the preview before issuing it."), url=_run_url(run))
@@ -88,28 +73,10 @@ def run_issue_job(job: Job, progress: Progress) -> Outcome:
     return Outcome(summary=_("The run was issued: %(count)d invoices.") % {"count": len(numbers)}, url=_run_url(run))
 
 
-def run_zip_name(run: InvoiceRun) -> str:
-    period = f"-{run.period:02d}" if run.period else ""
-    return f"rechnungslauf-{run.pk}-{run.kind}-{run.year}{period}.zip"
-
-
-def run_zip(*, run: InvoiceRun, progress: Progress) -> bytes:
-    """The XML (where there is one) and the PDF of every invoice of the run, one invoice at a time."""
-    invoices = list(run_invoices(run=run))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for number, invoice in enumerate(invoices):
-            progress(number, len(invoices), gettext_noop("Writing %(number)s"), number=invoice.number or "")
-            for name, data in _files([invoice], xml=True, pdf=True):
-                archive.writestr(name, data)
-    progress(len(invoices), len(invoices), gettext_noop("Done"))
-    return buffer.getvalue()
-
-
 @job_kind(RUN_ZIP, label=gettext_lazy("Billing run ZIP"))
 def run_zip_job(job: Job, progress: Progress) -> Outcome:
     run = InvoiceRun.objects.get(pk=job.subject_key)
-    data = run_zip(run=run, progress=progress)
+    data = run_zip(run, progress)
     return Outcome(
         summary=_("The ZIP holds the XML and PDF of every invoice of the run."),
         url=_run_url(run),

@@ -1,58 +1,186 @@
-"""German texts of invoice lines (invoices to German public bodies are German documents): number formats,
-unit words and the words of allocation keys."""
+"""The generated texts of invoices (titles, notes, line texts) in the document's language, through gettext.
+
+An invoice to a German public body is a German document: `document_language` gives the language its texts are
+made in, and the services build them inside `translation.override(...)`. What was issued is stored on the
+invoice (title, notes, line texts) and never rebuilt, so a later change of a translation never changes an issued
+document. Pages show a document's title in the reader's language with `display_title`.
+"""
 
 import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-# German unit words for line texts (invoices are German documents).
-UNIT_WORDS = {
-    "workstation": "Arbeitsplätze",
-    "user": "Nutzer",
-    "inhabitant": "Einwohner",
-    "case": "Fälle",
-    "gigabyte": "GB",
-    "hour": "Stunden",
-    "flat": "pauschal",
-    "one_off": "einmalig",
-}
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, npgettext, pgettext, pgettext_lazy
+
+from verbund.billing import engine
+from verbund.billing.choices import InvoiceType, RunKind
+
+DOCUMENT_LANGUAGES = {"DE": "de"}  # buyer country → language of its documents
+DEFAULT_DOCUMENT_LANGUAGE = "en"
+
+
+def document_language(country: str = "DE") -> str:
+    """German for a German buyer (every member is one today); English for any other."""
+    return DOCUMENT_LANGUAGES.get((country or "DE").upper(), DEFAULT_DOCUMENT_LANGUAGE)
+
+
+# ---------------------------------------------------------------- numbers in the active language
 
 
 def money(value: Decimal) -> str:
-    """1.234,56 (German notation for line texts)."""
-    text = f"{value:,.2f}"
-    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+    """1.234,56 (de) / 1,234.56 (en)."""
+    return number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
 
 
 def price(value: Decimal) -> str:
     """A unit price: two decimals, four where it has them (1.266,6667)."""
-    return money(value) if value == value.quantize(Decimal("0.01")) else money4(value)
-
-
-def money4(value: Decimal) -> str:
-    text = f"{value:,.4f}"
-    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+    places = 2 if value == value.quantize(Decimal("0.01")) else 4
+    return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
 def number(value: Decimal) -> str:
+    """A quantity with the decimals it has (at most 6): 1.129 / 74,024658."""
     normal = value.normalize()
-    text = f"{normal:,f}" if normal == normal.to_integral() else f"{value:,.2f}".rstrip("0").rstrip(".")
-    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+    exponent = normal.as_tuple().exponent
+    places = min(max(0, -exponent), 6) if isinstance(exponent, int) else 0
+    return number_format(normal, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
 def date_text(day: dt.date) -> str:
-    return day.strftime("%d.%m.%Y")
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
+# ---------------------------------------------------------------- units and keys
+
+
+def unit_word(unit: str, count: Decimal | int = 2) -> str:
+    """The word of a catalogue charge unit after a quantity ("40 workstations"); "" for a flat fee."""
+    plural = 1 if count == 1 else 2
+    words = {
+        "workstation": npgettext("unit", "workstation", "workstations", plural),
+        "user": npgettext("unit", "user", "users", plural),
+        "inhabitant": npgettext("unit", "inhabitant", "inhabitants", plural),
+        "case": npgettext("unit", "case", "cases", plural),
+        "gigabyte": pgettext("unit", "GB"),
+        "hour": npgettext("unit", "hour", "hours", plural),
+        "one_off": npgettext("unit", "service", "services", plural),
+    }
+    return words.get(unit, "")
+
+
+UNIT_CODE_LABELS = {
+    "C62": gettext_lazy("pcs."),
+    "HUR": gettext_lazy("hrs."),
+    "E34": gettext_lazy("GB"),
+    "LS": gettext_lazy("lump sum"),
+}
+
+
+def quantity_text(quantity: Decimal, unit: str) -> str:
+    return f"{number(quantity)} {unit_word(unit, quantity)}".rstrip()
 
 
 KEY_WORDS = {
-    "inhabitants": "Einwohner",
-    "workstations": "Arbeitsplätze",
-    "cases": "Fälle",
-    "metered_usage": "Nutzung",
-    "fixed_shares": "feste Anteile",
+    "inhabitants": pgettext_lazy("allocation key", "inhabitants"),
+    "workstations": pgettext_lazy("allocation key", "workstations"),
+    "cases": pgettext_lazy("allocation key", "cases"),
+    "metered_usage": pgettext_lazy("allocation key", "usage"),
+    "fixed_shares": pgettext_lazy("allocation key", "fixed shares"),
 }
 
 
 def key_text(weights: dict[str, Any]) -> str:
     parts = [f"{KEY_WORDS.get(basis, basis)} {number(Decimal(str(w)) * 100)} %" for basis, w in weights.items()]
-    return ", ".join(parts) or "Schlüssel des Plans"
+    return ", ".join(parts) or _("the plan's key")
+
+
+def exemption_reason(category: str) -> str:
+    """The reason of a line without VAT (BT-120) when the price revision gives none."""
+    if category == "E":
+        return _("Exempt under § 4 No. 29 UStG (service of a cost-sharing group to its members)")
+    if category == "O":
+        return _("Not subject to VAT (service of a legal person under public law, § 2b UStG)")
+    return ""
+
+
+# ---------------------------------------------------------------- titles and notes
+
+
+def invoice_title(*, kind: str, period_label: str, year: int, credit: bool, internal: bool, not_subject: bool) -> str:
+    if kind == RunKind.INSTALMENT:
+        text = _("Instalment invoice %(period)s") % {"period": period_label}
+    elif kind == RunKind.FINAL:
+        text = (
+            _("Credit note from the final settlement %(year)s") % {"year": year}
+            if credit
+            else _("Final settlement %(year)s") % {"year": year}
+        )
+    else:
+        text = _("Invoice for extra services %(period)s") % {"period": period_label}
+    if internal:
+        return _("Internal settlement: %(title)s") % {"title": text}
+    if not_subject:
+        return _("%(title)s (services not subject to VAT)") % {"title": text}
+    return text
+
+
+def reversal_title(*, reversing_credit: bool, number: str) -> str:
+    if reversing_credit:
+        return _("Cancellation invoice for credit note %(number)s") % {"number": number}
+    return _("Credit note (cancellation) for invoice %(number)s") % {"number": number}
+
+
+def display_title(invoice: Any) -> str:
+    """The title of an invoice in the reader's language, made from what the invoice is (its stored title is the
+    document's own text in the document's language)."""
+    if invoice.credit_for_id is not None and invoice.run_id is None:
+        return reversal_title(
+            reversing_credit=invoice.type_code == InvoiceType.INVOICE, number=invoice.credit_for.number
+        )
+    run = invoice.run
+    if run is None:
+        return str(invoice.title)
+    label = str(run.year)
+    if run.period:
+        label = engine.period_of(run.year, run.frequency or "monthly", run.period).label
+    return invoice_title(
+        kind=run.kind,
+        period_label=label,
+        year=run.year,
+        credit=invoice.type_code == InvoiceType.CREDIT_NOTE,
+        internal=invoice.internal,
+        not_subject=invoice.vat_group == "not_subject",
+    )
+
+
+def run_notes(*, kind: str, year: int, internal: bool, not_subject: bool) -> list[str]:
+    notes = []
+    if kind == RunKind.INSTALMENT:
+        notes.append(
+            _(
+                "Instalment on the fees %(year)s; the settlement by actual quantities follows with the final "
+                "settlement %(year)s."
+            )
+            % {"year": year}
+        )
+    elif kind == RunKind.FINAL:
+        notes.append(
+            _("Final settlement %(year)s: actual fees less the instalments invoiced for %(year)s.") % {"year": year}
+        )
+    if internal:
+        notes.append(
+            _("Internal settlement with the host municipality: no exchange of services subject to VAT, no e-invoice.")
+        )
+    elif not_subject:
+        notes.append(
+            _("This invoice contains only services not subject to VAT; taxable services are invoiced separately.")
+        )
+    return notes
+
+
+def payment_terms(*, credit: bool, due_date: dt.date) -> str:
+    if credit:
+        return _("The amount will be refunded or offset by %(date)s.") % {"date": date_text(due_date)}
+    return _("Payable without deduction by %(date)s.") % {"date": date_text(due_date)}

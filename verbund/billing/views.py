@@ -14,8 +14,9 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from verbund.billing import selectors, services
+from verbund.billing import display, selectors, services, texts
 from verbund.billing.choices import InvoiceStatus, RunKind
+from verbund.billing.documents import invoice_language
 from verbund.billing.exports import CiiInvalid, cii_filename, invoice_cii, invoice_filename, invoice_xml
 from verbund.billing.pdf import invoice_pdf
 from verbund.billing.tasks import RUN_ISSUE, RUN_PREPARE, RUN_ZIP, run_prepare_check
@@ -38,9 +39,21 @@ def _int(text: str | None) -> int | None:
         return None
 
 
+def _field_labels() -> dict[str, str]:
+    return {
+        "kind": _("Kind"),
+        "year": _("Year"),
+        "period": _("Period"),
+        "billing_date": _("Billing date"),
+        "early_final_reason": _("Reason for an early final settlement"),
+    }
+
+
 def _form_errors(exc: ValidationError) -> list[str]:
+    """The messages, each named by the form's label of its field (not the field's code name)."""
     if hasattr(exc, "error_dict"):
-        return [f"{field}: {m}" if field != "__all__" else m for field, ms in exc.message_dict.items() for m in ms]
+        labels = _field_labels()
+        return [f"{labels[field]}: {m}" if field in labels else m for field, ms in exc.message_dict.items() for m in ms]
     return list(exc.messages)
 
 
@@ -68,7 +81,10 @@ def run_list(request: HttpRequest) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST":
         _require(request, "billing.add_invoicerun")
-        form = {key: request.POST.get(key, "").strip() for key in ("kind", "year", "period", "billing_date")}
+        form = {
+            key: request.POST.get(key, "").strip()
+            for key in ("kind", "year", "period", "billing_date", "early_final_reason")
+        }
         year, period = _int(form["year"]), _int(form["period"])
         billing_date = parse_date(form["billing_date"]) if form["billing_date"] else None
         provider = getattr(request.user, "organization", None)
@@ -81,7 +97,16 @@ def run_list(request: HttpRequest) -> HttpResponse:
         if not errors:
             assert year is not None and billing_date is not None and provider is not None
             try:
-                run_prepare_check(actor=request.user, provider=provider, kind=form["kind"], year=year, period=period)
+                run_prepare_check(
+                    actor=request.user,
+                    provider=provider,
+                    kind=form["kind"],
+                    year=year,
+                    period=period,
+                    billing_date=billing_date,
+                    as_of=today,
+                    early_final_reason=form["early_final_reason"],
+                )
                 job = job_start(  # a background job with progress (ADR 0026); its page links to the run
                     actor=request.user,
                     kind=RUN_PREPARE,
@@ -92,6 +117,8 @@ def run_list(request: HttpRequest) -> HttpResponse:
                         "year": year,
                         "period": period,
                         "billing_date": billing_date.isoformat(),
+                        "as_of": today.isoformat(),
+                        "early_final_reason": form["early_final_reason"],
                     },
                 )
             except ValidationError as exc:
@@ -121,8 +148,18 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
             "blocking": run.blocking_problems,
             "refusal": refusal,
             "can_issue": request.user.has_perm("billing.change_invoicerun") and run.status == "draft",
+            "prepared_token": _prepared_token(run),
+            "period_start": parse_date(str((run.summary or {}).get("period_start", ""))),
+            "period_end": parse_date(str((run.summary or {}).get("period_end", ""))),
+            "bill_count": int((run.summary or {}).get("invoices", 0)) - int((run.summary or {}).get("credit_notes", 0)),
+            "drafts": sum(1 for i in invoices if not i.number),
         },
     )
+
+
+def _prepared_token(run: Any) -> str:
+    """Which preparation of the run the clerk confirmed (a run prepared again since needs a new check)."""
+    return run.prepared_at.isoformat() if run.prepared_at else ""
 
 
 @login_required
@@ -130,6 +167,18 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
 def run_issue(request: HttpRequest, run_id: int) -> HttpResponse:
     _require(request, "billing.change_invoicerun")
     run = selectors.run_get_for_user(user=request.user, run_id=run_id, action=Action.CHANGE)
+    if run.status == "draft":
+        if request.POST.get("confirm") != "yes":
+            messages.error(
+                request, _("Nothing was issued: confirm that you checked the preview and want to issue the run.")
+            )
+            return redirect("billing:run_detail", run_id=run.pk)
+        if request.POST.get("prepared") != _prepared_token(run):
+            messages.error(
+                request,
+                _("Nothing was issued: the run was prepared again since you opened it. Check the new preview."),
+            )
+            return redirect("billing:run_detail", run_id=run.pk)
     # Issuing is a background job (ADR 0026): its page shows progress, the result or the refusal, and a retry.
     return job_redirect(request, job_start(actor=request.user, kind=RUN_ISSUE, subject=run))
 
@@ -185,6 +234,10 @@ def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
         {
             "invoice": invoice,
             "lines": lines,
+            "rows": display.line_rows(lines),
+            "vat_groups": display.vat_groups(invoice.vat_breakdown),
+            "title": texts.display_title(invoice),
+            "document_language": invoice_language(invoice),
             "credit_notes": credit_notes,
             "has_xml": invoice.xml is not None,
             "can_credit": request.user.has_perm("billing.add_invoice") and invoice.status == InvoiceStatus.ISSUED,

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from verbund.catalog.choices import (
@@ -147,8 +148,36 @@ def _validate_revision(revision: PriceRevision) -> None:
             errors["vat_exemption_reason"] = _("Give the legal reason why no VAT is charged.")
     if revision.supersedes is not None and revision.supersedes.product_id != revision.product_id:
         errors["supersedes"] = _("A correction must belong to the same product.")
+    conflict = same_day_conflict(revision)
+    if conflict is not None and "supersedes" not in errors:
+        errors["supersedes"] = _same_day_message(conflict)
     if errors:
         raise ValidationError(errors)
+
+
+def same_day_conflict(revision: PriceRevision) -> PriceRevision | None:
+    """An approved price of the same product from the same day that `revision` would compete with.
+
+    One approved price per product and day: a second one is only allowed as the explicit correction of the
+    first (`supersedes`), and the correction then applies (the plan approval's prices are such corrections)."""
+    others = PriceRevision.objects.filter(
+        product_id=revision.product_id, valid_from=revision.valid_from, status=RevisionStatus.APPROVED
+    ).exclude(corrections__status=RevisionStatus.APPROVED)
+    for pk in (revision.pk, revision.supersedes_id):
+        if pk is not None:
+            others = others.exclude(pk=pk)
+    return others.first()
+
+
+def _same_day_message(conflict: PriceRevision) -> str:
+    return _(
+        "%(product)s already has an approved price of %(price)s € valid from %(date)s. Enter the new price as its "
+        "correction or give it another start date."
+    ) % {
+        "product": conflict.product.number,
+        "price": number_format(conflict.unit_price, use_l10n=True, force_grouping=True),
+        "date": date_format(conflict.valid_from, "SHORT_DATE_FORMAT"),
+    }
 
 
 @transaction.atomic
@@ -312,6 +341,14 @@ def catalogue_version_approve(
         raise ValidationError({"status": _("Only a proposed catalogue can be approved.")})
     if not decision_reference.strip():
         raise ValidationError({"decision_reference": _("Name the decision that approves the catalogue.")})
+    conflicts = [
+        _same_day_message(conflict)
+        for item in locked.items.select_related("price_revision", "price_revision__product")
+        if item.price_revision.status == RevisionStatus.DRAFT
+        and (conflict := same_day_conflict(item.price_revision)) is not None
+    ]
+    if conflicts:
+        raise ValidationError(conflicts)
     now = timezone.now()
     previous = CatalogueVersion.objects.select_for_update().filter(
         provider=locked.provider, year=locked.year, status=CatalogueStatus.APPROVED

@@ -290,9 +290,9 @@ def plan_version_approve(
         product = rate.product_plan.product
         if product.status == ProductStatus.RETIRED or rate.product_plan.charging != Charging.METERED:
             continue
-        previous = (
-            PriceRevision.objects.filter(product=product, valid_from__lte=valid_from)
-            .order_by("-valid_from", "-id")
+        previous = (  # the approved price in force: a same-day one is corrected (catalog: one price per day)
+            PriceRevision.objects.filter(product=product, valid_from__lte=valid_from, status=RevisionStatus.APPROVED)
+            .order_by("-valid_from", "-approved_at", "-id")
             .first()
         )
         assert rate.rate is not None

@@ -2,7 +2,8 @@
 
 EN 16931 wants the line net amount (BT-131) to equal quantity (BT-129) × net price (BT-146), the price being
 non-negative (BR-27) and having at most 4 decimals here. A pro-rated amount is computed exactly and rounded once;
-it is shown as quantity × price only where that product gives the rounded amount to the cent. Otherwise the
+it is shown as quantity × price only where that product gives the rounded amount to the cent. An approved rate is
+always shown unchanged (the quantity, itself rounded to 6 decimals, takes up a cent's difference). Otherwise the
 line is a lump sum: 1 LS × amount, and the line text explains the quantity and the pro-rating.
 """
 
@@ -24,6 +25,7 @@ UNIT_CODES: dict[str, str] = {
 }
 LUMP_SUM = "LS"
 PRICE_PLACES = Decimal("0.0001")
+QUANTITY_STEP = Decimal("0.000001")  # the quantity's last decimal (InvoiceLine.quantity has 6)
 
 
 @dataclass(frozen=True)
@@ -52,14 +54,29 @@ def lump_sum(net: Decimal) -> LineFigures:
 def line_figures(*, net: Decimal, quantity: Decimal | None, code: str, price: Decimal | None = None) -> LineFigures:
     """Quantity × price giving `net` to the cent, or a lump sum.
 
-    `price` is the unit price to try first (e.g. the approved rate); otherwise net / quantity, rounded to 4
-    decimals. The quantity's sign follows the amount's."""
+    `price` is the approved rate: it is shown as it was approved, never nudged. Where the (rounded) quantity
+    × rate misses the exactly computed amount by a cent, the quantity moves in its last (6th) decimal to the
+    nearest value that gives it (the exact basis is in the line text). Without a rate the price is net /
+    quantity, rounded to 4 decimals. The quantity's sign follows the amount's."""
     if quantity is None or quantity == 0:
         return lump_sum(net)
     signed = abs(quantity) if net >= 0 else -abs(quantity)
-    candidates = [p for p in (price,) if p is not None and p >= 0]
-    candidates.append((abs(net) / abs(quantity)).quantize(PRICE_PLACES, rounding=ROUND_HALF_UP))
-    for candidate in candidates:
-        if candidate == candidate.quantize(PRICE_PLACES) and round_money(signed * candidate) == net:
-            return LineFigures(quantity=signed, unit_code=code, unit_price=candidate.quantize(PRICE_PLACES), net=net)
+    if price is not None and price > 0 and price == price.quantize(PRICE_PLACES):
+        fitted = _quantity_for(net, signed, price)
+        if fitted is not None:
+            return LineFigures(quantity=fitted, unit_code=code, unit_price=price.quantize(PRICE_PLACES), net=net)
+    derived = (abs(net) / abs(quantity)).quantize(PRICE_PLACES, rounding=ROUND_HALF_UP)
+    if round_money(signed * derived) == net:
+        return LineFigures(quantity=signed, unit_code=code, unit_price=derived, net=net)
     return lump_sum(net)
+
+
+def _quantity_for(net: Decimal, quantity: Decimal, price: Decimal) -> Decimal | None:
+    """`quantity`, or the nearest quantity within two steps of its 6th decimal, with round(q × price) = net."""
+    if round_money(quantity * price) == net:
+        return quantity
+    for distance in (1, 2):
+        for q in (quantity - distance * QUANTITY_STEP, quantity + distance * QUANTITY_STEP):
+            if q != 0 and (q > 0) == (quantity > 0) and round_money(q * price) == net:
+                return q.quantize(QUANTITY_STEP)
+    return None

@@ -8,8 +8,9 @@ Rules (methods.md §1.5, EN 16931):
   other category (BR-O-11…14), so O lines go to a separate invoice (`invoice_group`);
 * internal settlement with the host city → no VAT at all (not an e-invoice, category left empty).
 
-The tax of a group is its taxable amount × rate, rounded once per group (BR-CO-17), never per line; the
-arithmetic is `xrechnung.codes` (pure as well), so document and XML agree. Pure Python.
+The tax of a group is its taxable amount × rate, rounded once per group (BR-CO-17), never per line. The breakdown
+and totals are computed here once, at prepare, and stored; the invoice document and its XML take them as stored.
+Pure Python (nothing from Django or the XML layer).
 """
 
 from collections.abc import Iterable
@@ -35,6 +36,7 @@ DEFAULT_REASONS = {
 EXEMPTION_CODES = {NOT_SUBJECT: "VATEX-EU-O"}  # E has no VATEX code for § 4 Nr. 29 UStG; the text is given
 CATEGORY_ORDER = {STANDARD: 0, ZERO_RATED: 1, EXEMPT: 2, NOT_SUBJECT: 3, INTERNAL: 4}
 HUNDRED = Decimal(100)
+RATE_PLACES = Decimal("0.01")
 ZERO = Decimal("0.00")
 
 # Invoice groups: lines of one group may share an invoice.
@@ -111,55 +113,32 @@ def invoice_group(category: str) -> str:
 
 
 def vat_breakdown(amounts: Iterable[TaxedAmount]) -> tuple[VatGroup, ...]:
-    """One group per (category, rate): taxable = Σ line nets, tax = round(taxable × rate / 100) for S.
-
-    The arithmetic is the e-invoice's own (`xrechnung.codes.vat_breakdown`, BR-CO-17), so the stored totals and
-    the XML agree to the cent; the internal settlement (no category) is summed here without any tax."""
-    from verbund.billing.xrechnung import codes
-    from verbund.billing.xrechnung.document import Line
-
+    """One group per (category, rate): taxable = Σ line nets, tax = round(taxable × rate / 100) for S and Z, none
+    for E and O (BR-CO-17: rounded once per group, never per line); the first exemption reason of a category
+    is the group's. The result is stored with the invoice; its document and XML take it from there."""
     items = tuple(amounts)
     categories = {item.category for item in items}
+    unknown = categories - set(CATEGORY_ORDER)
+    if unknown:
+        raise VatError(f"unknown VAT category {sorted(unknown)[0]!r}")
     if NOT_SUBJECT in categories and len(categories) > 1:
         raise VatError("a document with category O (not subject to VAT) cannot contain other categories")
     if INTERNAL in categories and len(categories) > 1:
         raise VatError("an internal settlement has no VAT categories")
-    if categories == {INTERNAL}:
-        taxable = round_money(sum((item.net for item in items), ZERO))
-        return (VatGroup(INTERNAL, ZERO, taxable, ZERO),)
+    sums: dict[tuple[str, Decimal], Decimal] = {}
     reasons: dict[str, tuple[str, str]] = {}
     for item in items:
+        key = (item.category, item.rate.quantize(RATE_PLACES))
+        sums[key] = sums.get(key, ZERO) + item.net
         if item.exemption_reason and item.category not in reasons:
             reasons[item.category] = (item.exemption_reason, item.exemption_code)
-    lines = [
-        Line(
-            id=str(index),
-            name="",
-            quantity=Decimal(1),
-            unit_code="C62",
-            net_price=abs(item.net),
-            net_amount=item.net,
-            vat_category=item.category,
-            vat_rate=item.rate,
-        )
-        for index, item in enumerate(items, start=1)
-    ]
-    try:
-        groups = codes.vat_breakdown(lines, reasons)
-    except codes.DocumentError as exc:
-        raise VatError(str(exc)) from exc
-    ordered = sorted(groups, key=lambda g: (CATEGORY_ORDER.get(g.category, 9), g.rate))
-    return tuple(
-        VatGroup(
-            category=g.category,
-            rate=g.rate.quantize(Decimal("0.01")),
-            taxable=g.taxable_amount,
-            tax=g.tax_amount,
-            exemption_reason=g.exemption_reason,
-            exemption_code=g.exemption_code,
-        )
-        for g in ordered
-    )
+    groups = []
+    for (category, rate), net in sorted(sums.items(), key=lambda kv: (CATEGORY_ORDER[kv[0][0]], kv[0][1])):
+        taxable = round_money(net)
+        tax = round_money(taxable * rate / HUNDRED) if category in (STANDARD, ZERO_RATED) else ZERO
+        reason, code = reasons.get(category, ("", ""))
+        groups.append(VatGroup(category, ZERO if category == INTERNAL else rate, taxable, tax, reason, code))
+    return tuple(groups)
 
 
 def document_totals(groups: Iterable[VatGroup], prepaid: Decimal = ZERO) -> DocumentTotals:

@@ -13,11 +13,12 @@
 
 from verbund.billing.services.credit import invoice_credit
 from verbund.billing.services.issue import billing_run_issue
-from verbund.billing.services.prepare import billing_run_prepare
+from verbund.billing.services.prepare import billing_run_check, billing_run_prepare
 from verbund.billing.services.seller import SELLER_PROFILE_FIELDS, seller_profile_save
 
 __all__ = [
     "SELLER_PROFILE_FIELDS",
+    "billing_run_check",
     "billing_run_issue",
     "billing_run_prepare",
     "invoice_credit",

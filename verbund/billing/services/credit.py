@@ -5,9 +5,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from verbund.billing import texts
 from verbund.billing.choices import (
     SERIES_CREDIT_NOTE,
     SERIES_INTERNAL,
@@ -61,7 +62,14 @@ def invoice_credit(*, actor: Any, invoice: Invoice, reason: str, issue_date: dt.
     if not original.internal and leitweg_problem(original.member):
         buyer["leitweg_id"] = original.buyer_snapshot.get("leitweg_id", "")  # the routing the original went to
     terms = int(seller.get("payment_terms_days", 30))
-    label = "Stornorechnung zur Gutschrift" if reversing_credit else "Gutschrift (Storno) zur Rechnung"
+    with translation.override(texts.document_language(str(buyer.get("country", "DE")))):
+        title = texts.reversal_title(reversing_credit=reversing_credit, number=original.number)
+        assert original.issue_date is not None
+        note = _("%(title)s of %(date)s: %(original)s") % {
+            "title": title,
+            "date": texts.date_text(original.issue_date),
+            "original": original.title,
+        }
     credit = Invoice.objects.create(
         provider=original.provider,
         run=None,
@@ -70,7 +78,7 @@ def invoice_credit(*, actor: Any, invoice: Invoice, reason: str, issue_date: dt.
         series=series,
         type_code=type_code,
         internal=original.internal,
-        title=f"{label} {original.number}"[:200],
+        title=title[:200],
         leitweg_id=buyer["leitweg_id"],
         period_start=original.period_start,
         period_end=original.period_end,
@@ -80,7 +88,7 @@ def invoice_credit(*, actor: Any, invoice: Invoice, reason: str, issue_date: dt.
         tax_total=original.tax_total,
         gross_total=original.gross_total,
         vat_breakdown=original.vat_breakdown,
-        notes=[f"{label} {original.number} vom {original.issue_date:%d.%m.%Y}: {original.title}"],
+        notes=[note],
         credit_for=original,
         credit_reason=reason.strip()[:500],
     )
@@ -94,6 +102,7 @@ def invoice_credit(*, actor: Any, invoice: Invoice, reason: str, issue_date: dt.
             name=line.name,
             description=line.description,
             quantity=line.quantity,
+            basis_quantity=line.basis_quantity,
             unit_code=line.unit_code,
             unit_price=line.unit_price,
             net=line.net,

@@ -1,11 +1,13 @@
 """Preparing a run: create it or find it again, rebuild its draft invoices, record its problems."""
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from verbund.billing import engine
@@ -21,7 +23,7 @@ from verbund.billing.choices import (
     RunStatus,
 )
 from verbund.billing.drafts import DraftInvoice, Problem, build_drafts
-from verbund.billing.models import Invoice, InvoiceLine, InvoiceRun
+from verbund.billing.models import Invoice, InvoiceLine, InvoiceRun, SellerProfile
 from verbund.billing.selectors import billing_inputs, seller_profile_for
 from verbund.billing.services.common import check_clerk
 from verbund.core.audit import audit_record
@@ -121,6 +123,7 @@ def _save_draft(
             name=line.name[:200],
             description=line.description,
             quantity=line.figures.quantity,
+            basis_quantity=line.basis_quantity,
             unit_code=line.figures.unit_code,
             unit_price=line.figures.unit_price,
             net=line.figures.net,
@@ -137,6 +140,97 @@ def _save_draft(
     return invoice, lines
 
 
+def _check_year_ended(*, year: int, billing_date: dt.date, as_of: dt.date, reason: str) -> None:
+    """A final settlement bills the actual amounts of a whole year: not before the year is over."""
+    last_day = dt.date(year, 12, 31)
+    if reason or (as_of > last_day and billing_date > last_day):
+        return
+    raise ValidationError(
+        {
+            "billing_date" if as_of > last_day else "year": _(
+                "The final settlement %(year)s can only be made after %(last_day)s (billing date and day of "
+                "preparing). For a member that leaves during the year, give the reason for an early settlement."
+            )
+            % {"year": year, "last_day": date_format(last_day, "SHORT_DATE_FORMAT")}
+        }
+    )
+
+
+def _summary(invoices: list[Invoice]) -> dict[str, Any]:
+    """Invoices and credit notes counted and summed apart (a credit note's totals are positive amounts owed to
+    the member); `balance` is what the members owe in all: invoices − credit notes."""
+    bills = [i for i in invoices if i.type_code != InvoiceType.CREDIT_NOTE]
+    credits = [i for i in invoices if i.type_code == InvoiceType.CREDIT_NOTE]
+
+    def total(items: list[Invoice], field: str) -> Decimal:
+        return sum((getattr(i, field) for i in items), engine.vat.ZERO)
+
+    return {
+        "invoices": len(invoices),
+        "internal": sum(1 for i in invoices if i.internal),
+        "credit_notes": len(credits),
+        "net": str(total(bills, "net_total")),
+        "tax": str(total(bills, "tax_total")),
+        "gross": str(total(bills, "gross_total")),
+        "credit_net": str(total(credits, "net_total")),
+        "credit_tax": str(total(credits, "tax_total")),
+        "credit_gross": str(total(credits, "gross_total")),
+        "balance_net": str(total(bills, "net_total") - total(credits, "net_total")),
+        "balance_gross": str(total(bills, "gross_total") - total(credits, "gross_total")),
+    }
+
+
+def _issued(run: InvoiceRun) -> ValidationError:
+    return ValidationError(
+        _(
+            "%(run)s was already issued on %(date)s; it cannot be prepared again and its billing date stays "
+            "%(date)s. Correct an issued invoice with a credit note."
+        )
+        % {"run": run, "date": date_format(run.billing_date, "SHORT_DATE_FORMAT")},
+        code="run_issued",
+    )
+
+
+def billing_run_check(
+    *,
+    actor: Any,
+    provider: Organization,
+    kind: str,
+    year: int,
+    period: int | None,
+    billing_date: dt.date,
+    as_of: dt.date | None = None,
+    early_final_reason: str = "",
+) -> tuple[SellerProfile, engine.Period]:
+    """The checks of `billing_run_prepare` that need no lock (who, kind, year, a final settlement not before the
+    year has ended, the seller profile, the period, a run already issued), so that a page can answer a wrong
+    request at once before it queues the work. Returns the seller profile and the billing period."""
+    check_clerk(actor)
+    if kind not in RunKind.values:
+        raise ValidationError({"kind": _("Unknown kind of run: %(kind)s.") % {"kind": kind}})
+    if not 2000 <= year <= 2100:
+        raise ValidationError({"year": _("The year must lie between 2000 and 2100.")})
+    early_final_reason = early_final_reason.strip()
+    if kind == RunKind.FINAL:
+        _check_year_ended(year=year, billing_date=billing_date, as_of=as_of or billing_date, reason=early_final_reason)
+    elif early_final_reason:
+        raise ValidationError(
+            {"early_final_reason": _("A reason for an early settlement only applies to a final settlement.")}
+        )
+    profile = seller_profile_for(provider)
+    if profile is None:
+        raise ValidationError(
+            _("%(provider)s has no seller profile; enter its invoice data first.") % {"provider": provider}
+        )
+    billing_period = _period(kind, year, period, profile.invoice_frequency)
+    issued = InvoiceRun.objects.filter(
+        provider=provider, kind=kind, year=year, period=period, status=RunStatus.ISSUED
+    ).first()
+    if issued is not None:
+        raise _issued(issued)
+    return profile, billing_period
+
+
 @transaction.atomic
 def billing_run_prepare(
     *,
@@ -146,21 +240,27 @@ def billing_run_prepare(
     year: int,
     period: int | None,
     billing_date: dt.date,
+    as_of: dt.date | None = None,
+    early_final_reason: str = "",
 ) -> InvoiceRun:
     """Create (or find again) the run and rebuild its draft invoices: one per member and VAT group, members with
-    nothing to bill skipped. Problems (missing Leitweg-ID, missing price, …) are stored on the run; an issued run
-    is returned unchanged."""
-    check_clerk(actor)
-    if kind not in RunKind.values:
-        raise ValidationError({"kind": _("Unknown kind of run: %(kind)s.") % {"kind": kind}})
-    if not 2000 <= year <= 2100:
-        raise ValidationError({"year": _("The year must lie between 2000 and 2100.")})
-    profile = seller_profile_for(provider)
-    if profile is None:
-        raise ValidationError(
-            _("%(provider)s has no seller profile; enter its invoice data first.") % {"provider": provider}
-        )
-    billing_period = _period(kind, year, period, profile.invoice_frequency)
+    nothing to bill (or a balance of zero) skipped. Problems (missing Leitweg-ID, missing price, …) are stored on
+    the run. An issued run is refused (its billing date stays what it was issued with).
+
+    `as_of` is the day the run is prepared (callers pass today; it defaults to the billing date). A final
+    settlement needs the year to have ended on both days, unless `early_final_reason` says why it is made early
+    (a member leaving mid-year); that override is stored on the run, shown as a warning and audited."""
+    early_final_reason = early_final_reason.strip()
+    profile, billing_period = billing_run_check(
+        actor=actor,
+        provider=provider,
+        kind=kind,
+        year=year,
+        period=period,
+        billing_date=billing_date,
+        as_of=as_of,
+        early_final_reason=early_final_reason,
+    )
     run, created = _run_for_update(
         provider=provider,
         kind=kind,
@@ -169,8 +269,8 @@ def billing_run_prepare(
         billing_date=billing_date,
         frequency=profile.invoice_frequency if kind != RunKind.FINAL else "",
     )
-    if run.status == RunStatus.ISSUED:
-        return run
+    if run.status == RunStatus.ISSUED:  # checked again under the row lock: a run issued meanwhile
+        raise _issued(run)
     if kind != RunKind.FINAL and run.frequency and run.frequency != profile.invoice_frequency:
         raise ValidationError(
             _("This run was prepared for %(old)s periods; the seller profile now says %(new)s.")
@@ -183,7 +283,7 @@ def billing_run_prepare(
         kind=kind,
         period=billing_period,
         frequency=profile.invoice_frequency,
-        host_internal=profile.host_settlement_internal,
+        host_settlement_internal=profile.host_settlement_internal,
     )
     if not profile.legal_registration_id and any(
         d.vat_group == engine.vat.GROUP_NOT_SUBJECT and not d.internal for d in result.invoices
@@ -209,18 +309,24 @@ def billing_run_prepare(
     InvoiceLine.objects.bulk_create(all_lines, batch_size=1000)
     run.billing_date = billing_date
     run.problems = [problem.as_dict() for problem in result.problems]
+    if early_final_reason:
+        run.problems.insert(
+            0,
+            Problem(
+                "early_final",
+                ProblemSeverity.WARNING,
+                _("Final settlement before the end of %(year)s: %(reason)s")
+                % {"year": year, "reason": early_final_reason},
+            ).as_dict(),
+        )
     run.summary = {
-        "invoices": len(invoices),
-        "internal": sum(1 for i in invoices if i.internal),
-        "credit_notes": sum(1 for i in invoices if i.type_code == InvoiceType.CREDIT_NOTE),
+        **_summary(invoices),
         "members": len({i.member_id for i in invoices}),
         "skipped": result.skipped,
-        "net": str(sum((i.net_total for i in invoices), engine.vat.ZERO)),
-        "tax": str(sum((i.tax_total for i in invoices), engine.vat.ZERO)),
-        "gross": str(sum((i.gross_total for i in invoices), engine.vat.ZERO)),
         "plan": inputs.plan.pk if inputs.plan else None,
         "period_start": billing_period.start.isoformat(),
         "period_end": billing_period.end.isoformat(),
+        **({"early_final_reason": early_final_reason} if early_final_reason else {}),
     }
     run.prepared_at = timezone.now()
     run.prepared_by = actor if getattr(actor, "is_authenticated", False) else None
@@ -230,7 +336,12 @@ def billing_run_prepare(
         actor=actor,
         action=AuditAction.CREATE if created else AuditAction.UPDATE,
         obj=run,
-        after={**run.summary, "problems": len(run.problems), "drafts_replaced": deleted},
+        after={
+            **run.summary,
+            "problems": len(run.problems),
+            "drafts_replaced": deleted,
+            "as_of": (as_of or billing_date).isoformat(),
+        },
         scope_organization_id=provider.pk,
         message=_("Run prepared"),
     )

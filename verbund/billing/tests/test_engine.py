@@ -309,3 +309,15 @@ def test_the_integer_engine_matches_a_day_by_day_fraction_reference(case, freque
     assert [i.cumulative for i in items] == [_reference_round(c) for c in expected]
     assert instalment(charge, year, frequency, len(periods)).amount == items[-1].amount
     assert actual(charge, year).amount == _reference_round(sum(values.values(), Fraction(0)) / len(values))
+
+
+def test_an_approved_rate_is_shown_unchanged_and_the_quantity_takes_up_the_cent():
+    # 27,019 workplace-days / 365 = 74.0246575… → 74.024658; the exact amount × 1,334.1828 is 98,762.42, the
+    # rounded quantity × rate 98,762.43: the rate stays, the quantity moves by one step of its 6th decimal.
+    figures = line_figures(net=D("98762.42"), quantity=D("74.024658"), code="C62", price=D("1334.1828"))
+    assert figures.unit_price == D("1334.1828") and figures.unit_code == "C62"
+    assert abs(figures.quantity - D("74.024658")) <= D("0.000001")
+    assert round_money(figures.quantity * figures.unit_price) == figures.net
+    credit = line_figures(net=D("-98762.42"), quantity=D("74.024658"), code="C62", price=D("1334.1828"))
+    assert credit.unit_price == D("1334.1828") and credit.quantity < 0
+    assert round_money(credit.quantity * credit.unit_price) == credit.net

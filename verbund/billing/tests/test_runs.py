@@ -77,7 +77,7 @@ def test_instalments_of_all_months_add_up_to_the_annual_fee(ready, registry):
             kind="instalment",
             period=engine.period_of(2026, "monthly", month),
             frequency="monthly",
-            host_internal=True,
+            host_settlement_internal=True,
         )
         (invoice,) = [i for i in result.invoices if i.member == telgte]
         total += invoice.net
@@ -141,7 +141,9 @@ def test_preparing_again_rebuilds_the_drafts_and_an_issued_run_stays_as_it_is(re
     assert again.invoices.count() == 2 and not ids & set(again.invoices.values_list("id", flat=True))
     issued = billing_run_issue(actor=None, run=again)
     numbers = sorted(issued.invoices.values_list("number", flat=True))
-    after = prepare(registry)
+    with pytest.raises(ValidationError):  # issue #10: an issued run is not "prepared" again
+        prepare(registry)
+    after = InvoiceRun.objects.get()
     assert after.pk == issued.pk and after.status == RunStatus.ISSUED
     assert sorted(after.invoices.values_list("number", flat=True)) == numbers
     assert Invoice.objects.count() == 2
@@ -155,10 +157,10 @@ def test_the_run_is_unique_per_provider_kind_year_and_period(ready, registry):
         InvoiceRun.objects.create(
             provider=registry["citeq"], kind="instalment", year=2026, period=1, billing_date=BILLING_DATE
         )
-    final = prepare(registry, kind="final", period=None)
+    final = prepare(registry, kind="final", period=None, billing_date=dt.date(2027, 1, 15))
     with pytest.raises(IntegrityError), transaction.atomic():
         InvoiceRun.objects.create(
-            provider=registry["citeq"], kind="final", year=2026, period=None, billing_date=BILLING_DATE
+            provider=registry["citeq"], kind="final", year=2026, period=None, billing_date=dt.date(2027, 1, 15)
         )
     assert final.period is None
 
@@ -397,3 +399,116 @@ def _seller():
     from verbund.billing.tests.conftest import SELLER
 
     return dict(SELLER)
+
+
+# ---------------------------------------------------------------- issue #10: final settlement, zero, summary
+
+
+def test_a_final_settlement_before_the_year_has_ended_is_refused(ready, registry):
+    for billing_date, as_of in (
+        (dt.date(2026, 12, 3), dt.date(2026, 12, 3)),
+        (dt.date(2027, 1, 15), dt.date(2026, 12, 3)),
+    ):
+        with pytest.raises(ValidationError) as info:
+            billing_run_prepare(
+                actor=None, provider=registry["citeq"], kind="final", year=2026, period=None,
+                billing_date=billing_date, as_of=as_of,
+            )  # fmt: skip
+        assert "31.12.2026" in " ".join(info.value.messages)
+    assert not InvoiceRun.objects.exists() and not Invoice.objects.exists()
+
+
+def test_an_early_final_settlement_needs_a_reason_and_is_audited(ready, registry, clerk):
+    from verbund.core.models import AuditEvent
+
+    run = billing_run_prepare(
+        actor=clerk, provider=registry["citeq"], kind="final", year=2026, period=None,
+        billing_date=dt.date(2026, 12, 3), as_of=dt.date(2026, 12, 3), early_final_reason="Telgte leaves on 30.11.",
+    )  # fmt: skip
+    assert run.summary["early_final_reason"] == "Telgte leaves on 30.11."
+    assert run.problems[0]["code"] == "early_final" and run.problems[0]["severity"] == "warning"
+    event = AuditEvent.objects.filter(object_id=str(run.pk)).latest("pk")
+    assert event.after["early_final_reason"] == "Telgte leaves on 30.11."
+    with pytest.raises(ValidationError):  # the override is only for a final settlement
+        billing_run_prepare(
+            actor=clerk, provider=registry["citeq"], kind="instalment", year=2026, period=1,
+            billing_date=BILLING_DATE, early_final_reason="why not",
+        )  # fmt: skip
+
+
+def test_no_invoice_is_made_when_the_balance_is_zero(ready, registry, seller):
+    from verbund.orders.models import Order, Subscription, SubscriptionQuantity
+
+    seller_profile_save(actor=None, provider=registry["citeq"], invoice_frequency="quarterly")
+    subscriptions = Subscription.objects.filter(member=registry["telgte"], product__number="AP-100")
+    SubscriptionQuantity.objects.filter(subscription__in=subscriptions).delete()
+    Order.objects.filter(subscription__in=subscriptions).delete()
+    subscriptions.delete()
+    for quarter in (1, 2, 3, 4):
+        billing_run_issue(actor=None, run=prepare(registry, period=quarter, billing_date=dt.date(2026, 3 * quarter, 5)))
+    # Telgte's only product is shared by a key: actual = planned fee = the four instalments; Ahlen's workplaces
+    # at the approved rate for a whole year give its planned fee as well.
+    run = prepare(registry, kind="final", period=None, billing_date=dt.date(2027, 1, 15))
+    assert not run.invoices.exists() and run.summary["invoices"] == 0
+    notes = [p for p in run.problems if p["code"] == "nothing_to_pay"]
+    assert sorted(p["member"] for p in notes) == ["Ahlen, Stadt", "Telgte, Stadt"]
+    assert {p["severity"] for p in notes} == {"info"}
+    with pytest.raises(ValidationError):
+        billing_run_issue(actor=None, run=run)
+    assert not NumberSequence.objects.filter(year=2027).exists()
+
+
+def test_the_run_summary_keeps_credit_notes_apart_from_invoices(ready, registry):
+    from verbund.orders.models import Subscription
+
+    for month in (1, 2):
+        billing_run_issue(actor=None, run=prepare(registry, period=month, billing_date=dt.date(2026, month, 5)))
+    Subscription.objects.filter(member=registry["telgte"]).update(end_date=dt.date(2026, 1, 15))
+    run = prepare(registry, kind="final", period=None, billing_date=dt.date(2027, 1, 15))
+    credit = run.invoices.get(member=registry["telgte"])
+    bill = run.invoices.get(member=registry["ahlen"])
+    assert credit.type_code == "381" and bill.type_code == "380"
+    summary = run.summary
+    assert (summary["invoices"], summary["credit_notes"]) == (2, 1)
+    assert D(summary["gross"]) == bill.gross_total and D(summary["net"]) == bill.net_total
+    assert D(summary["credit_gross"]) == credit.gross_total
+    assert D(summary["balance_net"]) == bill.net_total - credit.net_total
+    assert D(summary["balance_gross"]) == bill.gross_total - credit.gross_total
+
+
+def test_preparing_an_issued_run_again_is_refused_and_keeps_its_billing_date(ready, registry):
+    run = billing_run_issue(actor=None, run=prepare(registry))
+    with pytest.raises(ValidationError) as info:
+        prepare(registry, billing_date=dt.date(2026, 1, 20))
+    assert info.value.code == "run_issued" and "05.01.2026" in " ".join(info.value.messages)
+    run.refresh_from_db()
+    assert run.billing_date == BILLING_DATE and run.status == RunStatus.ISSUED
+
+
+def test_document_texts_are_in_the_documents_language_and_problems_in_the_clerks(ready, registry):
+    from django.utils import translation
+
+    from verbund.registry.services import organization_update
+
+    organization_update(actor=None, organization=registry["ahlen"], leitweg_id="")
+    with translation.override("en"):
+        run = prepare(registry)
+    invoice = run.invoices.get(member=registry["telgte"])
+    assert invoice.title == "Abschlagsrechnung 01/2026"
+    assert invoice.notes[0].startswith("Abschlag auf die Entgelte 2026")
+    line = invoice.lines.get(product_number="AP-100")
+    assert line.name == "Standard-Arbeitsplatz"  # the product number is BT-155, not part of the name
+    assert line.description.startswith("Abschlag 01/2026 (01.01.2026–31.01.2026), 1/12 des Jahresentgelts")
+    assert "Menge: 40 Arbeitsplätze" in line.description
+    (problem,) = run.blocking_problems
+    assert problem["message"].startswith("Ahlen, Stadt has no Leitweg-ID")
+
+
+def test_a_final_line_shows_the_approved_rate_and_the_exact_basis(ready, registry):
+    for month in (1, 2):
+        billing_run_issue(actor=None, run=prepare(registry, period=month, billing_date=dt.date(2026, month, 5)))
+    run = prepare(registry, kind="final", period=None, billing_date=dt.date(2027, 1, 15))
+    line = run.invoices.get(member=registry["telgte"]).lines.get(product_number="AP-100", kind="actual")
+    assert line.unit_price == D("1266.6667")
+    assert "Jahresmenge 40 Arbeitsplätze (Σ Tage × Menge 14.600 / 365 Tage)" in line.description
+    assert "genehmigter Preis 1.266,6667 € je Einheit und Jahr" in line.description

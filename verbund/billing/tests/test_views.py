@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from verbund.billing.models import Invoice, InvoiceRun
 from verbund.billing.services import billing_run_issue, billing_run_prepare
@@ -35,6 +36,10 @@ def _prepare(registry, period=1):
     )
 
 
+def _confirmed(run):
+    return {"confirm": "yes", "prepared": run.prepared_at.isoformat()}
+
+
 @pytest.fixture
 def issued(ready, registry):
     return billing_run_issue(actor=None, run=_prepare(registry))
@@ -52,7 +57,7 @@ def test_clerk_prepares_previews_issues_and_downloads(ready, clerk):
     assert page.status_code == 200
     html = page.content.decode()
     assert "Telgte, Stadt" in html and "Ahlen, Stadt" in html and 'id="issue-form"' in html
-    response = client.post(f"/abrechnung/laeufe/{run.pk}/ausstellen/", follow=True)
+    response = client.post(f"/abrechnung/laeufe/{run.pk}/ausstellen/", _confirmed(run), follow=True)
     run.refresh_from_db()
     assert run.status == "issued"
     assert "RE-2026-000001" in response.content.decode()
@@ -79,7 +84,7 @@ def test_issue_refused_shows_rule_ids(ready, registry, clerk, monkeypatch):
         raise common.ValidationFailed([common.Failure(prepared[0][0], [finding])])
 
     monkeypatch.setattr(issue, "build_and_validate", failing)
-    response = _client(clerk).post(f"/abrechnung/laeufe/{run.pk}/ausstellen/", follow=True)
+    response = _client(clerk).post(f"/abrechnung/laeufe/{run.pk}/ausstellen/", _confirmed(run), follow=True)
     assert "BR-DE-15" in response.content.decode()
     run.refresh_from_db()
     assert run.status == "draft"
@@ -175,3 +180,139 @@ def test_cii_that_fails_validation_is_not_handed_out(issued, registry, clerk, mo
     assert response.redirect_chain == [(f"/abrechnung/rechnungen/{invoice.pk}/", 302)]
     html = response.content.decode()
     assert invoice.number in html and "BR-DE-15, VB-LEITWEG" in html
+
+
+def test_issuing_needs_the_confirmation_of_the_current_preview(ready, registry, clerk):
+    run = _prepare(registry)
+    client = _client(clerk)
+    page = client.get(f"/abrechnung/laeufe/{run.pk}/").content.decode()
+    assert 'name="confirm"' in page and f'value="{run.prepared_at.isoformat()}"' in page
+    response = client.post(f"/abrechnung/laeufe/{run.pk}/ausstellen/", {"prepared": run.prepared_at.isoformat()})
+    run.refresh_from_db()
+    assert response.status_code == 302 and run.status == "draft"
+    stale = _confirmed(run)
+    _prepare(registry)  # prepared again by someone else: the confirmed preview is gone
+    response = client.post(f"/abrechnung/laeufe/{run.pk}/ausstellen/", stale, follow=True)
+    run.refresh_from_db()
+    assert run.status == "draft" and not Invoice.objects.exclude(number="").exists()
+    client.post(f"/abrechnung/laeufe/{run.pk}/ausstellen/", _confirmed(run))
+    run.refresh_from_db()
+    assert run.status == "issued"
+
+
+def test_preparing_an_issued_period_again_says_so_and_keeps_the_billing_date(issued, clerk):
+    response = _client(clerk).post(
+        "/abrechnung/laeufe/", {"kind": "instalment", "year": "2026", "period": "1", "billing_date": "2026-01-20"}
+    )
+    assert response.status_code == 400
+    assert "05.01.2026" in response.content.decode()
+    issued.refresh_from_db()
+    assert issued.billing_date == dt.date(2026, 1, 5)
+
+
+def test_a_final_settlement_in_december_is_refused_on_the_page(ready, clerk):
+    response = _client(clerk).post(
+        "/abrechnung/laeufe/",
+        {"kind": "final", "year": str(timezone.localdate().year + 1), "billing_date": "2100-01-10"},
+    )
+    assert response.status_code == 400 and not InvoiceRun.objects.exists()
+
+
+def test_the_run_page_shows_credit_notes_apart_and_dates_in_the_local_format(ready, registry, clerk):
+    from verbund.orders.models import Subscription
+
+    for month in (1, 2):
+        billing_run_issue(actor=None, run=_prepare(registry, period=month))
+    Subscription.objects.filter(member=registry["telgte"]).update(end_date=dt.date(2026, 1, 15))
+    run = billing_run_prepare(
+        actor=None, provider=registry["citeq"], kind="final", year=2026, period=None,
+        billing_date=dt.date(2027, 1, 15),
+    )  # fmt: skip
+    html = _client(clerk).get(f"/abrechnung/laeufe/{run.pk}/").content.decode()
+    assert "01.01.2026" in html and "2026-01-01" not in html
+    assert 'data-testid="run-balance-net"' in html and "Gutschriften" in html
+
+
+def test_the_plan_approval_price_corrects_the_catalogue_price_and_the_page_says_so(approved_plan, admin_user):
+    from verbund.catalog.models import PriceRevision, Product
+
+    workplace = Product.objects.get(number="AP-100")
+    prices = PriceRevision.objects.filter(product=workplace, valid_from=dt.date(2026, 1, 1), status="approved")
+    plan_price = prices.exclude(supersedes=None).get()
+    assert plan_price.supersedes in prices
+    html = _client(admin_user).get(workplace.get_absolute_url()).content.decode()
+    assert 'data-testid="price-rule"' in html and "01.01.2026" in html
+
+
+def _lines_table(html):
+    start = html.index('data-testid="invoice-lines"')
+    return html[start : html.index("</table>", start)]
+
+
+def test_the_invoice_page_shows_units_in_words_the_product_code_once_and_the_vat_rate(issued, registry, clerk):
+    invoice = issued.invoices.get(member=registry["telgte"])
+    table = _lines_table(_client(clerk).get(f"/abrechnung/rechnungen/{invoice.pk}/").content.decode())
+    assert "C62" not in table and ">LS<" not in table and " LS" not in table
+    assert table.count("AP-100") == 1 and table.count("OZ-200") == 1
+    assert "40 Arbeitsplätze" in table  # the quantity with its unit word
+    assert "19\u00a0%" in table and "(S)" not in table
+    assert "Abschlag 01/2026" in table  # the line text explains the amount
+
+
+def test_a_lump_sum_line_still_shows_the_quantity_billed(ready, registry, clerk):
+    from verbund.billing.models import InvoiceLine
+
+    run = _prepare(registry)
+    line = InvoiceLine.objects.get(invoice__run=run, invoice__member=registry["telgte"], product_number="AP-100")
+    assert line.basis_quantity == 40
+    InvoiceLine.objects.filter(pk=line.pk).update(unit_code="LS", quantity=1, unit_price=line.net)
+    table = _lines_table(_client(clerk).get(f"/abrechnung/rechnungen/{line.invoice_id}/").content.decode())
+    assert "40 Arbeitsplätze" in table and "pauschal" in table
+
+
+def test_english_pages_show_english_titles_and_the_document_stays_german(issued, registry, clerk):
+    from django.conf import settings
+
+    invoice = issued.invoices.get(member=registry["telgte"])
+    assert invoice.title == "Abschlagsrechnung 01/2026"  # the issued document's own (German) text
+    client = _client(clerk)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(f"/abrechnung/rechnungen/{invoice.pk}/").content.decode()
+    assert "Instalment invoice 01/2026" in html and "Abschlagsrechnung" not in html
+    listing = client.get(f"/abrechnung/laeufe/{issued.pk}/").content.decode()
+    assert "Instalment invoice 01/2026" in listing and "Abschlagsrechnung" not in listing
+
+
+def test_german_invoice_list_heads_the_number_column_invoice_number(issued, clerk):
+    html = _client(clerk).get("/abrechnung/rechnungen/").content.decode()
+    assert '<th scope="col">Rechnungsnummer</th>' in html and '<th scope="col">Anzahl</th>' not in html
+
+
+def test_form_errors_name_the_field_by_its_label(ready, clerk):
+    response = _client(clerk).post(
+        "/abrechnung/laeufe/", {"kind": "instalment", "year": "2026", "period": "13", "billing_date": "2026-01-05"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400 and "Zeitraum:" in html and "period:" not in html
+
+
+def test_the_run_zip_is_named_in_the_readers_language(issued, clerk):
+    from django.conf import settings
+
+    client = _client(clerk)
+    german = client.get(f"/abrechnung/laeufe/{issued.pk}/download/")["Content-Disposition"]
+    assert f"rechnungslauf-{issued.pk}-abschlag-2026-01.zip" in german
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(f"/abrechnung/laeufe/{issued.pk}/download/")["Content-Disposition"]
+    assert f"invoice-run-{issued.pk}-instalment-2026-01.zip" in english
+
+
+def test_the_pdf_footer_is_a_proper_css_string_and_amounts_keep_their_euro(issued, registry):
+    from verbund.billing.pdf import css_string, invoice_html
+
+    invoice = issued.invoices.get(member=registry["telgte"])
+    html = invoice_html(invoice)
+    assert "u002D" not in html
+    assert 'content: "citeq – Informations-Technologie für Kommunen"' in html
+    assert "\u00a0€" in html.split('class="totals"')[1].split("</table>")[0]  # "19 % auf 1.234,56 €" never splits
+    assert str(css_string('a"b\\c</style>')) == '"a\\22 b\\5C c\\3C /style\\3E "'

@@ -65,13 +65,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--billing-date", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD (default: today)"
         )
+        parser.add_argument(
+            "--early-final-reason",
+            default="",
+            help="final settlement before the year has ended (a member leaves mid-year): the reason, audited",
+        )
         parser.add_argument("--provider", default=None, help="short name or id (default: the one with a profile)")
         parser.add_argument("--user", default=None, help="username recorded in the audit trail (default: system)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         provider = _provider(options["provider"])
         actor = _user(options["user"])
-        billing_date = options["billing_date"] or timezone.localdate()
+        today = timezone.localdate()
+        billing_date = options["billing_date"] or today
         try:
             with cli_progress(_("Preparing the run")) as progress:  # the same steps as the background job
                 run = run_prepare(
@@ -81,16 +87,26 @@ class Command(BaseCommand):
                     year=options["year"],
                     period=options["period"],
                     billing_date=billing_date,
+                    as_of=today,
+                    early_final_reason=options["early_final_reason"],
                     progress=progress,
                 )
         except ValidationError as exc:
-            raise CommandError("; ".join(exc.messages)) from exc
+            issued = InvoiceRun.objects.filter(
+                provider=provider,
+                kind=options["kind"],
+                year=options["year"],
+                period=options["period"],
+                status=RunStatus.ISSUED,
+            ).first()
+            if issued is None or getattr(exc, "code", None) != "run_issued":
+                raise CommandError("; ".join(exc.messages)) from exc
+            self.stdout.write(f"The run was already issued; nothing changed. {' '.join(exc.messages)}")
+            self._summary(issued)
+            self._numbers(issued)
+            return
         self._summary(run)
         if not options["issue"]:
-            return
-        if run.status == RunStatus.ISSUED:
-            self.stdout.write("The run was already issued; nothing changed.")
-            self._numbers(run)
             return
         try:
             with cli_progress(_("Issuing the run")) as progress:
@@ -116,9 +132,16 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  {summary.get('invoices', 0)} invoices for {summary.get('members', 0)} members "
             f"({summary.get('internal', 0)} internal settlements, {summary.get('credit_notes', 0)} credit notes); "
-            f"net {_amount(summary.get('net', 0))}, VAT {_amount(summary.get('tax', 0))}, "
+            f"invoices: net {_amount(summary.get('net', 0))}, VAT {_amount(summary.get('tax', 0))}, "
             f"gross {_amount(summary.get('gross', 0))}"
         )
+        if summary.get("credit_notes"):
+            self.stdout.write(
+                f"  credit notes: net {_amount(summary.get('credit_net', 0))}, "
+                f"VAT {_amount(summary.get('credit_tax', 0))}, gross {_amount(summary.get('credit_gross', 0))}; "
+                f"balance (invoices − credit notes): net {_amount(summary.get('balance_net', 0))}, "
+                f"gross {_amount(summary.get('balance_gross', 0))}"
+            )
         if summary.get("plan") is None and run.kind != RunKind.EXTRAS:
             self.stdout.write("  No approved plan for the year: fees are approved prices × subscribed quantities.")
         problems = run.problems or []
