@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from verbund.billing import display, selectors, services, texts
 from verbund.billing.choices import InvoiceStatus, RunKind
 from verbund.billing.documents import invoice_language
-from verbund.billing.exports import CiiInvalid, cii_filename, invoice_cii, invoice_filename, invoice_xml
+from verbund.billing.exports import CiiInvalid, cii_filename, invoice_cii, invoice_filename, invoice_xml, run_zip_name
 from verbund.billing.pdf import invoice_pdf
 from verbund.billing.tasks import RUN_ISSUE, RUN_PREPARE, RUN_ZIP, run_prepare_check
 from verbund.core.access import Action
@@ -191,7 +191,7 @@ def run_download(request: HttpRequest, run_id: int) -> HttpResponse:
         raise Http404("the run is not issued")
     # Built by a background job with progress (ADR 0026); an issued run never changes, so its ZIP is reused.
     job = job_current_for(kind=RUN_ZIP, subject=run) or job_start(actor=request.user, kind=RUN_ZIP, subject=run)
-    return job_file_or_redirect(request, job)
+    return job_file_or_redirect(request, job, filename=run_zip_name(run))
 
 
 # ---------------------------------------------------------------- invoices

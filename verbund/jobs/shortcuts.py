@@ -18,12 +18,13 @@ def job_redirect(request: HttpRequest, job: Job) -> HttpResponse:
     return redirect(job.get_absolute_url())
 
 
-def job_file_or_redirect(request: HttpRequest, job: Job) -> HttpResponse:
-    """The job's result file when it is ready, otherwise its progress page."""
+def job_file_or_redirect(request: HttpRequest, job: Job, filename: str = "") -> HttpResponse:
+    """The job's result file when it is ready, otherwise its progress page. `filename` names the download in the
+    reader's language where the file was built for someone else (a reused ZIP); default: the stored name."""
     if job.status == JobStatus.SUCCEEDED:
         stored = Job.objects.filter(pk=job.pk).values("result_data", "result_name", "result_content_type").first()
         if stored and stored["result_data"] is not None and stored["result_name"]:
             response = HttpResponse(bytes(stored["result_data"]), content_type=stored["result_content_type"])
-            response["Content-Disposition"] = f'attachment; filename="{stored["result_name"]}"'
+            response["Content-Disposition"] = f'attachment; filename="{filename or stored["result_name"]}"'
             return response
     return redirect(job.get_absolute_url())
