@@ -67,7 +67,8 @@ def peak_rss() -> dict[str, Any]:
 
 
 def log(prefix: str, message: str) -> None:
-    print(f"[{prefix}] {message}", flush=True)
+    """Progress goes to stderr: stdout carries the JSON of the modules that `bench.run` collects."""
+    print(f"[{prefix}] {message}", file=sys.stderr, flush=True)
 
 
 def describe_url(url: str) -> str:
@@ -80,6 +81,15 @@ def is_postgres_url(url: str) -> bool:
     return urlsplit(url).scheme in ("postgres", "postgresql", "pgsql")
 
 
+def drop_database(server_url: str, name: str) -> None:
+    import psycopg
+
+    if not name.replace("_", "").isalnum():
+        raise ValueError(f"unsafe database name {name!r}")
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @contextmanager
 def scratch_database(server_url: str, name: str, keep: bool = False) -> Iterator[str]:
     """A fresh database `name` on the PostgreSQL server of `server_url` (dropped first if it exists, and again
@@ -90,17 +100,14 @@ def scratch_database(server_url: str, name: str, keep: bool = False) -> Iterator
     if not name.replace("_", "").isalnum():
         raise ValueError(f"unsafe database name {name!r}")
 
-    def admin(sql: str) -> None:
-        with psycopg.connect(server_url, autocommit=True) as conn:
-            conn.execute(sql)
-
-    admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin(f'CREATE DATABASE "{name}"')
+    drop_database(server_url, name)
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
     try:
         yield urlunsplit(parts._replace(path=f"/{name}"))
     finally:
         if not keep:
-            admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            drop_database(server_url, name)
 
 
 # The production settings module, with what a deployment must set (docs/operations.md): a secret key, the host
@@ -113,6 +120,9 @@ PRODUCTION_ENV = {
     "SERVED_OVER_HTTPS": "false",
     "DEBUG": "false",
     "LOG_LEVEL": "WARNING",
+    # WhiteNoise warns in every worker that var/static/ (collectstatic's target) is missing; it serves from the
+    # app folders (WHITENOISE_USE_FINDERS), and the pages measured here load no static files anyway.
+    "PYTHONWARNINGS": "ignore:No directory at:UserWarning",
 }
 
 

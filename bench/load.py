@@ -38,7 +38,8 @@ THREADS = 4
 DURATION = 180  # seconds of the timed window (national run)
 SMALL_DURATION = 30
 MAX_REQUESTS = 20000
-SPAWN_RATE = 10  # users started per second
+SPAWN_RATE = 5  # users started per second
+WARMUP = 15  # seconds after the last login before the timed window opens
 GOAL_P95_MS = 250
 
 
@@ -166,7 +167,10 @@ def summarise(raw: dict[str, Any]) -> dict[str, Any]:
     return {
         "users": figure(raw["users"], "users"),
         "ramp_up_time": figure(raw["ramp_up_time"], "s", 1),
+        "warmup": figure(raw["warmup"], "s"),
         "window": figure(raw["window"], "s", 1),
+        "load_average_1min": {**raw["load_average_1min"], "unit": "runnable processes", "cpu_count": os.cpu_count()},
+        "error_messages": raw["error_messages"],
         "requests": figure(total, "requests"),
         "errors": figure(sum(errors.values()), "requests"),
         "throughput": figure(total / raw["window"], "requests/s", 1),
@@ -196,6 +200,7 @@ def run_against(database_url: str, dataset: dict[str, Any], *, duration: int) ->
         "spawn_rate": SPAWN_RATE,
         "login_timeout": 600,
         "duration": duration,
+        "warmup": WARMUP,
         "max_requests": MAX_REQUESTS,
     }
     port = free_port()

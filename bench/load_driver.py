@@ -10,6 +10,7 @@ then every request is recorded (name, latency, error) until the time or request 
 
 import argparse
 import json
+import os
 import random
 import re
 import sys
@@ -27,12 +28,16 @@ TALLY_POLL_SECONDS = 3  # verbund.governance.views.POLL_SECONDS
 
 SPEC: dict[str, Any] = {}
 RECORDS: list[tuple[str, float, bool]] = []  # (name, seconds, failed) inside the timed window
-STATE = {"measuring": False, "logged_in": 0, "login_failures": 0, "login_times": []}
+ERRORS: dict[str, int] = {}  # error message → count, inside the timed window
+STATE: dict[str, Any] = {"measuring": False, "logged_in": 0, "login_failures": 0, "login_times": []}
 
 
 def _on_request(request_type: str, name: str, response_time: float, exception: Any, **_kw: Any) -> None:
     if STATE["measuring"] and name != "login":
         RECORDS.append((name, response_time / 1000, exception is not None))
+        if exception is not None:
+            message = f"{name}: {exception}"[:200]
+            ERRORS[message] = ERRORS.get(message, 0) + 1
 
 
 class _Base(HttpUser):
@@ -150,17 +155,23 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
             raise RuntimeError(f"only {STATE['logged_in']} of {users} users logged in")
         gevent.sleep(0.2)
     ramp_s = time.perf_counter() - started
+    gevent.sleep(spec["warmup"])  # the queue of first requests after the logins drains; not measured
+    load_before = os.getloadavg()
     STATE["measuring"] = True
     window_start = time.perf_counter()
     while time.perf_counter() - window_start < spec["duration"] and len(RECORDS) < spec["max_requests"]:
         gevent.sleep(0.2)
     STATE["measuring"] = False
     window_s = time.perf_counter() - window_start
+    load_after = os.getloadavg()
     runner.quit()
     return {
         "users": users,
         "ramp_up_time": ramp_s,
+        "warmup": spec["warmup"],
         "window": window_s,
+        "load_average_1min": {"before": load_before[0], "after": load_after[0]},
+        "error_messages": ERRORS,
         "records": RECORDS,
         "login_times": STATE["login_times"],
         "login_failures": STATE["login_failures"],

@@ -28,13 +28,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from bench import billing_db
 from bench.common import (
     GV100AD_PATH,
     RESULTS_DIR,
     ROOT,
     BenchmarkError,
     describe_url,
+    drop_database,
     figure,
+    is_postgres_url,
     latency_summary,
     peak_rss,
     timed_requests,
@@ -295,15 +298,62 @@ def run_costing_engine() -> dict[str, Any]:
     return run_module("bench.costing")
 
 
-def run_module(module: str) -> dict[str, Any]:
-    """A database-free benchmark module in its own process; its JSON output goes into latest.json."""
-    completed = subprocess.run([sys.executable, "-m", module], cwd=ROOT, capture_output=True, text=True, check=False)
+def run_module(module: str, *args: str, progress: bool = False) -> dict[str, Any]:
+    """A benchmark module in its own process; its JSON output (stdout) goes into latest.json. With `progress`
+    its log (stderr) is shown as it runs, else only when it fails."""
+    completed = subprocess.run(
+        [sys.executable, "-m", module, *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=None if progress else subprocess.PIPE,
+        text=True,
+        check=False,
+    )
     if completed.returncode != 0:
-        print(completed.stderr, file=sys.stderr)
-        return {"status": "failed", "error": completed.stderr.strip().splitlines()[-1:] or ["no output"]}
+        if completed.stderr:
+            print(completed.stderr, file=sys.stderr)
+        tail = (completed.stderr or completed.stdout or "").strip().splitlines()[-1:]
+        return {"status": "failed", "error": tail or ["no output"]}
     figures: dict[str, Any] = json.loads(completed.stdout)
-    figures["status"] = "ok"
+    figures.setdefault("status", "ok")
     return figures
+
+
+def run_database_benchmarks(database_url: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """`bench.billing_db` builds the national data in a database of its own and times the billing run; it keeps
+    the database, and `bench.load` then serves it with gunicorn under locust. The database is dropped after."""
+    if not is_postgres_url(database_url):
+        skipped = {"status": "skipped", "reason": "needs PostgreSQL (run `make bench`)"}
+        return skipped, skipped
+    with tempfile.TemporaryDirectory(prefix="verbund-bench-") as tmp:
+        described = Path(tmp) / "dataset.json"
+        print("Billing through the database: national final settlement, prepare → validate → issue")
+        billing = run_module("bench.billing_db", "--dataset-file", str(described), progress=True)
+        if billing["status"] != "ok" or not described.exists():
+            load = {"status": "failed", "error": "the data set of the billing run is missing"}
+        else:
+            print("Load: gunicorn + locust, 50 users, on the national data")
+            load = run_module("bench.load", "--dataset-file", str(described), progress=True)
+        drop_database(database_url, billing_db.DATABASE_NAME)
+    return billing, load
+
+
+def record(key: str, path: Path) -> int:
+    """Put the JSON of a module run on its own (`python -m bench.load > file`) into latest.json under `key`,
+    leaving the other figures as they are; the entry gets its own timestamp and commit."""
+    text = path.read_text(encoding="utf-8")
+    figures = json.loads(text[text.index("{") :])  # with-postgres.sh prints a line first
+    figures["recorded"] = {
+        "timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "git_commit": git_commit(),
+        "git_dirty": git_dirty(),
+        "cpu_count": os.cpu_count(),
+    }
+    document = json.loads(LATEST.read_text(encoding="utf-8"))
+    document[key] = figures
+    LATEST.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"Recorded {path} as {key!r} in {LATEST.relative_to(ROOT)}")
+    return 0
 
 
 def main_parent() -> int:
@@ -336,6 +386,7 @@ def main_parent() -> int:
     xrechnung = run_module("bench.xrechnung")
     print("Billing: national final settlement, 10,981 invoices x 25 lines, computed, rendered and validated")
     billing = run_module("bench.billing")
+    billing_db_national, load = run_database_benchmarks(database_url)
 
     document = {
         "timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -353,6 +404,8 @@ def main_parent() -> int:
         "costing_engine": costing,
         "xrechnung": xrechnung,
         "billing_national": billing,
+        "billing_db_national": billing_db_national,
+        "load": load,
     }
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     tmp = LATEST.with_name(LATEST.name + ".tmp")
@@ -365,8 +418,9 @@ def main_parent() -> int:
         failed.append("costing engine")
     if xrechnung["status"] == "failed":
         failed.append("xrechnung")
-    if billing["status"] == "failed":
-        failed.append("billing")
+    for name, part in (("billing", billing), ("billing_db", billing_db_national), ("load", load)):
+        if part["status"] == "failed":
+            failed.append(name)
     if failed:
         print(f"FAILED: {', '.join(failed)} (see the output above; their figures are missing)", file=sys.stderr)
         return 1
@@ -377,7 +431,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
     parser.add_argument("--backend-worker", metavar="BACKEND", help=argparse.SUPPRESS)
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--record", nargs=2, metavar=("KEY", "FILE"), help="put a module's JSON output into latest.json under KEY"
+    )
     args = parser.parse_args(argv)
+    if args.record:
+        return record(args.record[0], Path(args.record[1]))
     if args.backend_worker:
         if args.result is None:
             parser.error("--backend-worker needs --result")
@@ -394,8 +453,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    # Run the importable copy of this module (`bench.run`), not `__main__`: bench/orders.py imports its helpers
-    # from `bench.run`, and BenchmarkError must be one class for `main` to recognise it.
-    from bench import run as _importable
-
-    sys.exit(_importable.main())
+    sys.exit(main())
