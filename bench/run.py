@@ -342,7 +342,12 @@ def record(key: str, path: Path) -> int:
     """Put the JSON of a module run on its own (`python -m bench.load > file`) into latest.json under `key`,
     leaving the other figures as they are; the entry gets its own timestamp and commit."""
     text = path.read_text(encoding="utf-8")
-    figures = json.loads(text[text.index("{") :])  # with-postgres.sh prints a line first
+    merge(key, json.loads(text[text.index("{") :]))  # with-postgres.sh prints a line first
+    print(f"Recorded {path} as {key!r} in {LATEST.relative_to(ROOT)}")
+    return 0
+
+
+def merge(key: str, figures: dict[str, Any]) -> None:
     figures["recorded"] = {
         "timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "git_commit": git_commit(),
@@ -352,8 +357,15 @@ def record(key: str, path: Path) -> int:
     document = json.loads(LATEST.read_text(encoding="utf-8"))
     document[key] = figures
     LATEST.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"Recorded {path} as {key!r} in {LATEST.relative_to(ROOT)}")
-    return 0
+
+
+def database_only() -> int:
+    """Only the database billing run and the load benchmark; their figures replace those in latest.json."""
+    billing, load = run_database_benchmarks(os.environ.get("DATABASE_URL", "").strip())
+    merge("billing_db_national", billing)
+    merge("load", load)
+    print(f"Written: {LATEST.relative_to(ROOT)} (billing_db_national, load)")
+    return 0 if billing["status"] != "failed" and load["status"] != "failed" else 1
 
 
 def main_parent() -> int:
@@ -434,7 +446,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--record", nargs=2, metavar=("KEY", "FILE"), help="put a module's JSON output into latest.json under KEY"
     )
+    parser.add_argument(
+        "--database-only", action="store_true", help="only the database billing run and the load benchmark"
+    )
     args = parser.parse_args(argv)
+    if args.database_only:
+        return database_only()
     if args.record:
         return record(args.record[0], Path(args.record[1]))
     if args.backend_worker:
