@@ -45,3 +45,12 @@ def test_final_run_reads_the_invoiced_instalments_once_for_all_members(approved_
     assert inputs.instalments_invoiced.reads == 1
     deductions = [line for draft in result.invoices for line in draft.lines if line.kind == "deduction"]
     assert len(deductions) == len(inputs.instalments_invoiced)
+
+
+def test_billing_inputs_leave_the_plan_traces_in_the_database(approved_plan, seller, members, registry):
+    inputs = billing_inputs(provider=registry["citeq"], year=2026)
+    assert inputs.fees
+    for fee in inputs.fees.values():
+        assert "trace" in fee.get_deferred_fields()
+        rate = getattr(fee.product_plan, "rate", None)
+        assert rate is None or "trace" in rate.get_deferred_fields()
