@@ -41,6 +41,7 @@ MAX_REQUESTS = 20000
 SPAWN_RATE = 5  # users started per second
 WARMUP = 15  # seconds after the last login before the timed window opens
 GOAL_P95_MS = 250
+KEEP_ALIVE = 30  # seconds; behind a TLS proxy, its own keep-alive applies
 
 
 def free_port() -> int:
@@ -75,6 +76,9 @@ def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
         "--worker-class=gthread",
         f"--threads={THREADS}",
         "--timeout=120",
+        # Longer than the users' think time: with gunicorn's default of 2 s the server closes idle connections
+        # just as a user sends its next request, which the client sees as a dropped connection (an error).
+        f"--keep-alive={KEEP_ALIVE}",
         "--log-level=warning",
     ]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=sys.stderr)
@@ -212,6 +216,7 @@ def run_against(database_url: str, dataset: dict[str, Any], *, duration: int) ->
             "workers": WORKERS,
             "worker_class": "gthread",
             "threads": THREADS,
+            "keep_alive": figure(KEEP_ALIVE, "s"),
             "bind": "127.0.0.1 (free port)",
         },
         "client": {"tool": "locust (library, headless)", "spawn_rate": figure(SPAWN_RATE, "users/s")},
