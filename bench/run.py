@@ -19,27 +19,34 @@ import math
 import os
 import platform
 import random
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 import traceback
-import warnings
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS_DIR = ROOT / "bench" / "results"
+from bench import billing_db
+from bench.common import (
+    GV100AD_PATH,
+    RESULTS_DIR,
+    ROOT,
+    BenchmarkError,
+    describe_url,
+    drop_database,
+    figure,
+    is_postgres_url,
+    latency_summary,
+    peak_rss,
+    timed_requests,
+)
+from bench.report import print_table
+
 LATEST = RESULTS_DIR / "latest.json"
 SQLITE_PATH = ROOT / "var" / "bench.sqlite3"
-GV100AD_PATH = (ROOT / ".." / "shared" / "data" / "gemeindeverzeichnis" / "GV100AD_301123.txt").resolve()
 SETTINGS = "verbund.config.settings.test"
-
-EXPECTED_MUNICIPALITIES = 10981
-EXPECTED_POPULATION = 84358845
 
 API_URL = "/api/v1/organizations"
 API_LIMIT = 100
@@ -51,45 +58,7 @@ WARMUP_PER_KIND = 3
 SEED = 20231130
 
 
-class BenchmarkError(RuntimeError):
-    """A correctness check failed; the figures of this run must not be used."""
-
-
-def figure(value: float | int, unit: str, digits: int = 3) -> dict[str, Any]:
-    return {"value": round(value, digits) if isinstance(value, float) else value, "unit": unit}
-
-
 # ---------------------------------------------------------------- worker (one backend, one process)
-
-
-def percentile(sorted_values: list[float], p: float) -> float:
-    """Nearest-rank percentile of an ascending list."""
-    rank = max(1, math.ceil(p / 100 * len(sorted_values)))
-    return sorted_values[rank - 1]
-
-
-def latency_summary(latencies_s: list[float], wall_s: float) -> dict[str, Any]:
-    values = sorted(latencies_s)
-    return {
-        "requests": figure(len(values), "requests"),
-        "latency_p50": figure(percentile(values, 50) * 1000, "ms"),
-        "latency_p95": figure(percentile(values, 95) * 1000, "ms"),
-        "latency_max": figure(values[-1] * 1000, "ms"),
-        "throughput": figure(len(values) / wall_s, "requests/s", 1),
-        "wall_time": figure(wall_s, "s"),
-    }
-
-
-def timed_requests(client: Any, urls: list[str], check: Callable[[str, Any], None]) -> tuple[list[float], float]:
-    """GET every url in order; returns each request's latency and the wall time of the loop (seconds)."""
-    latencies: list[float] = []
-    started = time.perf_counter()
-    for url in urls:
-        t0 = time.perf_counter()
-        response = client.get(url)
-        latencies.append(time.perf_counter() - t0)
-        check(url, response)
-    return latencies, time.perf_counter() - started
 
 
 def api_request_mix(total: int, kind_land: int, ags_prefix: int, q: int) -> list[tuple[str, str]]:
@@ -171,43 +140,18 @@ def bench_html(client: Any, total: int) -> dict[str, Any]:
     return result
 
 
-def peak_rss() -> dict[str, Any]:
-    """The worker's peak resident set size so far."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    rss_kib = usage.ru_maxrss if sys.platform != "darwin" else usage.ru_maxrss / 1024  # bytes on macOS
-    return figure(rss_kib / 1024, "MiB", 1)
-
-
-def database_info() -> dict[str, str]:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SHOW server_version")
-        else:
-            cursor.execute("SELECT sqlite_version()")
-        version = cursor.fetchone()[0]
-    return {"vendor": connection.vendor, "version": str(version)}
-
-
 def worker(backend: str, result_path: Path) -> int:
-    import django
+    from bench.dataset import database_info, import_registry, setup_django
 
-    # WhiteNoise warns once that var/static/ (collectstatic's target) is missing; the pages measured here
-    # serve no static files, so the warning is noise.
-    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
-
-    django.setup()
+    setup_django()
 
     from django.core.management import call_command
     from django.db import connection
-    from django.db.models import Sum
     from django.test import Client
 
     from verbund.accounts.roles import Role
     from verbund.accounts.services import user_create
     from verbund.core.models import AuditEvent
-    from verbund.registry import gv100ad
     from verbund.registry.choices import OrganizationKind
     from verbund.registry.models import Organization
     from verbund.registry.services import gemeindeverzeichnis_import
@@ -223,54 +167,8 @@ def worker(backend: str, result_path: Path) -> int:
     if Organization.objects.exists():
         raise BenchmarkError("the database already holds organisations; the benchmark needs an empty one")
 
-    # (1) the first, full import
-    log(f"parse {GV100AD_PATH.name}")
-    t0 = time.perf_counter()
-    records = gv100ad.read_file(GV100AD_PATH)
-    parse_s = time.perf_counter() - t0
-    log(f"import {len(records)} records")
-    audit_before = AuditEvent.objects.count()
-    t0 = time.perf_counter()
-    report = gemeindeverzeichnis_import(actor=None, records=records, source_name=GV100AD_PATH.name)
-    import_s = time.perf_counter() - t0
-    audit_written = AuditEvent.objects.count() - audit_before
-    municipalities = Organization.objects.filter(kind=OrganizationKind.MUNICIPALITY)
-    db_municipalities = municipalities.count()
-    db_population = municipalities.aggregate(total=Sum("population"))["total"] or 0
-    reported_municipalities = report.counts_by_kind.get(OrganizationKind.MUNICIPALITY, 0)
-    for label, got, expected in (
-        ("municipalities (import report)", reported_municipalities, EXPECTED_MUNICIPALITIES),
-        ("municipalities (database)", db_municipalities, EXPECTED_MUNICIPALITIES),
-        ("population sum (import report)", report.population_municipalities, EXPECTED_POPULATION),
-        ("population sum (database)", db_population, EXPECTED_POPULATION),
-    ):
-        if got != expected:
-            raise BenchmarkError(f"correctness check failed: {label} is {got}, expected {expected}")
-    rows_written = report.created + audit_written
-    result["import_first"] = {
-        "records_parsed": figure(len(records), "records"),
-        "parse_time": figure(parse_s, "s"),
-        "import_time": figure(import_s, "s"),
-        "organizations_created": figure(report.created, "rows"),
-        "audit_events_written": figure(audit_written, "rows"),
-        "rows_written": figure(rows_written, "rows"),
-        "rows_per_second": figure(rows_written / import_s, "rows/s", 1),
-        "organizations_per_second": figure(report.created / import_s, "rows/s", 1),
-        "records_skipped": figure(report.skipped_records, "records"),
-        "municipalities": {
-            "value": db_municipalities,
-            "unit": "municipalities",
-            "expected": EXPECTED_MUNICIPALITIES,
-            "check": "ok",
-        },
-        "population_sum": {
-            "value": db_population,
-            "unit": "inhabitants",
-            "expected": EXPECTED_POPULATION,
-            "check": "ok",
-        },
-    }
-    log(f"first import: {parse_s:.2f} s parse, {import_s:.2f} s import, {rows_written} rows")
+    # (1) the first, full import (with the correctness checks)
+    records, result["import_first"] = import_registry(backend)
 
     # (2) the second import of the same records: nothing may change
     audit_before = AuditEvent.objects.count()
@@ -369,12 +267,6 @@ def git_dirty() -> bool | None:
     return bool(out.stdout.strip())
 
 
-def describe_url(url: str) -> str:
-    """host:port/dbname, without any credentials."""
-    parts = urlsplit(url)
-    return f"{parts.hostname or ''}{f':{parts.port}' if parts.port else ''}{parts.path}"
-
-
 def run_worker(backend: str, database_url: str) -> dict[str, Any]:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS, "DATABASE_URL": database_url}
     with tempfile.TemporaryDirectory(prefix="verbund-bench-") as tmp:
@@ -401,112 +293,79 @@ def run_worker(backend: str, database_url: str) -> dict[str, Any]:
     return result
 
 
-def _latencies(block: dict[str, Any]) -> str:
-    return " / ".join(str(block[key]["value"]) for key in ("latency_p50", "latency_p95", "latency_max"))
-
-
-def print_table(results: dict[str, Any]) -> None:
-    def first(key: str) -> Callable[[dict[str, Any]], Any]:
-        return lambda r: r["import_first"][key]["value"]
-
-    def api(role: str) -> Callable[[dict[str, Any]], Any]:
-        return lambda r: _latencies(r["api_organizations"][role])
-
-    def api_rate(role: str) -> Callable[[dict[str, Any]], Any]:
-        return lambda r: "{} ({} requests)".format(
-            r["api_organizations"][role]["throughput"]["value"],
-            r["api_organizations"][role]["requests"]["value"],
-        )
-
-    def orders_rows(r: dict[str, Any]) -> str:
-        bulk = r["orders"]["bulk_insert"]
-        return f"{bulk['subscriptions']['value']} + {bulk['quantity_rows']['value']}"
-
-    def folder(surface: str, role: str) -> Callable[[dict[str, Any]], Any]:
-        return lambda r: _latencies(r["orders"][surface][role])
-
-    def folder_rate(surface: str, role: str) -> Callable[[dict[str, Any]], Any]:
-        return lambda r: "{} ({} requests)".format(
-            r["orders"][surface][role]["throughput"]["value"], r["orders"][surface][role]["requests"]["value"]
-        )
-
-    def folder_queries(r: dict[str, Any]) -> str:
-        def one(surface: str) -> str:
-            counts = [
-                n
-                for role in ("provider_admin", "member_contact")
-                for n in r["orders"][surface][role]["queries_per_request"]["by_folder"].values()
-            ]
-            return str(counts[0]) if len(set(counts)) == 1 else f"{min(counts)}-{max(counts)}"
-
-        return f"{one('contract_folder_page')} / {one('contract_folder_api')}"
-
-    def second(r: dict[str, Any]) -> str:
-        return f"{r['import_second']['created']['value']} / {r['import_second']['updated']['value']}"
-
-    rows: list[tuple[str, Callable[[dict[str, Any]], Any]]] = [
-        ("parse GV100AD (s)", first("parse_time")),
-        ("first import (s)", first("import_time")),
-        ("rows written", first("rows_written")),
-        ("rows/s", first("rows_per_second")),
-        ("municipalities", first("municipalities")),
-        ("population sum", first("population_sum")),
-        ("second import (s)", lambda r: r["import_second"]["import_time"]["value"]),
-        ("  created / updated", second),
-        ("API provider_admin p50/p95/max (ms)", api("provider_admin")),
-        ("API provider_admin req/s", api_rate("provider_admin")),
-        ("API member_contact p50/p95/max (ms)", api("member_contact")),
-        ("API member_contact req/s", api_rate("member_contact")),
-        ("HTML list p50/p95/max (ms)", lambda r: _latencies(r["html_organization_list"])),
-        ("HTML list req/s", lambda r: r["html_organization_list"]["throughput"]["value"]),
-        ("peak RSS (MiB)", lambda r: r["peak_rss"]["value"]),
-        ("orders: subscriptions + quantity rows", orders_rows),
-        ("orders: bulk insert (s)", lambda r: r["orders"]["bulk_insert"]["time"]["value"]),
-        ("orders: rows/s", lambda r: r["orders"]["bulk_insert"]["rows_per_second"]["value"]),
-        ("folder page provider_admin p50/p95/max (ms)", folder("contract_folder_page", "provider_admin")),
-        ("folder page provider_admin req/s", folder_rate("contract_folder_page", "provider_admin")),
-        ("folder page member_contact p50/p95/max (ms)", folder("contract_folder_page", "member_contact")),
-        ("folder page member_contact req/s", folder_rate("contract_folder_page", "member_contact")),
-        ("folder API provider_admin p50/p95/max (ms)", folder("contract_folder_api", "provider_admin")),
-        ("folder API provider_admin req/s", folder_rate("contract_folder_api", "provider_admin")),
-        ("folder API member_contact p50/p95/max (ms)", folder("contract_folder_api", "member_contact")),
-        ("folder API member_contact req/s", folder_rate("contract_folder_api", "member_contact")),
-        ("folder SQL queries page / API", folder_queries),
-        ("peak RSS after orders (MiB)", lambda r: r["orders"]["peak_rss"]["value"]),
-    ]
-    backends = list(results)
-    columns: list[list[str]] = []
-    for name in backends:
-        result = results[name]
-        if result["status"] != "ok":
-            columns.append([f"{result['status']} (see above)"] + [""] * (len(rows) - 1))
-        else:
-            columns.append([str(get(result)) for _label, get in rows])
-    width = max(len(label) for label, _get in rows)
-    widths = [max(len(name), *map(len, column)) for name, column in zip(backends, columns, strict=True)]
-    print()
-    print(" | ".join([" " * width, *(name.ljust(w) for name, w in zip(backends, widths, strict=True))]))
-    print("-+-".join(["-" * width, *("-" * w for w in widths)]))
-    for i, (label, _get) in enumerate(rows):
-        cells = [column[i].ljust(w) for column, w in zip(columns, widths, strict=True)]
-        print(" | ".join([label.ljust(width), *cells]))
-    print()
-
-
 def run_costing_engine() -> dict[str, Any]:
     """bench/costing.py in its own process (its peak memory is its own); its JSON goes into latest.json."""
     return run_module("bench.costing")
 
 
-def run_module(module: str) -> dict[str, Any]:
-    """A database-free benchmark module in its own process; its JSON output goes into latest.json."""
-    completed = subprocess.run([sys.executable, "-m", module], cwd=ROOT, capture_output=True, text=True, check=False)
+def run_module(module: str, *args: str, progress: bool = False) -> dict[str, Any]:
+    """A benchmark module in its own process; its JSON output (stdout) goes into latest.json. With `progress`
+    its log (stderr) is shown as it runs, else only when it fails."""
+    completed = subprocess.run(
+        [sys.executable, "-m", module, *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=None if progress else subprocess.PIPE,
+        text=True,
+        check=False,
+    )
     if completed.returncode != 0:
-        print(completed.stderr, file=sys.stderr)
-        return {"status": "failed", "error": completed.stderr.strip().splitlines()[-1:] or ["no output"]}
+        if completed.stderr:
+            print(completed.stderr, file=sys.stderr)
+        tail = (completed.stderr or completed.stdout or "").strip().splitlines()[-1:]
+        return {"status": "failed", "error": tail or ["no output"]}
     figures: dict[str, Any] = json.loads(completed.stdout)
-    figures["status"] = "ok"
+    figures.setdefault("status", "ok")
     return figures
+
+
+def run_database_benchmarks(database_url: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """`bench.billing_db` builds the national data in a database of its own and times the billing run; it keeps
+    the database, and `bench.load` then serves it with gunicorn under locust. The database is dropped after."""
+    if not is_postgres_url(database_url):
+        skipped = {"status": "skipped", "reason": "needs PostgreSQL (run `make bench`)"}
+        return skipped, skipped
+    with tempfile.TemporaryDirectory(prefix="verbund-bench-") as tmp:
+        described = Path(tmp) / "dataset.json"
+        print("Billing through the database: national final settlement, prepare → validate → issue")
+        billing = run_module("bench.billing_db", "--dataset-file", str(described), progress=True)
+        if billing["status"] != "ok" or not described.exists():
+            load = {"status": "failed", "error": "the data set of the billing run is missing"}
+        else:
+            print("Load: gunicorn + locust, 50 users, on the national data")
+            load = run_module("bench.load", "--dataset-file", str(described), progress=True)
+        drop_database(database_url, billing_db.DATABASE_NAME)
+    return billing, load
+
+
+def record(key: str, path: Path) -> int:
+    """Put the JSON of a module run on its own (`python -m bench.load > file`) into latest.json under `key`,
+    leaving the other figures as they are; the entry gets its own timestamp and commit."""
+    text = path.read_text(encoding="utf-8")
+    merge(key, json.loads(text[text.index("{") :]))  # with-postgres.sh prints a line first
+    print(f"Recorded {path} as {key!r} in {LATEST.relative_to(ROOT)}")
+    return 0
+
+
+def merge(key: str, figures: dict[str, Any]) -> None:
+    figures["recorded"] = {
+        "timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "git_commit": git_commit(),
+        "git_dirty": git_dirty(),
+        "cpu_count": os.cpu_count(),
+    }
+    document = json.loads(LATEST.read_text(encoding="utf-8"))
+    document[key] = figures
+    LATEST.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def database_only() -> int:
+    """Only the database billing run and the load benchmark; their figures replace those in latest.json."""
+    billing, load = run_database_benchmarks(os.environ.get("DATABASE_URL", "").strip())
+    merge("billing_db_national", billing)
+    merge("load", load)
+    print(f"Written: {LATEST.relative_to(ROOT)} (billing_db_national, load)")
+    return 0 if billing["status"] != "failed" and load["status"] != "failed" else 1
 
 
 def main_parent() -> int:
@@ -539,6 +398,7 @@ def main_parent() -> int:
     xrechnung = run_module("bench.xrechnung")
     print("Billing: national final settlement, 10,981 invoices x 25 lines, computed, rendered and validated")
     billing = run_module("bench.billing")
+    billing_db_national, load = run_database_benchmarks(database_url)
 
     document = {
         "timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -556,6 +416,8 @@ def main_parent() -> int:
         "costing_engine": costing,
         "xrechnung": xrechnung,
         "billing_national": billing,
+        "billing_db_national": billing_db_national,
+        "load": load,
     }
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     tmp = LATEST.with_name(LATEST.name + ".tmp")
@@ -568,8 +430,9 @@ def main_parent() -> int:
         failed.append("costing engine")
     if xrechnung["status"] == "failed":
         failed.append("xrechnung")
-    if billing["status"] == "failed":
-        failed.append("billing")
+    for name, part in (("billing", billing), ("billing_db", billing_db_national), ("load", load)):
+        if part["status"] == "failed":
+            failed.append(name)
     if failed:
         print(f"FAILED: {', '.join(failed)} (see the output above; their figures are missing)", file=sys.stderr)
         return 1
@@ -580,7 +443,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
     parser.add_argument("--backend-worker", metavar="BACKEND", help=argparse.SUPPRESS)
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--record", nargs=2, metavar=("KEY", "FILE"), help="put a module's JSON output into latest.json under KEY"
+    )
+    parser.add_argument(
+        "--database-only", action="store_true", help="only the database billing run and the load benchmark"
+    )
     args = parser.parse_args(argv)
+    if args.database_only:
+        return database_only()
+    if args.record:
+        return record(args.record[0], Path(args.record[1]))
     if args.backend_worker:
         if args.result is None:
             parser.error("--backend-worker needs --result")
@@ -597,8 +470,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    # Run the importable copy of this module (`bench.run`), not `__main__`: bench/orders.py imports its helpers
-    # from `bench.run`, and BenchmarkError must be one class for `main` to recognise it.
-    from bench import run as _importable
-
-    sys.exit(_importable.main())
+    sys.exit(main())

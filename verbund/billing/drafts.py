@@ -162,6 +162,10 @@ class _Builder:
         self.plan_label = (
             "" if plan is None else plan.name + (f", {plan.decision_reference}" if plan.decision_reference else "")
         )
+        # Instalments already invoiced, by member: read once, so that a final run stays linear in the members.
+        self.invoiced_by_member: dict[int, dict[int, Decimal]] = defaultdict(dict)
+        for (member_id, product_id), amount in inputs.instalments_invoiced.items():
+            self.invoiced_by_member[member_id][product_id] = amount
 
     # ------------------------------------------------------------ helpers
 
@@ -316,11 +320,7 @@ class _Builder:
 
     def final_lines(self, member: Organization) -> list[DraftLine]:
         grouped = self.recurring_by_product(member)
-        invoiced = {
-            product_id: amount
-            for (member_id, product_id), amount in self.inputs.instalments_invoiced.items()
-            if member_id == member.pk
-        }
+        invoiced = self.invoiced_by_member.get(member.pk, {})
         lines: list[DraftLine] = []
         year = self.inputs.year
         for product_id in sorted(set(grouped) | set(invoiced), key=lambda pk: self.inputs.products[pk].number):
