@@ -4,7 +4,7 @@
    the national data (`bench/dataset.py --for-load --issue`: GV100AD, ~275,000 subscriptions, an approved plan,
    the issued final settlement, an order inbox, a committee voting, 50 logins). With `--dataset-file` the data of
    an earlier `bench.billing_db --keep-database` is used instead (that is what `make bench` does).
-2. gunicorn serves `verbund.config.wsgi:application` with the production settings (`verbund.config.settings.base`,
+2. `verbund serve` (gunicorn) serves `verbund.config.wsgi:application` with the production settings (`verbund.config.settings.base`,
    DEBUG off, a secret key, plain http on 127.0.0.1 and a free port), `WORKERS` workers of `THREADS` threads.
 3. The SQL queries of one request per page are counted in-process (`django.test.Client`), to explain the
    latencies (a count that grows with the data would show an N+1).
@@ -66,22 +66,19 @@ def worker_pids(master: int) -> list[int]:
 
 
 def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    command = [
+    command = [  # the documented production command (`verbund serve`, ADR 0027): gunicorn with gthread workers
         sys.executable,
-        "-m",
-        "gunicorn",
-        "verbund.config.wsgi:application",
+        "manage.py",
+        "serve",
         f"--bind=127.0.0.1:{port}",
         f"--workers={WORKERS}",
-        "--worker-class=gthread",
         f"--threads={THREADS}",
         "--timeout=120",
-        # Longer than the users' think time: with gunicorn's default of 2 s the server closes idle connections
+        # Longer than the users' think time: with a short keep-alive the server closes idle connections
         # just as a user sends its next request, which the client sees as a dropped connection (an error).
         f"--keep-alive={KEEP_ALIVE}",
-        "--log-level=warning",
     ]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=sys.stderr)
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)  # no access log in the figures
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -211,7 +208,7 @@ def run_against(database_url: str, dataset: dict[str, Any], *, duration: int) ->
     result: dict[str, Any] = {
         "status": "ok",
         "server": {
-            "command": "gunicorn verbund.config.wsgi:application",
+            "command": "verbund serve (gunicorn, verbund.config.wsgi:application)",
             "settings": env["DJANGO_SETTINGS_MODULE"],
             "workers": WORKERS,
             "worker_class": "gthread",

@@ -17,14 +17,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 
-def gunicorn_options(*, bind: str, workers: int, timeout: int, threads: int) -> dict[str, Any]:
+def gunicorn_options(*, bind: str, workers: int, timeout: int, threads: int, keepalive: int = 5) -> dict[str, Any]:
     return {
         "bind": [part.strip() for part in bind.split(",") if part.strip()],
         "workers": workers if workers > 0 else 2 * multiprocessing.cpu_count() + 1,
         "threads": max(1, threads),
         "timeout": timeout,
         "graceful_timeout": 30,
-        "keepalive": 5,
+        "keepalive": keepalive,  # seconds an idle connection stays open; keep it above clients' think time
         "max_requests": 2000,  # recycle workers now and then (memory)
         "max_requests_jitter": 200,
         "accesslog": "-",
@@ -49,11 +49,21 @@ class Command(BaseCommand):
         )
         parser.add_argument("--threads", type=int, default=int(os.environ.get("VERBUND_THREADS", "1")))
         parser.add_argument("--timeout", type=int, default=settings.SERVE_TIMEOUT, help="seconds (VERBUND_TIMEOUT)")
+        parser.add_argument(
+            "--keep-alive",
+            type=int,
+            default=int(os.environ.get("VERBUND_KEEPALIVE", "5")),
+            help="seconds an idle connection stays open (env VERBUND_KEEPALIVE)",
+        )
         parser.add_argument("--print-config", action="store_true", help="print the gunicorn options and exit")
 
     def handle(self, *args: Any, **options: Any) -> None:
         config = gunicorn_options(
-            bind=options["bind"], workers=options["workers"], timeout=options["timeout"], threads=options["threads"]
+            bind=options["bind"],
+            workers=options["workers"],
+            timeout=options["timeout"],
+            threads=options["threads"],
+            keepalive=options["keep_alive"],
         )
         if options["print_config"]:
             for key, value in sorted(config.items()):
