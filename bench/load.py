@@ -4,8 +4,9 @@
    the national data (`bench/dataset.py --for-load --issue`: GV100AD, ~275,000 subscriptions, an approved plan,
    the issued final settlement, an order inbox, a committee voting, 50 logins). With `--dataset-file` the data of
    an earlier `bench.billing_db --keep-database` is used instead (that is what `make bench` does).
-2. `verbund serve` (gunicorn) serves `verbund.config.wsgi:application` with the production settings (`verbund.config.settings.base`,
-   DEBUG off, a secret key, plain http on 127.0.0.1 and a free port), `WORKERS` workers of `THREADS` threads.
+2. `verbund serve` (gunicorn) serves `verbund.config.wsgi:application` with the production settings
+   (`verbund.config.settings.base`, DEBUG off, a secret key, plain http on 127.0.0.1 and a free port),
+   `WORKERS` workers of `THREADS` threads.
 3. The SQL queries of one request per page are counted in-process (`django.test.Client`), to explain the
    latencies (a count that grows with the data would show an N+1).
 4. `bench/load_driver.py` runs locust headless with 50 users (30 member contacts, 10 staff, 10 committee members)
