@@ -21,6 +21,13 @@ from verbund.registry.choices import (
 from verbund.registry.validators import validate_ars, validate_digits, validate_leitweg_id
 
 
+def name_with_kind(name: str, kind: str, *, default: str = "") -> str:
+    """A district whose name does not say so gets its kind ("Kreis Warendorf"); any other name stays as it is."""
+    if kind == OrganizationKind.DISTRICT and "kreis" not in name.lower():
+        return gettext("District of %(name)s") % {"name": name}
+    return str(default or name)
+
+
 class Organization(TimeStampedModel):
     """A public body or company: Land, district, municipality, provider, association, holding, office."""
 
@@ -112,6 +119,12 @@ class Organization(TimeStampedModel):
     @property
     def display_name(self) -> str:
         return self.short_name or self.name
+
+    @property
+    def unambiguous_name(self) -> str:
+        """The name with its kind where the name alone is ambiguous: the district "Warendorf" is "Kreis
+        Warendorf" (English "District of Warendorf"); the town keeps its directory name "Warendorf, Stadt"."""
+        return name_with_kind(self.name, self.kind, default=self.display_name)
 
     @property
     def land_name(self) -> str:

@@ -5,9 +5,8 @@ from typing import Any
 
 from django import template
 from django.utils.formats import number_format
-from django.utils.translation import gettext as _
 
-from verbund.registry.choices import OrganizationKind
+from verbund.registry.models import name_with_kind
 
 register = template.Library()
 
@@ -32,9 +31,7 @@ def organization_label(org: Any) -> str:
     "Warendorf" is "Kreis Warendorf", the town keeps its directory name "Warendorf, Stadt"."""
     if org is None:
         return "–"
-    if getattr(org, "kind", "") == OrganizationKind.DISTRICT and "kreis" not in org.name.lower():
-        return _("District of %(name)s") % {"name": org.name}
-    return str(org.name)
+    return name_with_kind(org.name, getattr(org, "kind", ""))
 
 
 @register.filter

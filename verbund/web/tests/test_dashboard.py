@@ -174,3 +174,10 @@ def test_controller_and_auditor_get_their_cards(registry, role):
         assert 'data-testid="card-plans"' in page
     assert 'data-testid="card-decisions"' in page
     assert 'data-testid="card-orders"' not in page
+
+
+def test_the_header_names_a_district_with_its_kind(registry):
+    """ "Warendorf" alone is ambiguous between the town and the district: the header says "Kreis Warendorf"."""
+    contact = _user("kreis-contact", Role.MEMBER_CONTACT, registry["kreis"])
+    html = _page(contact)
+    assert "· Kreis Warendorf ·" in html
