@@ -13,6 +13,7 @@
 Every app's views and API endpoints fetch objects through this layer, never with a raw `.get(pk=...)`.
 """
 
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -81,3 +82,13 @@ def can(user: Any, action: str, obj: models.Model) -> bool:
 class RestrictedQuerySet(models.QuerySet[_M]):
     def restrict(self, user: Any, action: str = Action.VIEW) -> "RestrictedQuerySet[_M]":
         return restrict_queryset(self, user, action)  # type: ignore[return-value]
+
+
+def openable_ids(user: Any, model: type[models.Model], ids: Iterable[Any]) -> set[Any]:
+    """Of these objects, the ids whose page the user may open: one query through the access layer, for a list
+    that would otherwise ask `may_open` once per row."""
+    wanted = {pk for pk in ids if pk is not None}
+    if not wanted or user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    manager: Any = model._default_manager
+    return set(manager.restrict(user, Action.VIEW).filter(pk__in=wanted).values_list("pk", flat=True))

@@ -32,6 +32,7 @@ from django.views.decorators.http import require_POST
 
 from verbund.catalog.choices import CatalogueStatus
 from verbund.catalog.models import CatalogueVersion
+from verbund.core.access import openable_ids
 from verbund.core.audit import audit_events_for
 from verbund.core.params import query_year
 from verbund.governance import selectors, services, subjects
@@ -194,12 +195,15 @@ def committee_detail(request: HttpRequest, committee_id: int) -> HttpResponse:
     committee = _committee(request, access, committee_id)
     meetings = list(Meeting.objects.filter(committee=committee, deleted=False).order_by("start", "id"))
     now = timezone.now()
+    memberships = list(selectors.committee_memberships(committee=committee))
     return render(
         request,
         "governance/committee_detail.html",
         {
             "committee": committee,
-            "memberships": selectors.committee_memberships(committee=committee),
+            "memberships": memberships,
+            # a member sees a seat's organisation as a link only where it may open its page (issue #10, 10)
+            "openable": openable_ids(request.user, Organization, (m.on_behalf_of_id for m in memberships)),
             "upcoming": [m for m in meetings if m.start >= now],
             "past": [m for m in reversed(meetings) if m.start < now],
             "quorum_percent": committee.quorum_share * 100,

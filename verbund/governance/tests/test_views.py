@@ -528,3 +528,15 @@ def test_the_effect_of_a_decision_is_shown_in_the_readers_language(committee_set
     client.post("/i18n/setlang/", {"language": "de", "next": "/"})
     german = client.get(f"/gremien/top/{item.pk}/").content.decode()
     assert "beschlossen durch Beschluss" in german.split('data-testid="decision-effect">')[1].split("</dd>")[0]
+
+
+def test_a_seat_holder_sees_links_only_to_organisations_it_may_open(committee_setup, registry, alice, admin_user):
+    """Issue #10, 10: links point only where the user may go. Alice (Telgte) holds a seat and sees the members of
+    the committee; her own town is a link, Ahlen's page (another member) is not."""
+    committee = committee_setup["committee"]
+    html = _client(alice).get(f"/gremien/{committee.pk}/").content.decode()
+    assert f'href="{registry["telgte"].get_absolute_url()}"' in html
+    assert f'href="{registry["ahlen"].get_absolute_url()}"' not in html
+    assert registry["ahlen"].name in html
+    staff_html = _client(admin_user).get(f"/gremien/{committee.pk}/").content.decode()
+    assert f'href="{registry["ahlen"].get_absolute_url()}"' in staff_html
