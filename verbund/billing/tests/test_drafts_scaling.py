@@ -40,7 +40,9 @@ def test_final_run_reads_the_invoiced_instalments_once_for_all_members(approved_
     assert len(inputs.members) >= 2 and len(inputs.instalments_invoiced) >= 2
     inputs.instalments_invoiced = CountingDict(inputs.instalments_invoiced)
 
-    result = build_drafts(inputs, kind=RunKind.FINAL, period=whole_year(2026), frequency="monthly", host_settlement_internal=True)
+    result = build_drafts(
+        inputs, kind=RunKind.FINAL, period=whole_year(2026), frequency="monthly", host_settlement_internal=True
+    )
 
     assert inputs.instalments_invoiced.reads == 1
     deductions = [line for draft in result.invoices for line in draft.lines if line.kind == "deduction"]
