@@ -20,6 +20,7 @@ from verbund.catalog.choices import (
 from verbund.catalog.models import CatalogueVersion, CatalogueVersionItem, PriceRevision, Product, ProductFamily
 from verbund.core.audit import audit_record, model_snapshot
 from verbund.core.models import AuditAction
+from verbund.core.params import check_year
 
 PRODUCT_FIELDS = (
     "number",
@@ -240,8 +241,7 @@ def catalogue_version_create(
     valid_from: dt.date | None = None,
     predecessor: CatalogueVersion | None = None,
 ) -> CatalogueVersion:
-    if not 2000 <= year <= 2100:
-        raise ValidationError({"year": _("The year must lie between 2000 and 2100.")})
+    check_year(year)
     version = CatalogueVersion(
         provider=provider, year=year, name=name, valid_from=valid_from or dt.date(year, 1, 1), predecessor=predecessor
     )

@@ -14,16 +14,13 @@ from verbund.catalog.choices import Category, ProductStatus
 from verbund.catalog.models import PriceRevision
 from verbund.catalog.tasks import CATALOGUE_IMPORT, check_rows
 from verbund.core.audit import audit_events_for
+from verbund.core.params import query_year
 from verbund.jobs.services import job_start
 from verbund.jobs.shortcuts import job_redirect
 
 
 def _year(request: HttpRequest) -> int:
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        return timezone.localdate().year
-    return year if 2000 <= year <= 2100 else timezone.localdate().year
+    return query_year(request.GET.get("year")) or timezone.localdate().year
 
 
 @login_required

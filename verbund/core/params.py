@@ -60,6 +60,12 @@ def query_year(raw: str | None) -> int | None:
     return bounded_int(raw, minimum=YEAR_MIN, maximum=YEAR_MAX)
 
 
+def check_year(year: int, *, field: str = "year") -> None:
+    """For services: refuse a year outside 2000–2100, naming the field."""
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise ValidationError({field: _("The year must lie between 2000 and 2100.")})
+
+
 def refuse_control_characters_in(**fields: str | None) -> None:
     """For services: refuse text arguments with control characters, naming the field."""
     errors: dict[str, list[ValidationError]] = {}

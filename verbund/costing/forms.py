@@ -8,10 +8,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from verbund.core.params import YEAR_MAX, YEAR_MIN
 from verbund.costing.choices import Method
 from verbund.costing.models import CostCentre, CostType, PlanVersion
-
-YEAR_MIN, YEAR_MAX = 2000, 2100
 
 
 class PlanCreateForm(forms.Form):

@@ -19,6 +19,7 @@ from verbund.catalog.choices import ProductStatus, RevisionStatus
 from verbund.catalog.models import PriceRevision, Product
 from verbund.core.audit import audit_record, model_snapshot
 from verbund.core.models import AuditAction
+from verbund.core.params import check_year
 from verbund.core.steps import steps_json
 from verbund.costing import engine
 from verbund.costing.choices import CentreKind, Charging, KeyBasis, PlanStatus
@@ -56,8 +57,7 @@ def plan_version_create(
     method: str = "reciprocal",
     predecessor: PlanVersion | None = None,
 ) -> PlanVersion:
-    if not 2000 <= year <= 2100:
-        raise ValidationError({"year": _("The year must lie between 2000 and 2100.")})
+    check_year(year)
     plan = PlanVersion(provider=provider, year=year, name=name, method=method, predecessor=predecessor)
     plan.full_clean()
     plan.save()

@@ -28,6 +28,7 @@ from verbund.billing.selectors import billing_inputs, seller_profile_for
 from verbund.billing.services.common import check_clerk
 from verbund.core.audit import audit_record
 from verbund.core.models import AuditAction
+from verbund.core.params import check_year
 from verbund.registry.models import Organization
 
 
@@ -208,8 +209,7 @@ def billing_run_check(
     check_clerk(actor)
     if kind not in RunKind.values:
         raise ValidationError({"kind": _("Unknown kind of run: %(kind)s.") % {"kind": kind}})
-    if not 2000 <= year <= 2100:
-        raise ValidationError({"year": _("The year must lie between 2000 and 2100.")})
+    check_year(year)
     early_final_reason = early_final_reason.strip()
     if kind == RunKind.FINAL:
         _check_year_ended(year=year, billing_date=billing_date, as_of=as_of or billing_date, reason=early_final_reason)

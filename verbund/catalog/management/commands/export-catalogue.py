@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from verbund.catalog import spreadsheet
 from verbund.catalog.models import Product
+from verbund.core.params import YEAR_MAX, YEAR_MIN
 
 
 class Command(BaseCommand):
@@ -23,7 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, year: int | None, format: str | None, out: Path, **options):  # type: ignore[no-untyped-def]
         year = year or timezone.localdate().year
-        if not 2000 <= year <= 2100:
+        if not YEAR_MIN <= year <= YEAR_MAX:
             raise CommandError(_("The year must lie between 2000 and 2100."))
         kind = format or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")
         if not out.parent.is_dir():
