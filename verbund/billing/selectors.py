@@ -2,7 +2,7 @@
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +15,7 @@ from verbund.catalog.choices import RevisionStatus
 from verbund.catalog.models import PriceRevision, Product
 from verbund.core.access import Action, user_sees_all
 from verbund.costing.choices import PlanStatus
-from verbund.costing.models import MemberFee, PlanVersion
+from verbund.costing.models import MemberFee, PlanVersion, ProductRate
 from verbund.orders.models import Subscription, SubscriptionQuantity
 from verbund.registry.choices import ApprovalStatus, PartyRole
 from verbund.registry.models import AgreementParty, Organization
@@ -44,7 +44,15 @@ def seller_profile_for(provider: Organization) -> SellerProfile | None:
 
 
 def billing_inputs(*, provider: Organization, year: int, with_instalments: bool = False) -> BillingInputs:
-    """Load the inputs of a run: 7 queries (9 with the instalments already invoiced), whatever the size."""
+    """Load the inputs of a run: 8 queries (10 with the instalments already invoiced), whatever the size."""
+    frame = billing_frame(provider=provider, year=year, with_instalments=with_instalments)
+    return billing_inputs_for(frame, frame.members)
+
+
+def billing_frame(*, provider: Organization, year: int, with_instalments: bool = False) -> BillingInputs:
+    """The inputs of a run without the subscriptions and planned fees of its members (5 queries, 7 with the
+    instalments): `billing_inputs_for` adds them for a slice of the members, so that a national run holds one
+    slice at a time."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     parties = (
         AgreementParty.objects.filter(agreement__provider=provider, status=ApprovalStatus.APPROVED, joined_on__lte=end)
@@ -59,42 +67,19 @@ def billing_inputs(*, provider: Organization, year: int, with_instalments: bool 
         if party.role == PartyRole.HOST:
             host_ids.add(party.organization_id)
     products = {p.pk: p for p in Product.objects.filter(catalogue_items__version__provider=provider).distinct()}
-    subscriptions: dict[int, list[Subscription]] = defaultdict(list)
-    rows = (
-        Subscription.objects.filter(member_id__in=list(members), product_id__in=list(products), start_date__lte=end)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
-        .prefetch_related(
-            Prefetch(
-                "quantities",
-                queryset=SubscriptionQuantity.objects.order_by("valid_from", "id"),
-                to_attr="quantity_rows",
-            )
-        )
-        .order_by("member_id", "product_id", "start_date", "id")
-    )
-    for sub in rows:
-        sub.product = products[sub.product_id]
-        subscriptions[sub.member_id].append(sub)
     plan = (
         PlanVersion.objects.filter(provider=provider, year=year, status__in=[PlanStatus.APPROVED, PlanStatus.FROZEN])
         .order_by("-id")
         .first()
     )
-    fees: dict[tuple[int, int], MemberFee] = {}
     plan_rates: dict[int, Decimal] = {}
     if plan is not None:
-        # The traces explain the plan (showback, rate sheet); billing needs none of them. Per fee row they are
-        # the fee's and, through the join, its product's rate trace again: most of the memory of a national run.
-        fee_rows = (
-            MemberFee.objects.filter(plan=plan)
-            .select_related("product_plan", "product_plan__rate")
-            .defer("trace", "product_plan__rate__trace")
+        # The unit rate of every product the plan has fees for (whichever member they belong to).
+        plan_rates = dict(
+            ProductRate.objects.filter(plan=plan, rate__isnull=False, product_plan__fees__isnull=False)
+            .values_list("product_plan__product_id", "rate")
+            .distinct()
         )
-        for fee in fee_rows:
-            fees[(fee.member_id, fee.product_plan.product_id)] = fee
-            rate = getattr(fee.product_plan, "rate", None)
-            if rate is not None and rate.rate is not None:
-                plan_rates[fee.product_plan.product_id] = rate.rate
     revisions: dict[int, list[PriceRevision]] = defaultdict(list)
     for revision in PriceRevision.objects.filter(
         product_id__in=list(products), status=RevisionStatus.APPROVED, valid_from__lte=end
@@ -106,9 +91,9 @@ def billing_inputs(*, provider: Organization, year: int, with_instalments: bool 
         members=list(members.values()),
         host_ids=host_ids,
         products=products,
-        subscriptions=dict(subscriptions),
+        subscriptions={},
         plan=plan,
-        fees=fees,
+        fees={},
         plan_rates=plan_rates,
         revisions=dict(revisions),
     )
@@ -122,6 +107,48 @@ def billing_inputs(*, provider: Organization, year: int, with_instalments: bool 
             if period is not None
         ]
     return inputs
+
+
+def billing_inputs_for(frame: BillingInputs, members: list[Organization]) -> BillingInputs:
+    """The frame for these members (a slice of `frame.members`, in order) with their subscriptions (with their
+    quantity rows) and planned fees: 3 queries, 2 without a plan."""
+    start, end = dt.date(frame.year, 1, 1), dt.date(frame.year, 12, 31)
+    member_ids = [member.pk for member in members]
+    subscriptions: dict[int, list[Subscription]] = defaultdict(list)
+    rows = (
+        Subscription.objects.filter(member_id__in=member_ids, product_id__in=list(frame.products), start_date__lte=end)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+        .prefetch_related(
+            Prefetch(
+                "quantities",
+                queryset=SubscriptionQuantity.objects.order_by("valid_from", "id"),
+                to_attr="quantity_rows",
+            )
+        )
+        .order_by("member_id", "product_id", "start_date", "id")
+    )
+    for sub in rows:
+        sub.product = frame.products[sub.product_id]
+        subscriptions[sub.member_id].append(sub)
+    fees: dict[tuple[int, int], MemberFee] = {}
+    if frame.plan is not None:
+        # The traces explain the plan (showback, rate sheet); billing needs none of them. Per fee row they are
+        # the fee's and, through the join, its product's rate trace again: most of the memory of a national run.
+        fee_rows = (
+            MemberFee.objects.filter(plan=frame.plan, member_id__in=member_ids)
+            .select_related("product_plan", "product_plan__rate")
+            .defer("trace", "product_plan__rate__trace")
+        )
+        for fee in fee_rows:
+            fees[(fee.member_id, fee.product_plan.product_id)] = fee
+    wanted = set(member_ids)
+    return replace(
+        frame,
+        members=list(members),
+        subscriptions=dict(subscriptions),
+        fees=fees,
+        instalments_invoiced={key: amount for key, amount in frame.instalments_invoiced.items() if key[0] in wanted},
+    )
 
 
 def instalments_invoiced(*, provider: Organization, year: int) -> dict[tuple[int, int], Decimal]:

@@ -24,7 +24,7 @@ from verbund.billing.choices import (
 )
 from verbund.billing.drafts import DraftInvoice, Problem, build_drafts
 from verbund.billing.models import Invoice, InvoiceLine, InvoiceRun, SellerProfile
-from verbund.billing.selectors import billing_inputs, seller_profile_for
+from verbund.billing.selectors import billing_frame, billing_inputs_for, seller_profile_for
 from verbund.billing.services.common import check_clerk
 from verbund.core.audit import audit_record
 from verbund.core.models import AuditAction
@@ -84,9 +84,10 @@ def _vat_json(groups: tuple[engine.VatGroup, ...]) -> list[dict[str, str]]:
     ]
 
 
-def _save_draft(
+def _draft_rows(
     *, run: InvoiceRun, draft: DraftInvoice, billing_date: dt.date, terms_days: int
 ) -> tuple[Invoice, list[InvoiceLine]]:
+    """The invoice and line rows of a draft, not saved yet (`_write_drafts` inserts them in bulk)."""
     groups = engine.vat_breakdown(
         engine.TaxedAmount(
             line.vat.category, line.vat.rate, line.figures.net, line.vat.exemption_reason, line.vat.exemption_code
@@ -94,7 +95,7 @@ def _save_draft(
         for line in draft.lines
     )
     totals = engine.document_totals(groups)
-    invoice = Invoice.objects.create(
+    invoice = Invoice(
         provider=run.provider,
         run=run,
         member=draft.member,
@@ -139,6 +140,25 @@ def _save_draft(
         for position, line in enumerate(draft.lines, start=1)
     ]
     return invoice, lines
+
+
+PREPARE_CHUNK = 500  # members whose inputs and drafts are in memory at a time
+INSERT_BATCH = 1000
+
+
+def _write_drafts(
+    *, run: InvoiceRun, drafts: list[DraftInvoice], billing_date: dt.date, terms_days: int
+) -> list[Invoice]:
+    """Insert the drafts of a slice of members: the invoices in bulk (their ids come back), then their lines."""
+    invoices: list[Invoice] = []
+    lines: list[InvoiceLine] = []
+    for draft in drafts:
+        invoice, rows = _draft_rows(run=run, draft=draft, billing_date=billing_date, terms_days=terms_days)
+        invoices.append(invoice)
+        lines.extend(rows)
+    Invoice.objects.bulk_create(invoices, batch_size=INSERT_BATCH)  # sets the ids; the lines take them from there
+    InvoiceLine.objects.bulk_create(lines, batch_size=INSERT_BATCH)
+    return invoices
 
 
 def _check_year_ended(*, year: int, billing_date: dt.date, as_of: dt.date, reason: str) -> None:
@@ -277,18 +297,35 @@ def billing_run_prepare(
             % {"old": run.get_frequency_display(), "new": profile.get_invoice_frequency_display()}
         )
     deleted, _counts = Invoice.objects.filter(run=run, status=InvoiceStatus.DRAFT).delete()
-    inputs = billing_inputs(provider=provider, year=year, with_instalments=kind == RunKind.FINAL)
-    result = build_drafts(
-        inputs,
-        kind=kind,
-        period=billing_period,
-        frequency=profile.invoice_frequency,
-        host_settlement_internal=profile.host_settlement_internal,
-    )
-    if not profile.legal_registration_id and any(
-        d.vat_group == engine.vat.GROUP_NOT_SUBJECT and not d.internal for d in result.invoices
-    ):
-        result.problems.append(
+    frame = billing_frame(provider=provider, year=year, with_instalments=kind == RunKind.FINAL)
+    members = frame.members
+    slices = [members[start : start + PREPARE_CHUNK] for start in range(0, len(members), PREPARE_CHUNK)] or [[]]
+    problems: list[Problem] = []
+    skipped: list[str] = []
+    invoices: list[Invoice] = []
+    not_subject = False
+    for index, part in enumerate(slices):
+        inputs = billing_inputs_for(frame, part)
+        if index:
+            inputs.open_instalment_runs = []  # warned about once, with the first slice
+        result = build_drafts(
+            inputs,
+            kind=kind,
+            period=billing_period,
+            frequency=profile.invoice_frequency,
+            host_settlement_internal=profile.host_settlement_internal,
+        )
+        problems += result.problems
+        skipped += result.skipped
+        not_subject = not_subject or any(
+            d.vat_group == engine.vat.GROUP_NOT_SUBJECT and not d.internal for d in result.invoices
+        )
+        invoices += _write_drafts(
+            run=run, drafts=result.invoices, billing_date=billing_date, terms_days=profile.payment_terms_days
+        )
+        del inputs, result
+    if not profile.legal_registration_id and not_subject:
+        problems.append(
             Problem(
                 "seller_identifier",
                 ProblemSeverity.ERROR,
@@ -298,17 +335,8 @@ def billing_run_prepare(
                 ),
             )
         )
-    all_lines: list[InvoiceLine] = []
-    invoices: list[Invoice] = []
-    for draft in result.invoices:
-        invoice, lines = _save_draft(
-            run=run, draft=draft, billing_date=billing_date, terms_days=profile.payment_terms_days
-        )
-        invoices.append(invoice)
-        all_lines.extend(lines)
-    InvoiceLine.objects.bulk_create(all_lines, batch_size=1000)
     run.billing_date = billing_date
-    run.problems = [problem.as_dict() for problem in result.problems]
+    run.problems = [problem.as_dict() for problem in problems]
     if early_final_reason:
         run.problems.insert(
             0,
@@ -322,8 +350,8 @@ def billing_run_prepare(
     run.summary = {
         **_summary(invoices),
         "members": len({i.member_id for i in invoices}),
-        "skipped": result.skipped,
-        "plan": inputs.plan.pk if inputs.plan else None,
+        "skipped": skipped,
+        "plan": frame.plan.pk if frame.plan else None,
         "period_start": billing_period.start.isoformat(),
         "period_end": billing_period.end.isoformat(),
         **({"early_final_reason": early_final_reason} if early_final_reason else {}),
