@@ -35,8 +35,7 @@ from verbund.billing.selectors import BillingInputs
 from verbund.catalog.choices import ONE_OFF_UNITS
 from verbund.catalog.models import PriceRevision, Product
 from verbund.core.money import round_money
-from verbund.costing.choices import Charging
-from verbund.costing.models import MemberFee
+from verbund.costing.selectors import PlanCharge
 from verbund.orders.models import Subscription
 from verbund.orders.selectors import quantity_on
 from verbund.registry import keys
@@ -185,19 +184,24 @@ class _Builder:
             Problem(code, severity, text, member.pk if member else None, member.name if member else "", product)
         )
 
-    def vat_for(self, member: Organization, product: Product, day: dt.date) -> engine.VatTreatment:
+    def vat_for(self, member: Organization, product: Product, day: dt.date) -> engine.VatTreatment | None:
+        """The VAT treatment of the product's approved price revision of the day (else its first one); None, and
+        a problem that blocks issuing, when it has none: the VAT comes from the price revision only."""
         revisions = self.inputs.revisions.get(product.pk, [])
         revision = _revision_on(revisions, day) or (revisions[0] if revisions else None)
         if revision is None:
             self.problem(
                 "no_vat_treatment",
-                ProblemSeverity.WARNING,
-                gettext_noop("%(product)s has no approved price revision; VAT charged at the standard rate of 19 %%."),
-                {"product": product.number},
+                ProblemSeverity.ERROR,
+                gettext_noop(
+                    "%(product)s has no approved price revision, so its VAT treatment is unknown; %(member)s cannot "
+                    "be billed for it. Approve a price for it in the catalogue."
+                ),
+                {"product": product.number, "member": member.name},
                 member,
                 product.number,
             )
-            return engine.treatment("taxable", Decimal("19.00"))
+            return None
         return _treatment(revision)
 
     def rates(self, product: Product) -> tuple[engine.RateStep, ...]:
@@ -229,11 +233,11 @@ class _Builder:
         return grouped
 
     def planned_charge(
-        self, product: Product, fee: MemberFee, segments: tuple[engine.Segment, ...]
+        self, product: Product, fee: PlanCharge, segments: tuple[engine.Segment, ...]
     ) -> tuple[engine.Charge, bool]:
         """The charge of a planned fee, and whether it is a share by a key (then only presence counts)."""
         source = f"plan {self.plan_label}"
-        if fee.product_plan.charging == Charging.SHARED or not fee.quantity:
+        if fee.charging.shared or not fee.quantity:
             charge = engine.Charge(
                 product.number, engine.presence(segments), planned_fee=engine.PlannedFee(fee.fee), source=source
             )
@@ -259,7 +263,7 @@ class _Builder:
                     "plan": self.plan_label,
                 }
                 if shared:
-                    key = texts.key_text(fee.product_plan.key_weights)
+                    key = texts.key_text(fee.charging.key_weights)
                     basis = _("share by the key (%(key)s); %(basis)s") % {"key": key, "basis": basis}
             else:
                 rates = self.rates(product)
@@ -294,6 +298,9 @@ class _Builder:
                     "count": self.period.count,
                 },
             ]
+            vat = self.vat_for(member, product, self.period.start)
+            if vat is None:
+                continue
             if shown is not None and product.unit != "flat":
                 detail.append(_("quantity: %(quantity)s") % {"quantity": texts.quantity_text(shown, product.unit)})
             if item.active_days != self.period.days:
@@ -308,7 +315,7 @@ class _Builder:
                     name=product.name,
                     description="; ".join(detail),
                     figures=figures,
-                    vat=self.vat_for(member, product, self.period.start),
+                    vat=vat,
                     period_start=self.period.start,
                     period_end=self.period.end,
                     trace=item.trace,
@@ -328,7 +335,7 @@ class _Builder:
             segments = _segments(grouped.get(product_id, []))
             fee = self.inputs.fees.get((member.pk, product_id))
             charge: engine.Charge | None
-            shared = fee is not None and fee.product_plan.charging == Charging.SHARED
+            shared = fee is not None and fee.charging.shared
             if fee is not None and shared:
                 charge = engine.Charge(
                     product.number,
@@ -352,6 +359,8 @@ class _Builder:
                 self.no_price(member, product, exc.day)
                 continue
             vat = self.vat_for(member, product, dt.date(year, 12, 31))
+            if vat is None:
+                continue
             code = engine.unit_code(product.unit)
             detail = settled.detail
             if detail is not None and detail.active_days:
@@ -367,7 +376,7 @@ class _Builder:
                     text.append(
                         _("share by the key (%(key)s), annual fee %(fee)s € (plan %(plan)s)")
                         % {
-                            "key": texts.key_text(fee.product_plan.key_weights),
+                            "key": texts.key_text(fee.charging.key_weights),
                             "fee": texts.money(fee.fee),
                             "plan": self.plan_label,
                         }

@@ -14,9 +14,10 @@ from verbund.billing.models import Invoice, InvoiceLine, InvoiceRun, SellerProfi
 from verbund.catalog.choices import RevisionStatus
 from verbund.catalog.models import PriceRevision, Product
 from verbund.core.access import Action, user_sees_all
-from verbund.costing.choices import PlanStatus
-from verbund.costing.models import MemberFee, PlanVersion, ProductRate
-from verbund.orders.models import Subscription, SubscriptionQuantity
+from verbund.costing.models import PlanVersion
+from verbund.costing.selectors import PlanCharge, PlanCharges, approved_plan_charges
+from verbund.orders.models import Subscription
+from verbund.orders.selectors import subscriptions_in_year
 from verbund.registry.choices import ApprovalStatus, PartyRole
 from verbund.registry.models import AgreementParty, Organization
 
@@ -32,9 +33,10 @@ class BillingInputs:
     products: dict[int, Product]
     subscriptions: dict[int, list[Subscription]]  # member id → subscriptions (with `quantity_rows`)
     plan: PlanVersion | None
-    fees: dict[tuple[int, int], MemberFee]  # (member id, product id) → planned fee of the approved plan
+    fees: dict[tuple[int, int], PlanCharge]  # (member id, product id) → planned fee of the approved plan
     plan_rates: dict[int, Decimal]  # product id → unit rate of the approved plan
     revisions: dict[int, list[PriceRevision]]  # product id → approved revisions, oldest first
+    charges: PlanCharges | None = None  # what the approved plan charges, as `costing.selectors` reads it
     instalments_invoiced: dict[tuple[int, int], Decimal] = field(default_factory=dict)
     open_instalment_runs: list[int] = field(default_factory=list)  # periods of the year still in draft
 
@@ -51,8 +53,8 @@ def billing_inputs(*, provider: Organization, year: int, with_instalments: bool 
 
 def billing_frame(*, provider: Organization, year: int, with_instalments: bool = False) -> BillingInputs:
     """The inputs of a run without the subscriptions and planned fees of its members (5 queries, 7 with the
-    instalments): `billing_inputs_for` adds them for a slice of the members, so that a national run holds one
-    slice at a time."""
+    instalments; 4 without an approved plan): `billing_inputs_for` adds them for a slice of the members, so
+    that a national run holds one slice at a time."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     parties = (
         AgreementParty.objects.filter(agreement__provider=provider, status=ApprovalStatus.APPROVED, joined_on__lte=end)
@@ -67,19 +69,7 @@ def billing_frame(*, provider: Organization, year: int, with_instalments: bool =
         if party.role == PartyRole.HOST:
             host_ids.add(party.organization_id)
     products = {p.pk: p for p in Product.objects.filter(catalogue_items__version__provider=provider).distinct()}
-    plan = (
-        PlanVersion.objects.filter(provider=provider, year=year, status__in=[PlanStatus.APPROVED, PlanStatus.FROZEN])
-        .order_by("-id")
-        .first()
-    )
-    plan_rates: dict[int, Decimal] = {}
-    if plan is not None:
-        # The unit rate of every product the plan has fees for (whichever member they belong to).
-        plan_rates = dict(
-            ProductRate.objects.filter(plan=plan, rate__isnull=False, product_plan__fees__isnull=False)
-            .values_list("product_plan__product_id", "rate")
-            .distinct()
-        )
+    charges = approved_plan_charges(provider=provider, year=year, member_ids=[])
     revisions: dict[int, list[PriceRevision]] = defaultdict(list)
     for revision in PriceRevision.objects.filter(
         product_id__in=list(products), status=RevisionStatus.APPROVED, valid_from__lte=end
@@ -92,10 +82,11 @@ def billing_frame(*, provider: Organization, year: int, with_instalments: bool =
         host_ids=host_ids,
         products=products,
         subscriptions={},
-        plan=plan,
+        plan=charges.plan,
         fees={},
-        plan_rates=plan_rates,
+        plan_rates=charges.rates,
         revisions=dict(revisions),
+        charges=charges,
     )
     if with_instalments:
         inputs.instalments_invoiced = instalments_invoiced(provider=provider, year=year)
@@ -111,36 +102,18 @@ def billing_frame(*, provider: Organization, year: int, with_instalments: bool =
 
 def billing_inputs_for(frame: BillingInputs, members: list[Organization]) -> BillingInputs:
     """The frame for these members (a slice of `frame.members`, in order) with their subscriptions (with their
-    quantity rows) and planned fees: 3 queries, 2 without a plan."""
-    start, end = dt.date(frame.year, 1, 1), dt.date(frame.year, 12, 31)
+    quantity rows, `orders.selectors.subscriptions_in_year`) and planned fees (`costing.selectors
+    .approved_plan_charges`): 3 queries, 2 without a plan."""
     member_ids = [member.pk for member in members]
     subscriptions: dict[int, list[Subscription]] = defaultdict(list)
-    rows = (
-        Subscription.objects.filter(member_id__in=member_ids, product_id__in=list(frame.products), start_date__lte=end)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
-        .prefetch_related(
-            Prefetch(
-                "quantities",
-                queryset=SubscriptionQuantity.objects.order_by("valid_from", "id"),
-                to_attr="quantity_rows",
-            )
-        )
-        .order_by("member_id", "product_id", "start_date", "id")
-    )
-    for sub in rows:
+    for sub in subscriptions_in_year(member_ids=member_ids, product_ids=list(frame.products), year=frame.year):
         sub.product = frame.products[sub.product_id]
         subscriptions[sub.member_id].append(sub)
-    fees: dict[tuple[int, int], MemberFee] = {}
-    if frame.plan is not None:
-        # The traces explain the plan (showback, rate sheet); billing needs none of them. Per fee row they are
-        # the fee's and, through the join, its product's rate trace again: most of the memory of a national run.
-        fee_rows = (
-            MemberFee.objects.filter(plan=frame.plan, member_id__in=member_ids)
-            .select_related("product_plan", "product_plan__rate")
-            .defer("trace", "product_plan__rate__trace")
-        )
-        for fee in fee_rows:
-            fees[(fee.member_id, fee.product_plan.product_id)] = fee
+    fees: dict[tuple[int, int], PlanCharge] = {}
+    if frame.charges is not None and frame.plan is not None:
+        fees = approved_plan_charges(
+            provider=frame.provider, year=frame.year, member_ids=member_ids, loaded=frame.charges
+        ).fees
     wanted = set(member_ids)
     return replace(
         frame,

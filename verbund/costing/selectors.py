@@ -2,16 +2,17 @@
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from verbund.catalog.choices import ChargeUnit
 from verbund.costing import engine
-from verbund.costing.choices import Charging, KeyBasis
+from verbund.costing.choices import Charging, KeyBasis, PlanStatus
 from verbund.costing.models import (
     CostCentre,
     CostType,
@@ -25,6 +26,9 @@ from verbund.costing.models import (
 from verbund.orders.models import Subscription, SubscriptionQuantity
 from verbund.orders.selectors import quantity_on
 from verbund.registry.models import AgreementParty, Organization
+
+if TYPE_CHECKING:
+    from verbund.costing.services import PlanFigures
 
 
 def plan_list(*, user: Any) -> QuerySet[PlanVersion]:
@@ -191,3 +195,139 @@ def explanation_names(
         "unit": {str(value): str(label) for value, label in ChargeUnit.choices},
         "basis": {str(value): str(label) for value, label in KeyBasis.choices},
     }
+
+
+# --- what an approved plan charges (read by billing) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProductCharging:
+    """How the plan charges a product: by the quantity used (metered) or as a share by an allocation key."""
+
+    product_id: int
+    shared: bool  # distributed by the allocation key: the members' quantities do not matter, only their presence
+    key_weights: dict[str, Any]  # the key's bases and weights (shared products)
+    rate: Decimal | None  # the plan's unit rate
+    has_fees: bool  # the plan computed a fee for at least one member
+
+
+@dataclass(frozen=True)
+class PlanCharge:
+    """A member's planned annual fee for a product (no trace: that explains the plan, billing needs none)."""
+
+    member_id: int
+    fee: Decimal
+    quantity: Decimal | None  # the quantity the fee was computed for (None: shared, or no quantity)
+    charging: ProductCharging
+
+
+@dataclass(frozen=True)
+class PlanCharges:
+    plan: PlanVersion | None
+    products: dict[int, ProductCharging]  # product id → how the plan charges it
+    fees: dict[tuple[int, int], PlanCharge]  # (member id, product id) → the planned fee
+
+    @property
+    def rates(self) -> dict[int, Decimal]:
+        """The unit rate of every product the plan has fees for."""
+        return {pk: p.rate for pk, p in self.products.items() if p.has_fees and p.rate is not None}
+
+
+def approved_plan(*, provider: Organization, year: int) -> PlanVersion | None:
+    """The plan in force for billing a year: the latest approved (or frozen) version (1 query)."""
+    return (
+        PlanVersion.objects.filter(provider=provider, year=year, status__in=[PlanStatus.APPROVED, PlanStatus.FROZEN])
+        .order_by("-id")
+        .first()
+    )
+
+
+def approved_plan_charges(
+    *,
+    provider: Organization,
+    year: int,
+    member_ids: Collection[int] | None = None,
+    loaded: "PlanCharges | None" = None,
+) -> PlanCharges:
+    """What the approved plan of the year charges: per product its charging, key and rate, and the planned fee of
+    each member (of `member_ids` only, when given). 3 queries; 2 with `member_ids=[]` (no fees); with `loaded`
+    (the charges of the same plan, loaded before without or with other members) only the fees are read (1)."""
+    plan = loaded.plan if loaded is not None else approved_plan(provider=provider, year=year)
+    if plan is None:
+        return PlanCharges(plan=None, products={}, fees={})
+    if loaded is not None:
+        products = loaded.products
+    else:
+        rows = (
+            ProductPlan.objects.filter(plan=plan)
+            .annotate(has_fees=Exists(MemberFee.objects.filter(product_plan=OuterRef("pk"))))
+            .values_list("product_id", "charging", "key_weights", "rate__rate", "has_fees")
+        )
+        products = {
+            product_id: ProductCharging(product_id, charging == Charging.SHARED, key_weights or {}, rate, has_fees)
+            for product_id, charging, key_weights, rate, has_fees in rows
+        }
+    fees: dict[tuple[int, int], PlanCharge] = {}
+    if member_ids is None or member_ids:
+        fee_rows = MemberFee.objects.filter(plan=plan)
+        if member_ids is not None:
+            fee_rows = fee_rows.filter(member_id__in=list(member_ids))
+        for member_id, product_id, fee, quantity in fee_rows.values_list(
+            "member_id", "product_plan__product_id", "fee", "quantity"
+        ):
+            fees[(member_id, product_id)] = PlanCharge(member_id, fee, quantity, products[product_id])
+    return PlanCharges(plan=plan, products=products, fees=fees)
+
+
+def plan_figures_of(plan: PlanVersion) -> "PlanFigures":
+    """The figures a plan version holds now (6 queries), in the order of the spreadsheet export: support centres
+    before end centres, then by code; products by number. (The figure types live with the services that write
+    them; they are imported here on use, as the services import this module.)"""
+    from verbund.costing.services import (
+        CentreFigure,
+        CostFigure,
+        CostTypeFigure,
+        FlowFigure,
+        MappingFigure,
+        PlanFigures,
+        ProductFigure,
+    )
+
+    centres = CostCentre.objects.filter(plan=plan).order_by("-kind", "code")  # "support" sorts after "end"
+    return PlanFigures(
+        centres=tuple(CentreFigure(c.code, c.name, c.kind) for c in centres),
+        cost_types=tuple(
+            CostTypeFigure(t.code, t.name, t.variable_share)
+            for t in CostType.objects.filter(plan=plan).order_by("code")
+        ),
+        costs=tuple(
+            CostFigure(c.centre.code, c.cost_type.code, c.amount)
+            for c in PlannedCost.objects.filter(plan=plan)
+            .select_related("centre", "cost_type")
+            .order_by("centre__code", "cost_type__code")
+        ),
+        flows=tuple(
+            FlowFigure(f.provider.code, f.receiver.code, f.quantity)
+            for f in ServiceFlow.objects.filter(plan=plan)
+            .select_related("provider", "receiver")
+            .order_by("provider__code", "receiver__code")
+        ),
+        products=tuple(
+            ProductFigure(
+                product=pp.product.number,
+                charging=pp.charging,
+                planned_quantity=pp.planned_quantity,
+                key=tuple((basis, Decimal(str(weight))) for basis, weight in (pp.key_weights or {}).items()),
+                carry_forward=pp.carry_forward,
+                carry_forward_from_year=pp.carry_forward_from_year,
+                carry_forward_years=pp.carry_forward_years,
+            )
+            for pp in ProductPlan.objects.filter(plan=plan).select_related("product").order_by("product__number")
+        ),
+        mappings=tuple(
+            MappingFigure(m.centre.code, m.product_plan.product.number, m.quantity)
+            for m in ProductMapping.objects.filter(plan=plan)
+            .select_related("centre", "product_plan__product")
+            .order_by("centre__code", "product_plan__product__number")
+        ),
+    )

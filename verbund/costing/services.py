@@ -35,7 +35,7 @@ from verbund.costing.models import (
     ProductRate,
     ServiceFlow,
 )
-from verbund.costing.selectors import plan_model
+from verbund.costing.selectors import plan_figures_of, plan_model  # plan_figures_of: re-exported (a read)
 
 
 def _locked(plan: PlanVersion) -> PlanVersion:
@@ -428,49 +428,6 @@ class PlanFigures:
             ),
             mappings=tuple(sorted(self.mappings, key=lambda m: (m.centre, m.product))),
         )
-
-
-def plan_figures_of(plan: PlanVersion) -> PlanFigures:
-    """The figures a plan version holds now (6 queries), in the order of the spreadsheet export: support centres
-    before end centres, then by code; products by number."""
-    centres = CostCentre.objects.filter(plan=plan).order_by("-kind", "code")  # "support" sorts after "end"
-    return PlanFigures(
-        centres=tuple(CentreFigure(c.code, c.name, c.kind) for c in centres),
-        cost_types=tuple(
-            CostTypeFigure(t.code, t.name, t.variable_share)
-            for t in CostType.objects.filter(plan=plan).order_by("code")
-        ),
-        costs=tuple(
-            CostFigure(c.centre.code, c.cost_type.code, c.amount)
-            for c in PlannedCost.objects.filter(plan=plan)
-            .select_related("centre", "cost_type")
-            .order_by("centre__code", "cost_type__code")
-        ),
-        flows=tuple(
-            FlowFigure(f.provider.code, f.receiver.code, f.quantity)
-            for f in ServiceFlow.objects.filter(plan=plan)
-            .select_related("provider", "receiver")
-            .order_by("provider__code", "receiver__code")
-        ),
-        products=tuple(
-            ProductFigure(
-                product=pp.product.number,
-                charging=pp.charging,
-                planned_quantity=pp.planned_quantity,
-                key=tuple((basis, Decimal(str(weight))) for basis, weight in (pp.key_weights or {}).items()),
-                carry_forward=pp.carry_forward,
-                carry_forward_from_year=pp.carry_forward_from_year,
-                carry_forward_years=pp.carry_forward_years,
-            )
-            for pp in ProductPlan.objects.filter(plan=plan).select_related("product").order_by("product__number")
-        ),
-        mappings=tuple(
-            MappingFigure(m.centre.code, m.product_plan.product.number, m.quantity)
-            for m in ProductMapping.objects.filter(plan=plan)
-            .select_related("centre", "product_plan__product")
-            .order_by("centre__code", "product_plan__product__number")
-        ),
-    )
 
 
 def _figures_problems(figures: PlanFigures, products: dict[str, Product], year: int) -> list[str]:

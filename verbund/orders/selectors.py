@@ -1,11 +1,12 @@
 """Reads for orders, subscriptions and the contract folder (a fixed number of queries per page)."""
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from verbund.catalog.choices import ChargeUnit, RevisionStatus
@@ -154,3 +155,24 @@ def contract_folder(*, user: Any, member: Organization, as_of: dt.date) -> Contr
         lines.append(FolderLine(sub, sub.quantity_rows, quantity, price, preview, state, sub.order_rows))
     pending = list(order_list(user=user, member_id=member.pk, status="submitted"))
     return ContractFolder(member=member, as_of=as_of, lines=lines, pending_orders=pending)
+
+
+def subscriptions_in_year(
+    *, member_ids: Collection[int], product_ids: Collection[int], year: int
+) -> QuerySet[Subscription]:
+    """The subscriptions of these members and products in force on some day of the year, with their quantity
+    rows (`quantity_rows`, oldest first), ordered by member, product, start (2 queries when evaluated)."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    return (
+        Subscription.objects.filter(member_id__in=list(member_ids), product_id__in=list(product_ids))
+        .filter(start_date__lte=end)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+        .prefetch_related(
+            Prefetch(
+                "quantities",
+                queryset=SubscriptionQuantity.objects.order_by("valid_from", "id"),
+                to_attr="quantity_rows",
+            )
+        )
+        .order_by("member_id", "product_id", "start_date", "id")
+    )

@@ -50,9 +50,13 @@ def test_final_run_reads_the_invoiced_instalments_once_for_all_members(approved_
 
 
 def test_billing_inputs_leave_the_plan_traces_in_the_database(approved_plan, seller, members, registry):
+    from verbund.costing.models import MemberFee
+    from verbund.costing.selectors import PlanCharge
+
     inputs = billing_inputs(provider=registry["citeq"], year=2026)
     assert inputs.fees
-    for fee in inputs.fees.values():
-        assert "trace" in fee.get_deferred_fields()
-        rate = getattr(fee.product_plan, "rate", None)
-        assert rate is None or "trace" in rate.get_deferred_fields()
+    for (member_id, product_id), fee in inputs.fees.items():
+        # The fees come from costing.selectors as plain records: no model row, no fee or rate trace.
+        assert isinstance(fee, PlanCharge) and not hasattr(fee, "trace") and not hasattr(fee.charging, "trace")
+        stored = MemberFee.objects.get(plan=approved_plan, member_id=member_id, product_plan__product_id=product_id)
+        assert (fee.fee, fee.quantity) == (stored.fee, stored.quantity) and stored.trace
