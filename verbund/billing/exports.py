@@ -137,8 +137,11 @@ def run_zip(run: InvoiceRun, progress: Callable[..., None] | None = None) -> byt
     return buffer.getvalue()
 
 
-def export_run(run: InvoiceRun, *, fmt: str, out_dir: Path) -> list[Path]:
-    """Write the run's documents into `out_dir` (created if missing): one file per invoice, or one ZIP.
+def export_run(
+    run: InvoiceRun, *, fmt: str, out_dir: Path, progress: Callable[..., None] | None = None
+) -> list[Path]:
+    """Write the run's documents into `out_dir` (created if missing): one file per invoice, or one ZIP;
+    `progress(done, total, message, **params)` is told as each file is written (the CLI's progress bar).
 
     XML exists only for issued e-invoices; internal settlements have a PDF only. Drafts can be exported as
     PDF previews, not as XML. The CII is validated for every invoice before the first file is written; if one
@@ -149,7 +152,9 @@ def export_run(run: InvoiceRun, *, fmt: str, out_dir: Path) -> list[Path]:
     if fmt in (FORMAT_UBL, FORMAT_CII) and not any(i.xml is not None for i in invoices):
         raise ExportError("the run has no issued e-invoices (issue it first; internal settlements have no XML)")
     files: Iterable[tuple[str, bytes]]
+    report = progress or (lambda done, total, message="", **params: None)
     if fmt == FORMAT_CII:
+        report(0, len(invoices), gettext_noop("Building and validating the CII of every e-invoice"))
         files = [(cii_filename(invoice), xml) for invoice, xml in cii_documents(invoices)]
     else:
         files = _files(invoices, xml=fmt == FORMAT_UBL, pdf=fmt == FORMAT_PDF)
@@ -157,10 +162,13 @@ def export_run(run: InvoiceRun, *, fmt: str, out_dir: Path) -> list[Path]:
     written = []
     if fmt == FORMAT_ZIP:
         path = out_dir / run_zip_name(run)
-        path.write_bytes(run_zip(run))
+        path.write_bytes(run_zip(run, progress))
         return [path]
+    total = len(invoices)
     for name, data in files:
         path = out_dir / name
         path.write_bytes(data)
         written.append(path)
+        report(min(len(written), total), total, gettext_noop("Writing %(name)s"), name=name)
+    report(total, total, gettext_noop("Done"))
     return written

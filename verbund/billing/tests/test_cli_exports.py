@@ -198,3 +198,24 @@ def test_invoices_export_cii_of_a_draft_run_is_refused(ready, tmp_path):
     with pytest.raises(CommandError, match="no issued e-invoices"):
         run_cli("invoices-export", "--run", str(run.pk), "--format", "xrechnung-cii", "--out", str(tmp_path / "c"))
     assert not (tmp_path / "c").exists()
+
+
+def test_invoices_export_shows_a_progress_bar_like_the_other_cli_jobs(ready, tmp_path, monkeypatch):
+    import contextlib
+    import importlib
+
+    command = importlib.import_module("verbund.billing.management.commands.invoices-export")
+    reports = []
+
+    @contextlib.contextmanager
+    def recording(description="", **kwargs):
+        yield lambda done, total, message="", **params: reports.append((done, total, message % params))
+
+    monkeypatch.setattr(command, "cli_progress", recording)
+    run_cli("billing-run", "--kind", "instalment", "--year", "2026", "--period", "1", "--issue")
+    for fmt in ("xrechnung-ubl", "xrechnung-cii", "pdf", "zip"):
+        reports.clear()
+        run_cli("invoices-export", "--run", "latest", "--format", fmt, "--out", str(tmp_path / fmt))
+        assert reports and reports[-1][0] == reports[-1][1] == 2, (fmt, reports)
+        assert [done for done, _total, _message in reports] == sorted(done for done, _t, _m in reports)
+    assert any("RE-2026-000002" in message for _done, _total, message in reports)  # the ZIP names each invoice

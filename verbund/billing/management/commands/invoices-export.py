@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from verbund.billing.exports import FORMATS, ExportError, export_run
 from verbund.billing.models import InvoiceRun
 from verbund.billing.selectors import latest_run
+from verbund.jobs.progress import cli_progress
 
 
 class Command(BaseCommand):
@@ -37,7 +39,8 @@ class Command(BaseCommand):
         else:
             raise CommandError("--run takes a run id or 'latest'")
         try:
-            paths = export_run(found, fmt=fmt, out_dir=out)
+            with cli_progress(_("Exporting the run")) as progress:  # a bar on a terminal, as the other CLI jobs
+                paths = export_run(found, fmt=fmt, out_dir=out, progress=progress)
         except ExportError as exc:
             raise CommandError(str(exc)) from exc
         for path in paths:
