@@ -192,15 +192,17 @@ def worker(profile: bool) -> dict[str, Any]:
     return result
 
 
-def run_in(database_url: str, *, small: bool, profile: bool, keep_for_load: Path | None) -> dict[str, Any]:
+def run_in(
+    database_url: str, *, small: bool, profile: bool, keep_for_load: Path | None, land: str | None = None
+) -> dict[str, Any]:
     """Build the data in `database_url`, then run the timed worker process. With `keep_for_load`, the data of
     the load benchmark is built too and its description written there."""
     env = production_environment(database_url)
-    result: dict[str, Any] = {"status": "ok", "small": small}
+    result: dict[str, Any] = {"status": "ok", "small": small, **({"land": land} if land else {})}
     with tempfile.TemporaryDirectory(prefix="verbund-bench-") as tmp:
         described = keep_for_load or Path(tmp) / "dataset.json"
         command = [sys.executable, "-m", "bench.dataset", "--out", str(described)]
-        command += ["--small"] * small + ["--for-load"] * (keep_for_load is not None)
+        command += ["--small"] * small + ["--for-load"] * (keep_for_load is not None) + ["--land", land] * bool(land)
         subprocess.run(command, cwd=ROOT, env=env, check=True, stdout=sys.stderr)
         dataset = json.loads(described.read_text(encoding="utf-8"))
         result["setup_time"] = dataset["setup_time"]
@@ -219,6 +221,7 @@ def run_in(database_url: str, *, small: bool, profile: bool, keep_for_load: Path
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.billing_db", description=__doc__.splitlines()[0])
     parser.add_argument("--small", action="store_true", help="200 municipalities instead of 10,981")
+    parser.add_argument("--land", help="only the municipalities of one Land (two-digit key, e.g. 01: 1,106)")
     parser.add_argument("--profile", action="store_true", help="cProfile each stage (slower; top costs in the JSON)")
     parser.add_argument(
         "--dataset-file", type=Path, help="build the load data too, keep the database, describe it in this file"
@@ -240,7 +243,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         with scratch_database(server, DATABASE_NAME, keep=args.dataset_file is not None) as url:
-            result = run_in(url, small=args.small, profile=args.profile, keep_for_load=args.dataset_file)
+            result = run_in(
+                url, small=args.small, profile=args.profile, keep_for_load=args.dataset_file, land=args.land
+            )
     except subprocess.CalledProcessError as exc:
         print(json.dumps({"status": "failed", "error": f"{exc.cmd[2]} exited with {exc.returncode}"}))
         return 1

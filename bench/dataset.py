@@ -290,7 +290,7 @@ def issue_final_run(provider: Any, year: int = PLAN_YEAR) -> Any:
 # ---------------------------------------------------------------- the whole data set
 
 
-def build(*, small: bool, issue: bool, for_load: bool) -> dict[str, Any]:
+def build(*, small: bool, issue: bool, for_load: bool, land: str | None = None) -> dict[str, Any]:
     """Everything above in order; returns the description the drivers read (ids, logins) and set-up figures."""
     from django.core.management import call_command
 
@@ -298,14 +298,14 @@ def build(*, small: bool, issue: bool, for_load: bool) -> dict[str, Any]:
     from verbund.registry.models import Organization
 
     started = time.perf_counter()
-    info: dict[str, Any] = {"database": database_info(), "small": small}
+    info: dict[str, Any] = {"database": database_info(), "small": small, "land": land}
     log(PREFIX, f"{info['database']['vendor']} {info['database']['version']}: migrate")
     call_command("migrate", interactive=False, verbosity=0)
     if Organization.objects.exists():
         raise BenchmarkError("the database already holds organisations; the data set needs an empty one")
     _records, info["import"] = import_registry(PREFIX)
     analyze()
-    data = national.build_orders(PREFIX, limit=SMALL_LIMIT if small else None)
+    data = national.build_orders(PREFIX, limit=SMALL_LIMIT if small else None, land=land)
     member_ids = [pk for pk, _population in data.municipalities]
     info["orders"] = {key: data.figures[key] for key in ("bulk_insert",)}
     info["members"] = len(member_ids)
@@ -350,11 +350,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.dataset", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True, help="where to write the description (JSON)")
     parser.add_argument("--small", action="store_true", help=f"only the first {SMALL_LIMIT} municipalities")
+    parser.add_argument("--land", help="only the municipalities of one Land (two-digit key, e.g. 01)")
     parser.add_argument("--issue", action="store_true", help="prepare and issue the final settlement")
     parser.add_argument("--for-load", action="store_true", help="logins, order inbox and committee too")
     args = parser.parse_args(argv)
     setup_django()
-    info = build(small=args.small, issue=args.issue, for_load=args.for_load)
+    info = build(small=args.small, issue=args.issue, for_load=args.for_load, land=args.land)
     args.out.write_text(json.dumps(info, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
     log(PREFIX, f"done in {info['setup_time']['value']} s")
     return 0

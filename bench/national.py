@@ -339,13 +339,16 @@ class OrdersData:
     figures: dict[str, Any]
 
 
-def build_orders(prefix: str, limit: int | None = None) -> OrdersData:
-    """Catalogue, agreement and subscriptions for every municipality (the first `limit` in AGS order if given),
+def build_orders(prefix: str, limit: int | None = None, land: str | None = None) -> OrdersData:
+    """Catalogue, agreement and subscriptions for every municipality (the first `limit` in AGS order if given;
+    only those of one Land, by its two-digit key, if `land` is given),
     with the correctness checks; on PostgreSQL `ANALYZE` afterwards. Returns the data and the "orders" figures
     of the set-up (catalogue, agreement_parties, bulk_insert, analyze_time)."""
     result: dict[str, Any] = {}
     municipalities = list(
-        Organization.objects.filter(kind=OrganizationKind.MUNICIPALITY).order_by("ags").values_list("pk", "population")
+        Organization.objects.filter(kind=OrganizationKind.MUNICIPALITY, ags__startswith=land or "")
+        .order_by("ags")
+        .values_list("pk", "population")
     )
     if limit is not None:
         municipalities = municipalities[:limit]
