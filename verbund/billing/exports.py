@@ -137,9 +137,7 @@ def run_zip(run: InvoiceRun, progress: Callable[..., None] | None = None) -> byt
     return buffer.getvalue()
 
 
-def export_run(
-    run: InvoiceRun, *, fmt: str, out_dir: Path, progress: Callable[..., None] | None = None
-) -> list[Path]:
+def export_run(run: InvoiceRun, *, fmt: str, out_dir: Path, progress: Callable[..., None] | None = None) -> list[Path]:
     """Write the run's documents into `out_dir` (created if missing): one file per invoice, or one ZIP;
     `progress(done, total, message, **params)` is told as each file is written (the CLI's progress bar).
 

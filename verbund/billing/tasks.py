@@ -31,7 +31,7 @@ def _run_url(run: InvoiceRun) -> str:
 
 def run_prepare(*, actor: Any, provider: Organization, progress: Progress, **arguments: Any) -> InvoiceRun:
     progress(0, 1, gettext_noop("Preparing the draft invoices"))
-    run = services.billing_run_prepare(actor=actor, provider=provider, **arguments)
+    run = services.billing_run_prepare(actor=actor, provider=provider, progress=progress, **arguments)
     progress(1, 1, gettext_noop("Prepared"))
     return run
 
@@ -61,7 +61,7 @@ def run_prepare_job(job: Job, progress: Progress) -> Outcome:
 
 def run_issue(*, actor: Any, run: InvoiceRun, progress: Progress) -> InvoiceRun:
     progress(0, 1, gettext_noop("Building, validating and numbering the invoices"))
-    run = services.billing_run_issue(actor=actor, run=run)
+    run = services.billing_run_issue(actor=actor, run=run, progress=progress)
     progress(1, 1, gettext_noop("Issued"))
     return run
 

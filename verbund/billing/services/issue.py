@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from verbund.billing.choices import InvoiceStatus, RunStatus
 from verbund.billing.documents import buyer_snapshot, seller_snapshot
@@ -75,7 +76,11 @@ def _load_chunk(pks: list[int]) -> list[Invoice]:
 
 
 def _issue_chunks(
-    *, actor: Any, chunks: list[list[int]], prepare_chunk: Callable[[list[int]], Prepared]
+    *,
+    actor: Any,
+    chunks: list[list[int]],
+    prepare_chunk: Callable[[list[int]], Prepared],
+    progress: Callable[..., None] | None = None,
 ) -> tuple[list[str], list[Failure]]:
     """Number, build, validate and write the drafts chunk by chunk, so that only a few chunks of invoices and
     XML are in memory at a time. The XML and validation of a chunk run in a second thread (the CEN rules in
@@ -84,6 +89,7 @@ def _issue_chunks(
     failing invoice; the caller's transaction then rolls back everything."""
     numbers: list[str] = []
     failures: list[Failure] = []
+    total, done_count = sum(len(chunk) for chunk in chunks), 0
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="billing-issue") as executor:
         pending: tuple[Prepared, Future[Any]] | None = None
         for pks in [*chunks, None]:
@@ -95,12 +101,16 @@ def _issue_chunks(
                 if not failures:
                     issue_many(actor=actor, prepared=done, xmls=xmls, findings=findings)
                     numbers += [number for _i, number, *_rest in done]
+                done_count += len(done)
+                if progress is not None:
+                    message = gettext_noop("%(done)s of %(total)s invoices built, validated and numbered")
+                    progress(done_count, total, message, done=done_count, total=total)
             pending = (prepared, executor.submit(build_and_validate, prepared)) if prepared is not None else None
     return numbers, failures
 
 
 @transaction.atomic
-def _issue(*, actor: Any, run: InvoiceRun) -> InvoiceRun:
+def _issue(*, actor: Any, run: InvoiceRun, progress: Callable[..., None] | None = None) -> InvoiceRun:
     locked = InvoiceRun.objects.select_for_update().select_related("provider").get(pk=run.pk)
     if locked.status == RunStatus.ISSUED:
         return locked  # issuing twice changes nothing
@@ -131,7 +141,7 @@ def _issue(*, actor: Any, run: InvoiceRun) -> InvoiceRun:
 
     ids = [pk for pk, *_rest in drafts]
     chunks = [ids[start : start + ISSUE_CHUNK] for start in range(0, len(ids), ISSUE_CHUNK)]
-    issued_numbers, failures = _issue_chunks(actor=actor, chunks=chunks, prepare_chunk=prepare_chunk)
+    issued_numbers, failures = _issue_chunks(actor=actor, chunks=chunks, prepare_chunk=prepare_chunk, progress=progress)
     if failures:
         raise ValidationFailed(failures)  # rolls back: no number used, nothing issued
     locked.status = RunStatus.ISSUED
@@ -185,12 +195,13 @@ def _record_refusal(*, actor: Any, run: InvoiceRun, failures: list[Failure]) -> 
     )
 
 
-def billing_run_issue(*, actor: Any, run: InvoiceRun) -> InvoiceRun:
+def billing_run_issue(*, actor: Any, run: InvoiceRun, progress: Callable[..., None] | None = None) -> InvoiceRun:
     """Issue all drafts of the run, or none. Raises ValidationError naming invoice, rule ids and messages when a
-    draft fails validation; no number is used then. Issuing an issued run changes nothing."""
+    draft fails validation; no number is used then. Issuing an issued run changes nothing. `progress(done,
+    total, message, **params)` is told after each chunk (a job's progress bar)."""
     check_clerk(actor)
     try:
-        return _issue(actor=actor, run=run)
+        return _issue(actor=actor, run=run, progress=progress)
     except ValidationFailed as failed:
         _record_refusal(actor=actor, run=run, failures=failed.failures)
         raise ValidationError(

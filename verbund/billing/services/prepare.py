@@ -1,6 +1,7 @@
 """Preparing a run: create it or find it again, rebuild its draft invoices, record its problems."""
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -9,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from verbund.billing import engine
 from verbund.billing.choices import (
@@ -262,6 +264,7 @@ def billing_run_prepare(
     billing_date: dt.date,
     as_of: dt.date | None = None,
     early_final_reason: str = "",
+    progress: Callable[..., None] | None = None,
 ) -> InvoiceRun:
     """Create (or find again) the run and rebuild its draft invoices: one per member and VAT group, members with
     nothing to bill (or a balance of zero) skipped. Problems (missing Leitweg-ID, missing price, …) are stored on
@@ -269,7 +272,8 @@ def billing_run_prepare(
 
     `as_of` is the day the run is prepared (callers pass today; it defaults to the billing date). A final
     settlement needs the year to have ended on both days, unless `early_final_reason` says why it is made early
-    (a member leaving mid-year); that override is stored on the run, shown as a warning and audited."""
+    (a member leaving mid-year); that override is stored on the run, shown as a warning and audited.
+    `progress(done, total, message, **params)` is told after each slice of members (a job's progress bar)."""
     early_final_reason = early_final_reason.strip()
     profile, billing_period = billing_run_check(
         actor=actor,
@@ -324,6 +328,10 @@ def billing_run_prepare(
             run=run, drafts=result.invoices, billing_date=billing_date, terms_days=profile.payment_terms_days
         )
         del inputs, result
+        if progress is not None:
+            done = min(len(members), (index + 1) * PREPARE_CHUNK)
+            message = gettext_noop("Drafted the invoices of %(done)s of %(total)s members")
+            progress(done, len(members), message, done=done, total=len(members))
     if not profile.legal_registration_id and not_subject:
         problems.append(
             Problem(

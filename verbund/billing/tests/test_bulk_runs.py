@@ -13,7 +13,7 @@ from verbund.billing.choices import InvoiceStatus, RunKind, RunStatus
 from verbund.billing.documents import issued_invoice_document
 from verbund.billing.drafts import build_drafts
 from verbund.billing.models import Invoice, InvoiceRun
-from verbund.billing.selectors import billing_inputs, run_invoices
+from verbund.billing.selectors import billing_frame, billing_inputs, run_invoices
 from verbund.billing.services import billing_run_issue, billing_run_prepare, issue, prepare
 from verbund.billing.xrechnung import build_ubl
 from verbund.core.models import AuditEvent, NumberSequence
@@ -225,3 +225,24 @@ def test_the_zero_total_guard_still_holds_in_slices(ready, registry, monkeypatch
     run = _prepare(registry)
     assert run.summary["invoices"] == run.invoices.count()
     assert Decimal(run.summary["gross"]) == sum(i.gross_total for i in run.invoices.all())
+
+
+def test_prepare_and_issue_report_progress_per_slice_and_chunk(ready, registry, monkeypatch):
+    monkeypatch.setattr(prepare, "PREPARE_CHUNK", 1)
+    monkeypatch.setattr(issue, "ISSUE_CHUNK", 1)
+    reports = []
+
+    def record(done, total, message="", **params):
+        reports.append((done, total))
+
+    run = billing_run_prepare(
+        actor=None, provider=registry["citeq"], kind=RunKind.INSTALMENT, year=2026, period=1,
+        billing_date=BILLING_DATE, progress=record,
+    )  # fmt: skip
+    members = len(billing_frame(provider=registry["citeq"], year=2026).members)
+    assert members >= 2
+    assert reports == [(n, members) for n in range(1, members + 1)]
+    reports.clear()
+    run = billing_run_issue(actor=None, run=run, progress=record)
+    count = len(run.summary["numbers"])
+    assert reports == [(n, count) for n in range(1, count + 1)]
