@@ -19,6 +19,7 @@ import io
 import json
 import os
 import pstats
+import resource
 import subprocess
 import sys
 import tempfile
@@ -89,11 +90,13 @@ def worker(profile: bool) -> dict[str, Any]:
 
     log(PREFIX, f"prepare: final settlement {PLAN_YEAR}")
     with connection.execute_wrapper(counter), profiled(profile, profiles, "prepare"):
+        cpu0 = time.process_time()
         t0 = time.perf_counter()
         run = billing_run_prepare(
             actor=None, provider=provider, kind=RunKind.FINAL, year=PLAN_YEAR, period=None, billing_date=BILLING_DATE
         )
         prepare_s = time.perf_counter() - t0
+        prepare_cpu = time.process_time() - cpu0
     prepare_queries = counter.count
     blocking = run.blocking_problems
     if blocking:
@@ -135,13 +138,18 @@ def worker(profile: bool) -> dict[str, Any]:
     log(PREFIX, f"issue: number, build and validate {invoices} e-invoices, write")
     try:
         with connection.execute_wrapper(counter), profiled(profile, profiles, "issue"):
+            children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu1 = time.process_time()
             t0 = time.perf_counter()
             run = billing_run_issue(actor=None, run=run)
             issue_s = time.perf_counter() - t0
+            issue_cpu = time.process_time() - cpu1
     finally:
         for name, function in originals.items():
             setattr(issue, name, function)
-    shutdown_worker()
+    shutdown_worker()  # the CEN workers exit: their CPU time is now in RUSAGE_CHILDREN
+    children1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cen_cpu = (children1.ru_utime + children1.ru_stime) - (children0.ru_utime + children0.ru_stime)
     issue_queries = counter.count
     issued = Invoice.objects.filter(run=run, status=InvoiceStatus.ISSUED)
     if run.status != RunStatus.ISSUED or issued.count() != invoices:
@@ -176,6 +184,14 @@ def worker(profile: bool) -> dict[str, Any]:
         "e_invoices": figure(with_xml, "invoices"),
         "lines": figure(lines, "lines"),
         "lines_per_invoice": figure(lines / invoices if invoices else 0.0, "lines", 1),
+    }
+    result["cpu"] = {
+        "what": "CPU seconds (user + system), less dependent on a busy machine than wall time: the billing "
+        "process (all its threads) per stage, and the Saxon CEN worker processes while issuing",
+        "prepare": figure(prepare_cpu, "s"),
+        "issue_billing_process": figure(issue_cpu, "s"),
+        "issue_cen_workers": figure(cen_cpu, "s"),
+        "total": figure(prepare_cpu + issue_cpu + cen_cpu, "s"),
     }
     rss = peak_rss()
     result["peak_rss"] = {

@@ -84,7 +84,7 @@ def _issue_chunks(
 ) -> tuple[list[str], list[Failure]]:
     """Number, build, validate and write the drafts chunk by chunk, so that only a few chunks of invoices and
     XML are in memory at a time. The XML and validation of a chunk run in a second thread (the CEN rules in
-    their worker processes) while this thread writes the chunk before and loads the chunk after it. Once a
+    their worker processes) while this thread loads the next chunk and writes the one before. Once a
     chunk fails, nothing more is written, but every chunk is still validated so that the refusal names every
     failing invoice; the caller's transaction then rolls back everything."""
     numbers: list[str] = []
@@ -93,19 +93,22 @@ def _issue_chunks(
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="billing-issue") as executor:
         pending: tuple[Prepared, Future[Any]] | None = None
         for pks in [*chunks, None]:
-            prepared = prepare_chunk(pks) if pks is not None else None
+            queued = None
+            if pks is not None:  # queued behind the chunk being validated: it starts as soon as that one is done
+                prepared = prepare_chunk(pks)
+                queued = (prepared, executor.submit(build_and_validate, prepared))
             if pending is not None:
                 done, future = pending
                 xmls, findings, failed = future.result()
                 failures += failed
-                if not failures:
+                if not failures:  # written while the next chunk is validated
                     issue_many(actor=actor, prepared=done, xmls=xmls, findings=findings)
                     numbers += [number for _i, number, *_rest in done]
                 done_count += len(done)
                 if progress is not None:
                     message = gettext_noop("%(done)s of %(total)s invoices built, validated and numbered")
                     progress(done_count, total, message, done=done_count, total=total)
-            pending = (prepared, executor.submit(build_and_validate, prepared)) if prepared is not None else None
+            pending = queued
     return numbers, failures
 
 
