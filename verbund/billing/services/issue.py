@@ -106,8 +106,8 @@ def _issue_chunks(
                     numbers += [number for _i, number, *_rest in done]
                 done_count += len(done)
                 if progress is not None:
-                    message = gettext_noop("%(done)s of %(total)s invoices built, validated and numbered")
-                    progress(done_count, total, message, done=done_count, total=total)
+                    message = gettext_noop("%(built)s of %(invoices)s invoices built, validated and numbered")
+                    progress(done_count, total, message, built=done_count, invoices=total)
             pending = queued
     return numbers, failures
 

@@ -330,8 +330,8 @@ def billing_run_prepare(
         del inputs, result
         if progress is not None:
             done = min(len(members), (index + 1) * PREPARE_CHUNK)
-            message = gettext_noop("Drafted the invoices of %(done)s of %(total)s members")
-            progress(done, len(members), message, done=done, total=len(members))
+            message = gettext_noop("Drafted the invoices of %(drafted)s of %(members)s members")
+            progress(done, len(members), message, drafted=done, members=len(members))
     if not profile.legal_registration_id and not_subject:
         problems.append(
             Problem(

@@ -232,7 +232,8 @@ def test_prepare_and_issue_report_progress_per_slice_and_chunk(ready, registry, 
     monkeypatch.setattr(issue, "ISSUE_CHUNK", 1)
     reports = []
 
-    def record(done, total, message="", **params):
+    def record(done, total, message="", **params):  # the signature of the job's and the CLI's reporters
+        assert message % params  # the bar shows the message with its numbers
         reports.append((done, total))
 
     run = billing_run_prepare(
