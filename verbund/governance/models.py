@@ -6,7 +6,7 @@ Decisions are append-only.
 """
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar, TypeVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -31,8 +31,42 @@ from verbund.governance.choices import (
     SubjectKind,
 )
 
+_P = TypeVar("_P", bound=models.Model)
 
-class Published(TimeStampedModel):
+
+class PublishedQuerySet(RestrictedQuerySet[_P]):
+    def alive(self) -> "PublishedQuerySet[_P]":
+        """The rows that are not soft-deleted: what every page, list and API read starts from (OParl alone also
+        shows deleted objects, as `deleted: true`)."""
+        return self.filter(deleted=False)
+
+
+def seat_committee_ids(user: Any) -> "models.QuerySet[Any]":
+    """The committees in which the user holds a seat (a live seat of a live person linked to the login), as a
+    subquery: the seat rule of the governance pages (ADR 0029)."""
+    return Membership.objects.alive().filter(person__user=user, person__deleted=False).values("committee_id")
+
+
+class SeatScoped:
+    """The governance part of the access layer (`restrict(user, relations=True)`, ADR 0029): a user without the
+    role's view permission who holds a seat in a committee sees that committee's business. A model names the path
+    from a row to its committee (`seat_committee_path`) or, for papers, to the body whose committees discuss it
+    (`seat_body_path`)."""
+
+    seat_committee_path: ClassVar[str] = ""
+    seat_body_path: ClassVar[str] = ""
+
+    @classmethod
+    def access_relation_filter(cls, user: Any) -> Q | None:
+        if cls.seat_committee_path:
+            return Q(**{f"{cls.seat_committee_path}__in": seat_committee_ids(user)})
+        if cls.seat_body_path:
+            bodies = Committee.objects.filter(pk__in=seat_committee_ids(user)).values("body_id")
+            return Q(**{f"{cls.seat_body_path}__in": bodies})
+        return None
+
+
+class Published(SeatScoped, TimeStampedModel):
     """Common to all OParl objects: soft delete (kept, shown as deleted: true)."""
 
     deleted = models.BooleanField(_("deleted"), default=False)
@@ -52,7 +86,7 @@ class LegislativeTerm(Published):
     start_date = models.DateField(_("start"))
     end_date = models.DateField(_("end"), null=True, blank=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = PublishedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_date"]
@@ -100,7 +134,8 @@ class Committee(Published):
     )
     start_date = models.DateField(_("established on"), null=True, blank=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = PublishedQuerySet.as_manager()
+    seat_committee_path = "pk"
 
     class Meta:
         ordering = ["name"]
@@ -140,7 +175,7 @@ class Person(Published):
         related_name="committee_person",
     )
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = PublishedQuerySet.as_manager()
 
     class Meta:
         ordering = ["family_name", "name"]
@@ -181,7 +216,8 @@ class Membership(Published):
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("until"), null=True, blank=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = PublishedQuerySet.as_manager()
+    seat_committee_path = "committee"
 
     class Meta:
         ordering = ["committee", "role", "person__family_name"]
@@ -214,7 +250,8 @@ class Meeting(Published):
         _("state"), max_length=10, choices=MeetingState.choices, default=MeetingState.SCHEDULED, db_index=True
     )
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = PublishedQuerySet.as_manager()
+    seat_committee_path = "committee"
 
     class Meta:
         ordering = ["-start"]
@@ -253,7 +290,8 @@ class Paper(Published):
     )
     public = models.BooleanField(_("public"), default=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = PublishedQuerySet.as_manager()
+    seat_body_path = "body"
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -284,7 +322,8 @@ class Attachment(Published):
     size = models.PositiveIntegerField()
     sha512 = models.CharField(max_length=128)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = PublishedQuerySet.as_manager()
+    seat_body_path = "paper__body"
 
     class Meta:
         ordering = ["paper", "id"]
@@ -312,7 +351,8 @@ class AgendaItem(Published):
         help_text=_("Off for items taken note of or only prepared (Vorberatung)."),
     )
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = PublishedQuerySet.as_manager()
+    seat_committee_path = "meeting__committee"
 
     class Meta:
         ordering = ["meeting", "position", "id"]
@@ -327,7 +367,7 @@ class AgendaItem(Published):
         return reverse("governance:agenda_item_detail", args=[self.pk])
 
 
-class Attendance(models.Model):
+class Attendance(SeatScoped, models.Model):
     """Who was present at a meeting, in person or represented by a proxy (Vertretung / Stimmrechtsübertragung)."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="attendances")
@@ -344,6 +384,7 @@ class Attendance(models.Model):
     created = models.DateTimeField(auto_now_add=True)
 
     objects = RestrictedQuerySet.as_manager()
+    seat_committee_path = "meeting__committee"
 
     class Meta:
         verbose_name = _("attendance")
@@ -362,7 +403,7 @@ class Attendance(models.Model):
         return self.present or self.proxy_id is not None
 
 
-class Vote(models.Model):
+class Vote(SeatScoped, models.Model):
     """One member's vote on an agenda item, cast by the member or its recorded proxy. Changeable until the
     decision is recorded; the audit trail keeps every change."""
 
@@ -375,6 +416,7 @@ class Vote(models.Model):
     modified = models.DateTimeField(auto_now=True)
 
     objects = RestrictedQuerySet.as_manager()
+    seat_committee_path = "agenda_item__meeting__committee"
 
     class Meta:
         verbose_name = _("vote")
@@ -397,7 +439,7 @@ class DecisionQuerySet(RestrictedQuerySet["Decision"]):
         raise AppendOnlyError("decisions are append-only")
 
 
-class Decision(models.Model):
+class Decision(SeatScoped, models.Model):
     """The recorded outcome of a vote on an agenda item. Append-only: an amendment or repeal is a new decision
     that references this one."""
 
@@ -430,6 +472,7 @@ class Decision(models.Model):
     )
 
     objects = DecisionQuerySet.as_manager()
+    seat_committee_path = "agenda_item__meeting__committee"
 
     class Meta:
         ordering = ["-decided_on", "-id"]
