@@ -19,7 +19,7 @@ Every app's views and API endpoints fetch objects through this layer, never with
 
 from collections.abc import Iterable
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from django.db import models
 from django.db.models import Q
@@ -90,7 +90,7 @@ def can(user: Any, action: str, obj: models.Model) -> bool:
 
 
 class RestrictedQuerySet(models.QuerySet[_M]):
-    def restrict(self, user: Any, action: str = Action.VIEW, *, relations: bool = False) -> "RestrictedQuerySet[_M]":
+    def restrict(self, user: Any, action: str = Action.VIEW, *, relations: bool = False) -> Self:
         return restrict_queryset(self, user, action, relations=relations)  # type: ignore[return-value]
 
 

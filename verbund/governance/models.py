@@ -6,7 +6,7 @@ Decisions are append-only.
 """
 
 from decimal import Decimal
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Self, TypeVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -35,7 +35,7 @@ _P = TypeVar("_P", bound=models.Model)
 
 
 class PublishedQuerySet(RestrictedQuerySet[_P]):
-    def alive(self) -> "PublishedQuerySet[_P]":
+    def alive(self) -> Self:
         """The rows that are not soft-deleted: what every page, list and API read starts from (OParl alone also
         shows deleted objects, as `deleted: true`)."""
         return self.filter(deleted=False)
