@@ -36,6 +36,7 @@ from verbund.governance.models import (
     Person,
     Vote,
 )
+from verbund.registry.models import Organization
 
 # ---------------------------------------------------------------------------------------------- seats
 
@@ -157,6 +158,10 @@ def agenda_order(*, item: AgendaItem) -> list[int]:
     )
 
 
+def has_voted(*, item: AgendaItem, membership: Membership) -> bool:
+    return Vote.objects.filter(agenda_item=item, membership=membership).exists()
+
+
 def attendance_for(*, meeting: Meeting) -> dict[int, Attendance]:
     return {a.membership_id: a for a in Attendance.objects.filter(meeting=meeting).select_related("proxy")}
 
@@ -219,6 +224,11 @@ def paper_get_for_user(*, user: Any, paper_id: int, seats: bool = False) -> Pape
     if not paper.public and not sees_internal(user):
         raise Http404
     return paper
+
+
+def paper_bodies(*, user: Any) -> list[Organization]:
+    """The bodies a new paper may belong to: organisations the user sees that have a live committee."""
+    return list(Organization.objects.restrict(user).filter(committees__deleted=False).distinct().order_by("name"))
 
 
 def papers_of_body(*, user: Any, body_id: int) -> list[Paper]:

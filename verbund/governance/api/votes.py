@@ -26,7 +26,7 @@ def votes_cast(request: HttpRequest, item_id: Id, payload: VoteIn) -> tuple[int,
     membership = selectors.membership_get(membership_id=payload.membership_id)
     if membership is None:
         raise Http404
-    existed = Vote.objects.filter(agenda_item=item, membership=membership).exists()
+    existed = selectors.has_voted(item=item, membership=membership)
     vote = services.vote_cast(actor=request.user, agenda_item=item, membership=membership, choice=payload.choice)
     return (200 if existed else 201), vote
 

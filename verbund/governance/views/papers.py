@@ -21,7 +21,7 @@ from verbund.governance.forms import PaperForm
 from verbund.governance.models import Paper
 from verbund.governance.views.common import PAGE_SIZE, add_errors, allow, is_htmx, querystring, require
 from verbund.registry.choices import ApprovalStatus
-from verbund.registry.models import AgreementAmendment, AgreementParty, Organization
+from verbund.registry.models import AgreementAmendment, AgreementParty
 
 
 def subject_link(paper: Paper) -> dict[str, str]:
@@ -85,9 +85,7 @@ def _subject_options(user: Any) -> tuple[list[tuple[str, list[tuple[str, str]]]]
 @login_required
 def paper_create(request: HttpRequest) -> HttpResponse:
     require(request, "governance.add_paper")
-    bodies = list(
-        Organization.objects.restrict(request.user).filter(committees__deleted=False).distinct().order_by("name")
-    )
+    bodies = selectors.paper_bodies(user=request.user)
     groups, providers = _subject_options(request.user)
     form = PaperForm(request.POST or None, bodies=bodies, subjects=groups, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
