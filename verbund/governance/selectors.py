@@ -22,7 +22,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from verbund.core.access import user_sees_all
+from verbund.core.access import Action, permission_name, user_sees_all
 from verbund.governance.choices import MeetingState, MembershipRole
 from verbund.governance.engine.voting import Ballot, Rule, Tally, VotingError, outcome, tally
 from verbund.governance.models import (
@@ -66,6 +66,15 @@ def sees_internal(user: Any, committee: Committee | None = None) -> bool:
     if committee is not None:
         seats = seats.filter(committee=committee)
     return seats.exists()
+
+
+def _shows_internal(user: Any, model: type[Any], seats: bool, committee: Committee | None = None) -> bool:
+    """`sees_internal` for rows read through `restrict(user, relations=seats)`: rows a user without the view
+    permission gets through seats belong to the committees of those seats, so they include the non-public items
+    (no query needed)."""
+    if seats and not user.has_perm(permission_name(model, Action.VIEW)):
+        return True
+    return sees_internal(user, committee)
 
 
 def person_for_user(user: Any) -> Person | None:
@@ -136,7 +145,7 @@ def agenda_items(*, user: Any, meeting: Meeting, seats: bool = False) -> QuerySe
         .select_related("paper", "decision")
         .order_by("position", "id")
     )
-    if not sees_internal(user, meeting.committee):
+    if not _shows_internal(user, AgendaItem, seats, meeting.committee):
         queryset = queryset.filter(public=True)
     return queryset
 
@@ -146,7 +155,7 @@ def agenda_item_get_for_user(*, user: Any, item_id: int, seats: bool = False) ->
         AgendaItem.objects.restrict(user, relations=seats).alive().select_related("meeting__committee", "paper"),
         pk=item_id,
     )
-    if not item.public and not sees_internal(user, item.meeting.committee):
+    if not item.public and not _shows_internal(user, AgendaItem, seats, item.meeting.committee):
         raise Http404
     return item
 
@@ -202,7 +211,7 @@ def item_for_voting(*, user: Any, item_id: int) -> AgendaItem:
 
 def paper_list(*, user: Any, q: str | None = None, seats: bool = False) -> QuerySet[Paper]:
     queryset = Paper.objects.restrict(user, relations=seats).alive().select_related("body")
-    if not sees_internal(user):
+    if not _shows_internal(user, Paper, seats):
         queryset = queryset.filter(public=True)
     if q and q.strip():
         term = q.strip()
@@ -221,7 +230,7 @@ def paper_get_for_user(*, user: Any, paper_id: int, seats: bool = False) -> Pape
         ),
         pk=paper_id,
     )
-    if not paper.public and not sees_internal(user):
+    if not paper.public and not _shows_internal(user, Paper, seats):
         raise Http404
     return paper
 
@@ -259,7 +268,7 @@ def decision_register(
     queryset = Decision.objects.restrict(user, relations=seats).select_related(
         "agenda_item__meeting__committee", "agenda_item__paper", "amends", "repeals"
     )
-    if not sees_internal(user):
+    if not _shows_internal(user, Decision, seats):
         queryset = queryset.filter(agenda_item__public=True)
     if committee_id:
         queryset = queryset.filter(agenda_item__meeting__committee_id=committee_id)

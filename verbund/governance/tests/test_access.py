@@ -195,3 +195,20 @@ def test_a_tally_the_engine_refuses_is_an_error_not_figures(committee_setup):
     with pytest.raises(Exception, match="majority"):
         services.decision_record(actor=None, agenda_item=item)
     assert not Decision.objects.exists()
+
+
+def test_a_seat_holder_sees_the_non_public_items_of_its_committee_and_nothing_of_others(business, alice, carl):
+    setup = business
+    secret = services.agenda_item_add(actor=None, meeting=setup["meeting"], name="Personalsache", public=False)
+    assert secret in selectors.agenda_items(user=alice, meeting=setup["meeting"], seats=True)
+    assert client_for(alice).get(f"/gremien/top/{secret.pk}/").status_code == 200
+    # carl gets a seat in the AA only: the ZA's items, public or not, stay hidden from him.
+    person = services.person_create(actor=None, name="Carl", user=carl)
+    services.membership_create(
+        actor=None, committee=setup["working"], person=person, start_date=dt.date(2020, 1, 1), on_behalf_of=None
+    )
+    assert list(AgendaItem.objects.restrict(carl, relations=True)) == [setup["aa_item"]]
+    carl_client = client_for(carl)
+    assert carl_client.get(f"/gremien/top/{secret.pk}/").status_code == 404
+    assert carl_client.get(f"/gremien/top/{setup['aa_item'].pk}/").status_code == 200
+    assert "Personalsache" not in carl_client.get(f"/gremien/sitzungen/{setup['meeting'].pk}/").content.decode()
