@@ -24,7 +24,7 @@ from locust.env import Environment
 
 SEARCH_TERMS = ["berg", "dorf", "stadt", "hausen", "Münster", "bach", "feld", "Neu", "heim", "burg", "kirchen", "a"]
 INVOICE_LINK = re.compile(r"/abrechnung/rechnungen/(\d+)/")
-TALLY_POLL_SECONDS = 3  # verbund.governance.views.POLL_SECONDS
+TALLY_POLL_SECONDS = 3  # verbund.governance.views.common.POLL_SECONDS
 
 SPEC: dict[str, Any] = {}
 RECORDS: list[tuple[str, float, bool]] = []  # (name, seconds, failed) inside the timed window

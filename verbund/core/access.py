@@ -9,13 +9,17 @@
    classmethod `access_member_filter(organization_id) -> Q`; a model with neither is invisible to members.
    A member sees its own rows and its own offices' rows, never another member's, even one below it in the
    official hierarchy (a district does not see its municipalities; ADR 0022).
+5. Where the caller asks for it (`restrict(user, VIEW, relations=True)`), a user whose role lacks the view
+   permission still sees the rows they hold a relation to, as the model names it in the classmethod
+   `access_relation_filter(user) -> Q | None`: a seat in a committee shows that committee's business on the
+   governance pages (ADR 0029). Without that classmethod, or for any other action, rule 2 stands.
 
 Every app's views and API endpoints fetch objects through this layer, never with a raw `.get(pk=...)`.
 """
 
 from collections.abc import Iterable
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from django.db import models
 from django.db.models import Q
@@ -47,11 +51,17 @@ def restrict_queryset(
     queryset: "models.QuerySet[_M]",
     user: Any,  # User, AnonymousUser or None
     action: str = Action.VIEW,
+    *,
+    relations: bool = False,
 ) -> "models.QuerySet[_M]":
     if user is None or not user.is_authenticated or not user.is_active:
         return queryset.none()
     model = queryset.model
     if not user.has_perm(permission_name(model, action)):
+        relation_filter = getattr(model, "access_relation_filter", None)
+        if relations and action == Action.VIEW and relation_filter is not None:
+            condition = relation_filter(user)
+            return queryset.none() if condition is None else queryset.filter(condition)
         return queryset.none()
     if user_sees_all(user):
         return queryset
@@ -80,8 +90,8 @@ def can(user: Any, action: str, obj: models.Model) -> bool:
 
 
 class RestrictedQuerySet(models.QuerySet[_M]):
-    def restrict(self, user: Any, action: str = Action.VIEW) -> "RestrictedQuerySet[_M]":
-        return restrict_queryset(self, user, action)  # type: ignore[return-value]
+    def restrict(self, user: Any, action: str = Action.VIEW, *, relations: bool = False) -> Self:
+        return restrict_queryset(self, user, action, relations=relations)  # type: ignore[return-value]
 
 
 def openable_ids(user: Any, model: type[models.Model], ids: Iterable[Any]) -> set[Any]:

@@ -30,9 +30,10 @@ from verbund.governance.choices import (
     PaperType,
     SubjectKind,
 )
+from verbund.governance.querysets import PublishedQuerySet, SeatScoped
 
 
-class Published(TimeStampedModel):
+class Published(SeatScoped, TimeStampedModel):
     """Common to all OParl objects: soft delete (kept, shown as deleted: true)."""
 
     deleted = models.BooleanField(_("deleted"), default=False)
@@ -52,7 +53,7 @@ class LegislativeTerm(Published):
     start_date = models.DateField(_("start"))
     end_date = models.DateField(_("end"), null=True, blank=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = PublishedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_date"]
@@ -100,7 +101,8 @@ class Committee(Published):
     )
     start_date = models.DateField(_("established on"), null=True, blank=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = PublishedQuerySet.as_manager()
+    seat_committee_path = "pk"
 
     class Meta:
         ordering = ["name"]
@@ -140,7 +142,7 @@ class Person(Published):
         related_name="committee_person",
     )
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = PublishedQuerySet.as_manager()
 
     class Meta:
         ordering = ["family_name", "name"]
@@ -181,7 +183,8 @@ class Membership(Published):
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("until"), null=True, blank=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = PublishedQuerySet.as_manager()
+    seat_committee_path = "committee"
 
     class Meta:
         ordering = ["committee", "role", "person__family_name"]
@@ -214,7 +217,8 @@ class Meeting(Published):
         _("state"), max_length=10, choices=MeetingState.choices, default=MeetingState.SCHEDULED, db_index=True
     )
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = PublishedQuerySet.as_manager()
+    seat_committee_path = "committee"
 
     class Meta:
         ordering = ["-start"]
@@ -253,7 +257,8 @@ class Paper(Published):
     )
     public = models.BooleanField(_("public"), default=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = PublishedQuerySet.as_manager()
+    seat_body_path = "body"
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -284,7 +289,8 @@ class Attachment(Published):
     size = models.PositiveIntegerField()
     sha512 = models.CharField(max_length=128)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = PublishedQuerySet.as_manager()
+    seat_body_path = "paper__body"
 
     class Meta:
         ordering = ["paper", "id"]
@@ -312,7 +318,8 @@ class AgendaItem(Published):
         help_text=_("Off for items taken note of or only prepared (Vorberatung)."),
     )
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = PublishedQuerySet.as_manager()
+    seat_committee_path = "meeting__committee"
 
     class Meta:
         ordering = ["meeting", "position", "id"]
@@ -327,7 +334,7 @@ class AgendaItem(Published):
         return reverse("governance:agenda_item_detail", args=[self.pk])
 
 
-class Attendance(models.Model):
+class Attendance(SeatScoped, models.Model):
     """Who was present at a meeting, in person or represented by a proxy (Vertretung / Stimmrechtsübertragung)."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="attendances")
@@ -344,6 +351,7 @@ class Attendance(models.Model):
     created = models.DateTimeField(auto_now_add=True)
 
     objects = RestrictedQuerySet.as_manager()
+    seat_committee_path = "meeting__committee"
 
     class Meta:
         verbose_name = _("attendance")
@@ -362,7 +370,7 @@ class Attendance(models.Model):
         return self.present or self.proxy_id is not None
 
 
-class Vote(models.Model):
+class Vote(SeatScoped, models.Model):
     """One member's vote on an agenda item, cast by the member or its recorded proxy. Changeable until the
     decision is recorded; the audit trail keeps every change."""
 
@@ -375,6 +383,7 @@ class Vote(models.Model):
     modified = models.DateTimeField(auto_now=True)
 
     objects = RestrictedQuerySet.as_manager()
+    seat_committee_path = "agenda_item__meeting__committee"
 
     class Meta:
         verbose_name = _("vote")
@@ -397,7 +406,7 @@ class DecisionQuerySet(RestrictedQuerySet["Decision"]):
         raise AppendOnlyError("decisions are append-only")
 
 
-class Decision(models.Model):
+class Decision(SeatScoped, models.Model):
     """The recorded outcome of a vote on an agenda item. Append-only: an amendment or repeal is a new decision
     that references this one."""
 
@@ -430,6 +439,7 @@ class Decision(models.Model):
     )
 
     objects = DecisionQuerySet.as_manager()
+    seat_committee_path = "agenda_item__meeting__committee"
 
     class Meta:
         ordering = ["-decided_on", "-id"]

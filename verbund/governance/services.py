@@ -18,9 +18,8 @@ from django.utils.translation import gettext as _
 from verbund.core.audit import audit_record, model_snapshot
 from verbund.core.models import AuditAction
 from verbund.core.numbering import next_number
-from verbund.governance import subjects
+from verbund.governance import selectors, subjects
 from verbund.governance.choices import Choice, DecisionEffect, MeetingState, MembershipRole, SubjectKind
-from verbund.governance.engine.voting import Ballot, Rule, VotingError, tally
 from verbund.governance.models import (
     AgendaItem,
     Attendance,
@@ -77,8 +76,10 @@ def membership_create(
 ) -> Membership:
     if deputy_for is not None and deputy_for.committee_id != committee.pk:
         raise ValidationError({"deputy_for": _("A deputy must belong to the same committee.")})
-    overlapping = Membership.objects.filter(committee=committee, person=person, deleted=False).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=start_date)
+    overlapping = (
+        Membership.objects.alive()
+        .filter(committee=committee, person=person)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=start_date))
     )
     if overlapping.exists():
         raise ValidationError({"person": _("%(person)s already has a seat in this committee.") % {"person": person}})
@@ -256,7 +257,7 @@ def attendance_record(
     if present and proxy is not None:
         raise ValidationError({"proxy": _("A member present in person needs no proxy.")})
     if proxy is not None:
-        proxy_seat = Membership.objects.filter(committee=meeting.committee, person=proxy, deleted=False).first()
+        proxy_seat = Membership.objects.alive().filter(committee=meeting.committee, person=proxy).first()
         if proxy_seat is None or not proxy_seat.is_active_on(meeting.start.date()):
             raise ValidationError({"proxy": _("The proxy must hold a seat (member or deputy) in the committee.")})
     if Decision.objects.filter(agenda_item__meeting=meeting).exists():
@@ -296,10 +297,6 @@ def _refuse_before_meeting_day(meeting: Meeting, as_of: dt.date | None, what: st
         raise ValidationError({"agenda_item": message % {"day": formats.date_format(opens, "SHORT_DATE_FORMAT")}})
 
 
-def _voter_person(actor: Any) -> Person | None:
-    return Person.objects.filter(user=actor, deleted=False).first() if actor is not None else None
-
-
 @transaction.atomic
 def vote_cast(
     *, actor: Any, agenda_item: AgendaItem, membership: Membership, choice: str, as_of: dt.date | None = None
@@ -323,7 +320,7 @@ def vote_cast(
         raise ValidationError({"membership": _("This seat belongs to another committee.")})
     if not membership.voting_right or not membership.is_active_on(meeting.start.date()):
         raise ValidationError({"membership": _("This seat has no vote in this meeting.")})
-    person = _voter_person(actor)
+    person = selectors.person_for_user(actor)
     if person is None:
         raise ValidationError({"membership": _("Only committee members can vote.")})
     attendance = Attendance.objects.filter(meeting=meeting, membership=membership).first()
@@ -348,43 +345,6 @@ def vote_cast(
         scope_organization_id=membership.on_behalf_of_id,
     )
     return vote
-
-
-def ballots_for(item: AgendaItem) -> list[tuple[Membership, Ballot]]:
-    """Every voting seat of the committee on the meeting day with presence and vote (for tally and display)."""
-    meeting = item.meeting
-    day = meeting.start.date()
-    seats = [
-        m
-        for m in Membership.objects.filter(committee=meeting.committee, deleted=False, voting_right=True)
-        .exclude(role=MembershipRole.DEPUTY)
-        .select_related("person", "on_behalf_of")
-        .order_by("id")
-        if m.is_active_on(day)
-    ]
-    attendance = {a.membership_id: a for a in Attendance.objects.filter(meeting=meeting)}
-    votes = {v.membership_id: v.choice for v in Vote.objects.filter(agenda_item=item)}
-    result = []
-    for seat in seats:
-        present = seat.pk in attendance and attendance[seat.pk].represented
-        result.append(
-            (
-                seat,
-                Ballot(
-                    member=f"{seat.pk}",
-                    weight=seat.voting_weight,
-                    present=present,
-                    choice=votes.get(seat.pk) if present else None,
-                ),
-            )
-        )
-    return result
-
-
-def rule_for(item: AgendaItem) -> Rule:
-    committee = item.meeting.committee
-    majority = item.paper.majority_rule if item.paper and item.paper.majority_rule else committee.majority_rule
-    return Rule(majority=majority, weighted=committee.weighted_votes, quorum_share=committee.quorum_share)
 
 
 @transaction.atomic
@@ -413,12 +373,10 @@ def decision_record(
     if meeting.state not in VOTING_STATES:
         raise ValidationError({"agenda_item": _("Decisions are recorded only in a meeting that was invited or held.")})
     _refuse_before_meeting_day(meeting, as_of, "decision")
-    seats = ballots_for(item)
-    rule = rule_for(item)
-    try:
-        result = tally([ballot for _seat, ballot in seats], rule)
-    except VotingError as exc:
-        raise ValidationError({"votes": str(exc)}) from exc
+    count = selectors.vote_tally(item)  # the same reading the page and the API show
+    if count.figures is None:
+        raise ValidationError({"votes": count.error})
+    seats, rule, result = count.seats, count.rule, count.figures
     day = decided_on or meeting.start.date()
     number = next_number(series=committee.short_name, year=day.year, width=3)
     effect = ""

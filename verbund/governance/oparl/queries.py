@@ -79,7 +79,7 @@ def _flag(condition: Q) -> ExpressionWrapper:
 
 def paper_published(ref: str = "pk", prefix: str = "") -> Q:
     """Public papers, unless every live agenda item that discusses them is non-public."""
-    items = AgendaItem.objects.filter(paper=OuterRef(ref), deleted=False)
+    items = AgendaItem.objects.alive().filter(paper=OuterRef(ref))
     return Q(**{f"{prefix}public": True}) & (Exists(items.filter(public=True)) | ~Exists(items.filter(public=False)))
 
 
@@ -90,9 +90,8 @@ CONSULTABLE = Q(paper__isnull=False, paper__public=True, paper__deleted=False)
 def _public_order() -> Coalesce:
     """An agenda item's `order`: its index among the meeting's live public items (0-based, no gaps)."""
     before = (
-        AgendaItem.objects.filter(
-            meeting=OuterRef("meeting"), public=True, deleted=False, position__lt=OuterRef("position")
-        )
+        AgendaItem.objects.alive()
+        .filter(meeting=OuterRef("meeting"), public=True, position__lt=OuterRef("position"))
         .order_by()
         .values("meeting")
         .annotate(n=Count("pk"))
@@ -103,7 +102,8 @@ def _public_order() -> Coalesce:
 
 def embedded_agenda_items() -> QuerySet[AgendaItem]:
     return (
-        AgendaItem.objects.filter(public=True, deleted=False)
+        AgendaItem.objects.alive()
+        .filter(public=True)
         .select_related("decision")
         .annotate(oparl_consultable=_flag(CONSULTABLE))
         .order_by("position", "pk")
@@ -111,13 +111,13 @@ def embedded_agenda_items() -> QuerySet[AgendaItem]:
 
 
 def embedded_memberships() -> QuerySet[Membership]:
-    return Membership.objects.filter(deleted=False).order_by("pk")
+    return Membership.objects.alive().order_by("pk")
 
 
 def embedded_files() -> QuerySet[Attachment]:
     """Live files; `modified` as when fetched alone (see `_files`)."""
     return (
-        Attachment.objects.filter(deleted=False)
+        Attachment.objects.alive()
         .defer("content")
         .annotate(oparl_modified=Greatest(F("modified"), F("paper__modified")))
         .order_by("pk")
@@ -127,7 +127,8 @@ def embedded_files() -> QuerySet[Attachment]:
 def embedded_consultations() -> QuerySet[AgendaItem]:
     """Live consultations (public agenda items) of a paper; `modified` as when fetched alone."""
     return (
-        AgendaItem.objects.filter(public=True, deleted=False)
+        AgendaItem.objects.alive()
+        .filter(public=True)
         .select_related("decision", "meeting__committee")
         .annotate(oparl_modified=Greatest(F("modified"), F("paper__modified")))
         .order_by("meeting__start", "position", "pk")
@@ -135,8 +136,8 @@ def embedded_consultations() -> QuerySet[AgendaItem]:
 
 
 def _bodies() -> QuerySet[Organization]:
-    terms = LegislativeTerm.objects.filter(deleted=False).order_by("start_date", "pk")
-    main = Committee.objects.filter(body=OuterRef("pk"), deleted=False, kind=CommitteeKind.CENTRAL).order_by("pk")
+    terms = LegislativeTerm.objects.alive().order_by("start_date", "pk")
+    main = Committee.objects.alive().filter(body=OuterRef("pk"), kind=CommitteeKind.CENTRAL).order_by("pk")
     return (
         Organization.objects.filter(pk__in=body_ids())
         .annotate(

@@ -76,10 +76,10 @@ def organization_sublist(request: HttpRequest, pk: int, kind: str) -> HttpRespon
 def file_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The bytes of a published, live file, with its type; sandboxed so that no uploaded HTML runs here."""
     attachment: Any = (
-        Attachment.objects.filter(
+        Attachment.objects.alive()
+        .filter(
             paper_published(ref="paper_id", prefix="paper__"),
             pk=pk,
-            deleted=False,
             paper__deleted=False,
             paper__body__in=body_ids(),
         )

@@ -74,3 +74,11 @@ def committee_setup(registry, alice, bob):
         "meeting": meeting,
         "kreis_user": kreis_user,
     }
+
+
+@pytest.fixture
+def staff(admin_user):
+    """A client logged in as the superuser (provider staff on the governance pages)."""
+    from verbund.governance.tests.pages import client_for
+
+    return client_for(admin_user)
