@@ -36,6 +36,7 @@ from typing import Any, Literal
 
 import pytest
 from django.apps import apps
+from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
@@ -69,7 +70,7 @@ class Bad:
 
     data: Factory | Mapping[str, Any]
     field: str
-    message: str = ""
+    message: Callable[[], Any] | None = None  # e.g. lambda: Form.base_fields["quantity"].label (translated)
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,10 @@ class Call:
         if endpoint.setup is not None:
             self.ctx.add(endpoint.setup(self.ctx))
         self.url = reverse(endpoint.name, kwargs=endpoint.kwargs(self.ctx) if endpoint.kwargs else None)
+        # Everything the request needs is built now, before any snapshot (fixtures are created on first use).
+        self.query = _value(endpoint.query, self.ctx)
+        self.payload = _value(endpoint.data, self.ctx)
+        self.bad_payload = _value(endpoint.bad.data, self.ctx) if endpoint.bad is not None else None
 
     def client(self, fixture: str) -> Client:
         client = Client()
@@ -154,8 +159,8 @@ class Call:
     def send(self, client: Client, data: Any = None) -> Any:
         endpoint = self.endpoint
         if endpoint.http_method == "GET":
-            return client.get(self.url, _value(endpoint.query, self.ctx))
-        payload = _value(endpoint.data, self.ctx) if data is None else data
+            return client.get(self.url, self.query)
+        payload = self.payload if data is None else data
         method = getattr(client, endpoint.http_method.lower())
         if endpoint.is_api:
             return method(self.url, json.dumps(payload, default=str), content_type="application/json")
@@ -173,9 +178,12 @@ def _describe(response: Any) -> str:
 
 
 def _names_field(response: Any, bad: Bad) -> bool:
-    """The answer names the bad field: the API's error detail, a page's form errors or error dict, or `message`."""
-    if bad.message:
-        return bad.message in response.content.decode()
+    """The answer names the bad field: the API's error detail, a page's form errors or error dict, or (pages
+    that redirect with a message, or show the error as text) the `message` in the page or the flashed messages."""
+    if bad.message is not None:
+        text = str(bad.message())
+        flashed = " ".join(str(message) for message in get_messages(response.wsgi_request))
+        return text in flashed or text in response.content.decode()
     if response.get("Content-Type", "").startswith("application/json"):
         return bad.field in json.dumps(response.json().get("detail"))
     for context in response.context or ():
@@ -248,7 +256,7 @@ class EndpointTests:
         call = Call(endpoint, request)
         client = call.client(endpoint.user)
         before = database_state()
-        response = call.send(client, _value(endpoint.bad.data, call.ctx))
+        response = call.send(client, call.bad_payload)
         assert response.status_code == endpoint.expected_bad_status, _describe(response)
         assert _names_field(response, endpoint.bad), f"the error does not name {endpoint.bad.field!r}: " + _describe(
             response
