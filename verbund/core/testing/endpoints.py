@@ -69,7 +69,7 @@ class Bad:
     a text the answer must contain instead, for pages that show the error as a message rather than a form."""
 
     data: Factory | Mapping[str, Any]
-    field: str
+    field: str | Factory  # a callable for names that depend on the objects (the cells of a grid)
     message: Callable[[], Any] | None = None  # e.g. lambda: Form.base_fields["quantity"].label (translated)
 
 
@@ -150,6 +150,8 @@ class Call:
         self.query = _value(endpoint.query, self.ctx)
         self.payload = _value(endpoint.data, self.ctx)
         self.bad_payload = _value(endpoint.bad.data, self.ctx) if endpoint.bad is not None else None
+        bad_field = endpoint.bad.field if endpoint.bad is not None else ""
+        self.bad_field = str(bad_field(self.ctx) if callable(bad_field) else bad_field)
 
     def client(self, fixture: str) -> Client:
         client = Client()
@@ -177,7 +179,7 @@ def _describe(response: Any) -> str:
     return f"{response.status_code}: {response.content[:600]!r}"
 
 
-def _names_field(response: Any, bad: Bad) -> bool:
+def _names_field(response: Any, bad: Bad, field: str) -> bool:
     """The answer names the bad field: the API's error detail, a page's form errors or error dict, or (pages
     that redirect with a message, or show the error as text) the `message` in the page or the flashed messages."""
     if bad.message is not None:
@@ -185,14 +187,14 @@ def _names_field(response: Any, bad: Bad) -> bool:
         flashed = " ".join(str(message) for message in get_messages(response.wsgi_request))
         return text in flashed or text in response.content.decode()
     if response.get("Content-Type", "").startswith("application/json"):
-        return bad.field in json.dumps(response.json().get("detail"))
+        return field in json.dumps(response.json().get("detail"))
     for context in response.context or ():
         values = context.flatten()
         errors = values.get("errors")
-        if isinstance(errors, Mapping) and bad.field in errors:
+        if isinstance(errors, Mapping) and field in errors:
             return True
         for value in values.values():
-            if hasattr(value, "is_bound") and bad.field in (value.errors or {}):
+            if hasattr(value, "is_bound") and field in (value.errors or {}):
                 return True
     return False
 
@@ -258,7 +260,7 @@ class EndpointTests:
         before = database_state()
         response = call.send(client, call.bad_payload)
         assert response.status_code == endpoint.expected_bad_status, _describe(response)
-        assert _names_field(response, endpoint.bad), f"the error does not name {endpoint.bad.field!r}: " + _describe(
+        assert _names_field(response, endpoint.bad, call.bad_field), f"no error names {call.bad_field!r}: " + _describe(
             response
         )
         assert not (changed := _changed_tables(before, database_state())), f"changed: {changed}"
