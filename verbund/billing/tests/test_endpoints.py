@@ -5,6 +5,7 @@ their member: alice sees Telgte's issued invoice, bob (Ahlen) gets 404 for it.
 """
 
 import datetime as dt
+from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ def _issued_run(ctx):
     """The run of January 2026, issued: invoices to Telgte and Ahlen."""
     from verbund.billing.services import billing_run_issue, billing_run_prepare
 
-    ctx.approved_plan, ctx.seller, ctx.members  # noqa: B018  (fixtures the run needs)
+    ctx.request("approved_plan", "seller", "members")
     issued = billing_run_issue(
         actor=None,
         run=billing_run_prepare(
@@ -35,7 +36,7 @@ def _draft_run(ctx):
     """The run of February 2026, prepared (drafts, not issued)."""
     from verbund.billing.services import billing_run_prepare
 
-    ctx.approved_plan, ctx.seller, ctx.members  # noqa: B018  (fixtures the run needs)
+    ctx.request("approved_plan", "seller", "members")
     draft = billing_run_prepare(
         actor=None,
         provider=ctx.registry["citeq"],
@@ -60,10 +61,10 @@ def _invoice(ctx):
 
 
 # Each declaration prepares only the run it needs (a billing run is the slowest set-up of the suite).
-RUNS = {"setup": _issued_run}
-CLERK = {"user": "clerk", "setup": _draft_run}
-INVOICE = {"user": "alice", "kwargs": _invoice, **RUNS}
-MARCH = {"kind": "instalment", "year": "2026", "period": "3", "billing_date": "2026-03-05"}
+RUNS: dict[str, Any] = {"setup": _issued_run}
+CLERK: dict[str, Any] = {"user": "clerk", "setup": _draft_run}
+INVOICE: dict[str, Any] = {"user": "alice", "kwargs": _invoice, **RUNS}
+MARCH: dict[str, Any] = {"kind": "instalment", "year": "2026", "period": "3", "billing_date": "2026-03-05"}
 
 
 class TestEndpoints(EndpointTests):
@@ -98,7 +99,12 @@ class TestEndpoints(EndpointTests):
             **RUNS,
         ),
         # Pages
-        Endpoint("billing:run_list", kind="list", shows=lambda ctx: reverse("billing:run_detail", args=[ctx.draft.pk]), **CLERK),
+        Endpoint(
+            "billing:run_list",
+            kind="list",
+            shows=lambda ctx: reverse("billing:run_detail", args=[ctx.draft.pk]),
+            **CLERK,
+        ),
         Endpoint(
             "billing:run_list",
             kind="write",

@@ -7,6 +7,7 @@ catalogue: 403).
 """
 
 import io
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -23,7 +24,7 @@ def _draft_version(status="draft"):
     def setup(ctx):
         from verbund.catalog import services
 
-        ctx.catalogue  # the products and 2026 prices that composing takes over
+        ctx.request("catalogue")  # the products and 2026 prices that composing takes over
         version = services.catalogue_version_create(
             actor=None, provider=ctx.registry["citeq"], year=2027, name="Katalog 2027"
         )
@@ -61,9 +62,12 @@ def _transition_refused():
     return _("A product cannot go from %(old)s to %(new)s.") % {"old": ProductStatus.DRAFT.label, "new": "planet"}
 
 
-CATALOGUE = {"setup": lambda ctx: {"catalogue": ctx.catalogue}}
-WRITE = {"kind": "write", "other_status": 403}  # a member contact may not change the catalogue
-VERSION_ACTION = {"kind": "write", "other_status": 404}  # a draft version is invisible to a member contact
+CATALOGUE: dict[str, Any] = {"setup": lambda ctx: {"catalogue": ctx.catalogue}}
+WRITE: dict[str, Any] = {"kind": "write", "other_status": 403}  # a member contact may not change the catalogue
+VERSION_ACTION: dict[str, Any] = {
+    "kind": "write",
+    "other_status": 404,
+}  # a draft version is invisible to a member contact
 
 
 class TestEndpoints(EndpointTests):
@@ -120,7 +124,9 @@ class TestEndpoints(EndpointTests):
             kwargs=_version,
             setup=_draft_version("proposed"),
             data={"approved_on": "2026-12-01", "decision_reference": "ZA 2026/12"},
-            bad=Bad({"approved_on": "gestern"}, field="approved_on", message=lambda: _("Enter the date of the decision.")),
+            bad=Bad(
+                {"approved_on": "gestern"}, field="approved_on", message=lambda: _("Enter the date of the decision.")
+            ),
             bad_status=302,
             **VERSION_ACTION,
         ),

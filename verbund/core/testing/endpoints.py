@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import pytest
@@ -58,6 +58,11 @@ class Context:
         if name in self._objects:
             return self._objects[name]
         return self._request.getfixturevalue(name)
+
+    def request(self, *fixtures: str) -> None:
+        """Set up fixtures that the declaration needs for their effect (rows), not for their value."""
+        for name in fixtures:
+            self._request.getfixturevalue(name)
 
     def add(self, objects: Mapping[str, Any] | None) -> None:
         self._objects.update(objects or {})

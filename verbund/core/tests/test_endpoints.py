@@ -84,7 +84,7 @@ def url_names() -> set[str]:
 
 def declared_endpoints() -> list[Endpoint]:
     """The declarations of every app's `tests/test_endpoints.py`."""
-    found = []
+    found: list[Endpoint] = []
     for app in pkgutil.iter_modules(verbund.__path__):
         if app.name == "core":
             continue

@@ -5,6 +5,8 @@ draft plan of the `plan` fixture (invisible to a member contact: 404 or absent f
 in an approved plan (bob of Ahlen: 404).
 """
 
+from typing import Any
+
 from verbund.core.testing import Bad, Endpoint, EndpointTests
 
 
@@ -55,13 +57,13 @@ def _cell(ctx, value):
     return {f"cost_{centre.pk}_{cost_type.pk}": value}
 
 
-PLAN = {"setup": lambda ctx: {"plan": ctx.plan}}
-NEW_PLAN = {"new-year": "2027", "new-name": "Plankostenrechnung 2027", "new-method": "reciprocal"}
+PLAN: dict[str, Any] = {"setup": lambda ctx: {"plan": ctx.plan}}
+NEW_PLAN: dict[str, Any] = {"new-year": "2027", "new-name": "Plankostenrechnung 2027", "new-method": "reciprocal"}
 # Plan changes: bob (no permission) and the auditor (may view, not change) are refused the change action. The
 # pages answer as for an invisible plan (404, ADR 0008), the API checks the permission first (403): both are the
 # existing behaviour.
-CHANGE = {"kind": "write", "kwargs": _plan, "read_only_status": 404}
-API_CHANGE = {"kind": "write", "kwargs": _plan, "read_only_status": 403, "other_status": 403}
+CHANGE: dict[str, Any] = {"kind": "write", "kwargs": _plan, "read_only_status": 404}
+API_CHANGE: dict[str, Any] = {"kind": "write", "kwargs": _plan, "read_only_status": 403, "other_status": 403}
 
 
 class TestEndpoints(EndpointTests):
@@ -71,7 +73,9 @@ class TestEndpoints(EndpointTests):
         Endpoint("api:plans_get", kwargs=_plan, **PLAN),
         Endpoint("api:plans_rates", kwargs=_plan, **PLAN),
         Endpoint("api:plans_member_fees", kwargs=_telgte_fees, user="alice", setup=_approved),
-        Endpoint("api:plans_compare", kwargs=lambda ctx: {"plan_id": ctx.plan.pk, "other_id": ctx.other.pk}, setup=_with_copy),
+        Endpoint(
+            "api:plans_compare", kwargs=lambda ctx: {"plan_id": ctx.plan.pk, "other_id": ctx.other.pk}, setup=_with_copy
+        ),
         Endpoint(
             "api:plans_create",
             kind="write",

@@ -9,6 +9,7 @@ everything, and may vote for its own seat only) or the auditor.
 """
 
 import datetime as dt
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -118,11 +119,11 @@ def _new_paper(ctx, **values):
 # hide it. Left to the governance access work of issue #11 item 1 (governance/views.py is being rewritten);
 # strict: this fails as soon as the leak is fixed, so remove the mark then.
 PAPER_LEAK = "seat holders see non-public papers of other committees of the body (issue #11 item 1)"
-BUSINESS = {"setup": _business}
+BUSINESS: dict[str, Any] = {"setup": _business}
 # Staff actions: a member contact lacks the permission (403 before any object is fetched); the committee member
 # of the Kreis sees everything but may not act as staff (403).
-STAFF = {"kind": "write", "other_status": 403, "read_only": "kreis_user", **BUSINESS}
-API_STAFF = {**STAFF, "status": 201}
+STAFF: dict[str, Any] = {"kind": "write", "other_status": 403, "read_only": "kreis_user", **BUSINESS}
+API_STAFF: dict[str, Any] = {**STAFF, "status": 201}
 
 
 class TestEndpoints(EndpointTests):
@@ -260,9 +261,11 @@ class TestEndpoints(EndpointTests):
             kwargs=_item,
             user="alice",
             data=_vote,
-            bad=Bad(lambda ctx: _vote(ctx, "vielleicht"), field="choice", message=lambda: _(
-                "Choose a seat and vote yes, no or abstain."
-            )),
+            bad=Bad(
+                lambda ctx: _vote(ctx, "vielleicht"),
+                field="choice",
+                message=lambda: _("Choose a seat and vote yes, no or abstain."),
+            ),
             bad_status=302,
             other_status=302,  # bob may not vote for Telgte's seat: back to the item with the service's message
             read_only="kreis_user",

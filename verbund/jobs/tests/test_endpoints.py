@@ -1,6 +1,8 @@
 """Generic endpoint tests of the job pages (verbund.core.testing). A job belongs to whoever started it (and is
 seen by provider staff and auditors): alice's job is not bob's business (404)."""
 
+from typing import Any
+
 from verbund.core.testing import Endpoint, EndpointTests
 
 
@@ -23,7 +25,7 @@ def _job(ctx):
     return {"job_id": ctx.job.pk}
 
 
-JOB = {"setup": _alices_job, "user": "alice"}
+JOB: dict[str, Any] = {"setup": _alices_job, "user": "alice"}
 
 
 class TestEndpoints(EndpointTests):

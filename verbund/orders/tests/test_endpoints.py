@@ -3,6 +3,7 @@ Telgte (alice's member), API and pages. Bob (Ahlen) must not see or touch any of
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -82,10 +83,10 @@ def _change_form(prefix_letter, **values):
     return data
 
 
-ORDERS = {"setup": _orders}
+ORDERS: dict[str, Any] = {"setup": _orders}
 # Deciding on an order is staff work: the auditor and another member are refused the change action, and the
 # access layer answers as for an invisible object (404, ADR 0008), the existing behaviour of both views and API.
-DECIDE = {**ORDERS, "kind": "write", "kwargs": _order, "read_only_status": 404}
+DECIDE: dict[str, Any] = {**ORDERS, "kind": "write", "kwargs": _order, "read_only_status": 404}
 
 
 class TestEndpoints(EndpointTests):
@@ -193,7 +194,11 @@ class TestEndpoints(EndpointTests):
             kwargs=_subscription,
             user="alice",
             data=_change_form("x", end_date=_cancel_day),
-            bad=Bad(_change_form("x", end_date="2026-02-30"), field="end_date", message=lambda: CancelForm.base_fields["end_date"].label),
+            bad=Bad(
+                _change_form("x", end_date="2026-02-30"),
+                field="end_date",
+                message=lambda: CancelForm.base_fields["end_date"].label,
+            ),
             bad_status=302,
             read_only_status=302,
             **ORDERS,

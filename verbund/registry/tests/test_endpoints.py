@@ -1,5 +1,7 @@
 """Generic endpoint tests of the registry (verbund.core.testing): organisations and agreements, API and pages."""
 
+from typing import Any
+
 from verbund.core.testing import Bad, Endpoint, EndpointTests
 
 
@@ -11,7 +13,7 @@ def _agreement(ctx):
     return {"agreement_id": ctx.registry["agreement"].pk}
 
 
-CONTACT = {"street": "Baßfeld 4", "postcode": "48291", "city": "Telgte", "email": "", "leitweg_id": ""}
+CONTACT: dict[str, Any] = {"street": "Baßfeld 4", "postcode": "48291", "city": "Telgte", "email": "", "leitweg_id": ""}
 
 
 class TestEndpoints(EndpointTests):
