@@ -37,6 +37,7 @@ from typing import Any, Literal
 import pytest
 from django.apps import apps
 from django.contrib.messages import get_messages
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -131,11 +132,16 @@ def _value(value: Factory | Mapping[str, Any] | None, ctx: Context) -> Any:
 
 
 def database_state() -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every Verbund model, in primary-key order: two equal snapshots mean nothing was written."""
+    """Every row of every Verbund table (many-to-many tables included), in primary-key order: two equal snapshots
+    mean nothing was written. Raw SQL, without the fields' conversions: this runs twice in every generic test."""
     state = {}
-    for model in apps.get_models():
-        if model.__module__.startswith("verbund."):
-            state[model._meta.label] = list(model._base_manager.order_by("pk").values_list())
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model in apps.get_models(include_auto_created=True):
+            if model.__module__.startswith("verbund.") and not model._meta.proxy:
+                table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+                cursor.execute(f"SELECT * FROM {table} ORDER BY {pk}")  # table and column names from the models
+                state[model._meta.label] = cursor.fetchall()
     return state
 
 
