@@ -9,7 +9,7 @@ and of the HTML pages gets the same four tests.
             ...
         )
 
-For each declaration the class runs (as separate pytest items, ids `<url name>`):
+For each declaration the class runs (as separate pytest items, ids `<url name> <method>`):
 
 1. `test_success` — the allowed `user` gets `status`; a list shows the `shows` marker; a write changes the
    database (compared with a snapshot of every Verbund table).
@@ -23,7 +23,7 @@ For each declaration the class runs (as separate pytest items, ids `<url name>`)
 
 Objects come from the apps' pytest fixtures (conftest.py): `ctx.<fixture name>` returns the fixture's value
 (`ctx.registry["telgte"]`, `ctx.catalogue["workplace"]`), and `setup(ctx)` may create more and return them as a
-dict (`ctx.order`). The declarations live in `verbund/<app>/tests/test_endpoints.py` so that the app's conftest
+dict (`ctx.order`); `ctx.request("seller")` sets up a fixture needed only for its rows. The declarations live in `verbund/<app>/tests/test_endpoints.py` so that the app's conftest
 fixtures are at hand; `verbund/core/tests/test_endpoints.py` fails for any URL or API operation without one.
 """
 
@@ -81,7 +81,8 @@ class Bad:
 
 @dataclass(frozen=True)
 class Endpoint:
-    """One endpoint: its URL name (`app:name`, or `api:<operation id>` for the REST API) and how to call it."""
+    """One endpoint: its URL name (`app:name`, or `api:<function name>` for the REST API) and how to call it.
+    Users (`user`, `other`, `read_only`) are named like fixtures, or like keys that `setup` returned."""
 
     name: str
     kind: Kind = "detail"
