@@ -23,8 +23,9 @@ For each declaration the class runs (as separate pytest items, ids `<url name> <
 
 Objects come from the apps' pytest fixtures (conftest.py): `ctx.<fixture name>` returns the fixture's value
 (`ctx.registry["telgte"]`, `ctx.catalogue["workplace"]`), and `setup(ctx)` may create more and return them as a
-dict (`ctx.order`); `ctx.request("seller")` sets up a fixture needed only for its rows. The declarations live in `verbund/<app>/tests/test_endpoints.py` so that the app's conftest
-fixtures are at hand; `verbund/core/tests/test_endpoints.py` fails for any URL or API operation without one.
+dict (`ctx.order`); `ctx.request("seller")` sets up a fixture needed only for its rows. The declarations live in
+`verbund/<app>/tests/test_endpoints.py` so that the app's conftest fixtures are at hand;
+`verbund/core/tests/test_endpoints.py` fails for any URL or API operation without one.
 """
 
 from __future__ import annotations
