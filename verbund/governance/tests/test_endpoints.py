@@ -215,6 +215,7 @@ class TestEndpoints(EndpointTests):
         Endpoint(
             "governance:paper_detail", kwargs=lambda ctx: {"paper_id": ctx.paper.pk}, other_xfail=PAPER_LEAK, **BUSINESS
         ),
+        # The register lists decisions of public items, public record for every seat holder (ADR 0016).
         Endpoint("governance:decision_register", kind="list", other=None, **BUSINESS),
         Endpoint(
             "governance:meeting_state",
