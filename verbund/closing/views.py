@@ -42,7 +42,10 @@ from verbund.governance.choices import MeetingState
 from verbund.governance.models import Meeting
 from verbund.jobs.services import job_start
 from verbund.jobs.shortcuts import job_redirect
+from verbund.registry.choices import OrganizationKind
 from verbund.registry.models import Organization
+
+PROVIDER_KINDS = (OrganizationKind.PROVIDER, OrganizationKind.ASSOCIATION, OrganizationKind.OPERATING_COMPANY)
 
 
 def _closing(request: HttpRequest, closing_id: int, action: str = Action.VIEW) -> Closing:
@@ -341,7 +344,7 @@ def my_recovery(request: HttpRequest) -> HttpResponse:
 
 def _provider(request: HttpRequest) -> Organization:
     provider_id = request.GET.get("provider") or request.POST.get("provider")
-    providers = Organization.objects.restrict(request.user).filter(pk__in=PlanVersion.objects.values("provider_id"))
+    providers = Organization.objects.restrict(request.user).filter(kind__in=PROVIDER_KINDS)
     if provider_id:
         try:
             return get_object_or_404(providers, pk=int(provider_id))
