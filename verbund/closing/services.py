@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -40,6 +40,7 @@ from verbund.costing.choices import PlanStatus
 from verbund.costing.models import CostCentre, CostType, PlanVersion, ProductPlan
 from verbund.costing.services import ProductFigure, plan_figures_of, plan_figures_replace
 
+K = TypeVar("K", bound=Hashable)
 MAX_DIFF_LINES = 500  # lines of a replacement's diff kept with the import (the counts are always complete)
 
 
@@ -90,7 +91,7 @@ def closing_create(*, actor: Any, plan: PlanVersion, name: str = "", demo: bool 
 
 
 def figures_diff(
-    before: Mapping[Hashable, Decimal], after: Mapping[Hashable, Decimal], label: Callable[[Any], str]
+    before: Mapping[K, Decimal], after: Mapping[K, Decimal], label: Callable[[K], str]
 ) -> tuple[int, int, int, list[dict[str, str]]]:
     """(added, changed, removed, lines) between two sets of figures; lines are {key, before, after}."""
     lines: list[dict[str, str]] = []

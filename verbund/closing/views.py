@@ -5,6 +5,7 @@ carry-forward into a later plan, each member's own over-/under-recovery, and the
 Every object is fetched through the access layer; writes go through `closing.services` (or a job that calls them).
 """
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -50,6 +51,12 @@ PROVIDER_KINDS = (OrganizationKind.PROVIDER, OrganizationKind.ASSOCIATION, Organ
 
 def _closing(request: HttpRequest, closing_id: int, action: str = Action.VIEW) -> Closing:
     return selectors.closing_get_for_user(user=request.user, closing_id=closing_id, action=action)
+
+
+def _form_errors(request: HttpRequest, form: Any) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, str(error))
 
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:
@@ -186,9 +193,7 @@ def closing_import(request: HttpRequest, closing_id: int) -> HttpResponse:
     closing = _closing(request, closing_id, Action.CHANGE)
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _form_errors(request, form)
         return redirect(closing)
     upload = form.cleaned_data["file"]
     job = job_start(
@@ -219,7 +224,7 @@ def closing_costs_save(request: HttpRequest, closing_id: int) -> HttpResponse:
             bad.append(name[5:])
             continue
         try:
-            amount = parse_amount(value)
+            amount = parse_amount(str(value))
         except ValueError:
             bad.append(f"{centre}/{cost_type}")
             continue
@@ -256,9 +261,7 @@ def closing_approve(request: HttpRequest, closing_id: int) -> HttpResponse:
     closing = _closing(request, closing_id, Action.CHANGE)
     form = ApproveForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _form_errors(request, form)
         return redirect(closing)
     try:
         services.closing_approve(
@@ -283,9 +286,7 @@ def closing_carry(request: HttpRequest, closing_id: int) -> HttpResponse:
     targets = PlanVersion.objects.restrict(request.user, Action.CHANGE).filter(provider_id=closing.provider_id)
     form = CarryForwardForm(request.POST, plans=targets)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _form_errors(request, form)
         return redirect(closing)
     try:
         carried = services.carry_forward_apply(
@@ -350,11 +351,21 @@ def _provider(request: HttpRequest) -> Organization:
             return get_object_or_404(providers, pk=int(provider_id))
         except ValueError as exc:
             raise Http404 from exc
-    own = providers.filter(pk=getattr(request.user, "organization_id", None)).first()
+    own_id: int | None = getattr(request.user, "organization_id", None)
+    own = providers.filter(pk=own_id).first() if own_id is not None else None
     provider = own or providers.order_by("name").first()
     if provider is None:
         raise Http404
     return provider
+
+
+@dataclass(frozen=True)
+class Part:
+    part: str
+    label: str
+    lines: list[Any]
+    planned: Decimal
+    actual: Decimal | None
 
 
 def _business_plan(request: HttpRequest, provider: Organization, year: int) -> dict[str, Any]:
@@ -367,23 +378,24 @@ def _business_plan(request: HttpRequest, provider: Organization, year: int) -> d
         planned = sum((line.planned for line in part_lines), Decimal(0))
         actuals = [line.actual for line in part_lines if line.actual is not None]
         actual = sum(actuals, Decimal(0)) if actuals else None
-        parts.append({"part": value, "label": label, "lines": part_lines, "planned": planned, "actual": actual})
-    result_plan = result_actual = None
-    income = next((p for p in parts if p["part"] == BusinessPlanPart.INCOME), None)
-    expense = next((p for p in parts if p["part"] == BusinessPlanPart.EXPENSE), None)
+        parts.append(Part(value, str(label), part_lines, planned, actual))
+    result_plan: Decimal | None = None
+    result_actual: Decimal | None = None
+    income = next((p for p in parts if p.part == BusinessPlanPart.INCOME), None)
+    expense = next((p for p in parts if p.part == BusinessPlanPart.EXPENSE), None)
     if income and expense:
-        result_plan = income["planned"] - expense["planned"]
-        if income["actual"] is not None and expense["actual"] is not None:
-            result_actual = income["actual"] - expense["actual"]
+        result_plan = income.planned - expense.planned
+        if income.actual is not None and expense.actual is not None:
+            result_actual = income.actual - expense.actual
     chart = None
-    money_parts = [p for p in parts if p["part"] != BusinessPlanPart.POSTS]
+    money_parts = [p for p in parts if p.part != BusinessPlanPart.POSTS]
     if money_parts:
         chart = charts.bar_chart(
             chart_id="business-plan-chart",
-            categories=[str(p["label"]) for p in money_parts],
+            categories=[str(p.label) for p in money_parts],
             series=[
-                (_("Plan"), [p["planned"] for p in money_parts]),
-                (_("Actual"), [p["actual"] for p in money_parts]),
+                (_("Plan"), [p.planned for p in money_parts]),
+                (_("Actual"), [p.actual for p in money_parts]),
             ],
             title=_("Business plan %(year)s: plan and actual") % {"year": year},
             description=_("Sums of each part of the business plan, plan against annual accounts, in EUR."),
@@ -443,9 +455,7 @@ def business_plan_import(request: HttpRequest) -> HttpResponse:
     form = BusinessPlanImportForm(request.POST, request.FILES)
     target = f"{redirect('closing:business_plan').url}?provider={provider.pk}&year={year}"
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _form_errors(request, form)
         return redirect(target)
     upload = form.cleaned_data["file"]
     try:
@@ -454,8 +464,8 @@ def business_plan_import(request: HttpRequest) -> HttpResponse:
             actor=request.user, provider=provider, year=year, figures=imports.parse_business_plan(rows)
         )
     except SpreadsheetError as exc:
-        for error in exc.errors[:50]:
-            messages.error(request, str(error))
+        for row_error in exc.errors[:50]:
+            messages.error(request, str(row_error))
     except ValidationError as exc:
         _errors(request, exc)
     else:
@@ -494,9 +504,7 @@ def business_plan_report(request: HttpRequest) -> HttpResponse:
     meetings = Meeting.objects.filter(state__in=[MeetingState.SCHEDULED, MeetingState.INVITED])
     form = CommitteeReportForm(request.POST, meetings=meetings)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _form_errors(request, form)
         return redirect(target)
     try:
         report = services.committee_report_create(

@@ -35,8 +35,9 @@ def actual_figures(
     product keeps its planned quantity (its fees follow the key, not a quantity).
     """
     by_product: dict[str, dict[str, Decimal]] = {}
-    for (member, product), quantity in usage.items():
-        by_product.setdefault(product, {})[member] = by_product.get(product, {}).get(member, ZERO) + quantity
+    for (member, product_id), quantity in usage.items():
+        taken = by_product.setdefault(product_id, {})
+        taken[member] = taken.get(member, ZERO) + quantity
     subscribers: dict[str, dict[str, Decimal | None]] = {}
     for sub in model.subscriptions:
         subscribers.setdefault(sub.product, {})[sub.member] = sub.quantity
