@@ -262,6 +262,20 @@ def closings_usage(request: HttpRequest, closing_id: Id, payload: UsageIn) -> An
     return _import_out(services.actual_usage_replace(actor=request.user, closing=closing, figures=figures))
 
 
+class IndicesIn(Schema):
+    indices: dict[str, Decimal] = Field(..., description="cost type code → price index (1.03 = 3 % dearer)")
+
+
+@router.post(
+    "/closings/{closing_id}/price-indices", response=ImportOut, summary="Replace the price indices per cost type"
+)
+def closings_price_indices(request: HttpRequest, closing_id: Id, payload: IndicesIn) -> Any:
+    closing = _for_change(request, closing_id)
+    if len(payload.indices) > 1000:
+        raise ValidationError({"indices": "At most 1000 cost types."})
+    return _import_out(services.price_indices_replace(actor=request.user, closing=closing, figures=payload.indices))
+
+
 @router.post("/closings/{closing_id}/calculate", response=ClosingOut, summary="Calculate the post-calculation")
 def closings_calculate(request: HttpRequest, closing_id: Id) -> Any:
     closing = _for_change(request, closing_id)

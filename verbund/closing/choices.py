@@ -11,6 +11,7 @@ class ImportKind(models.TextChoices):
     COSTS = "costs", _("actual costs")
     FLOWS = "flows", _("actual service quantities")
     USAGE = "usage", _("actual usage")
+    PRICE_INDICES = "price_indices", _("price indices")
     BUSINESS_PLAN = "business_plan", _("business plan and annual accounts")
 
 

@@ -108,6 +108,25 @@ class ActualFlow(models.Model):
         return f"{self.provider.code} → {self.receiver.code}: {self.quantity}"
 
 
+class ActualPriceIndex(models.Model):
+    """Actual price level of a cost type against the plan (1.0300 = 3 % dearer), for the price variance."""
+
+    closing = models.ForeignKey(Closing, on_delete=models.CASCADE, related_name="price_indices")
+    cost_type = models.ForeignKey("costing.CostType", on_delete=models.CASCADE, related_name="+")
+    index = models.DecimalField(
+        _("price index"), max_digits=8, decimal_places=4, validators=[MinValueValidator(Decimal("0.0001"))]
+    )
+
+    class Meta:
+        ordering = ["cost_type__code"]
+        verbose_name = _("price index")
+        verbose_name_plural = _("price indices")
+        constraints = [models.UniqueConstraint(fields=["closing", "cost_type"], name="closing_index_once")]
+
+    def __str__(self) -> str:
+        return f"{self.cost_type.code}: {self.index}"
+
+
 class ActualUsage(models.Model):
     """Actual quantity of a metered product that a member used in a period of the year (YYYY, YYYY-MM, YYYY-Qn)."""
 

@@ -1,6 +1,7 @@
 """Reads of closing a year, through the access layer, and the loader that turns a closing into the engine's input."""
 
 from collections import defaultdict
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +14,7 @@ from verbund.closing.models import (
     ActualCost,
     ActualFlow,
     ActualImport,
+    ActualPriceIndex,
     ActualUsage,
     BusinessPlanLine,
     CarryForward,
@@ -53,7 +55,20 @@ def closing_model(*, closing: Closing) -> tuple[engine.CostingModel, dict[str, O
         .annotate(total=Sum("quantity"))
     ):
         usage[(str(row["member_id"]), row["product_plan__product__number"])] = row["total"]
-    return closing_engine.actual_figures(model, costs=costs, flows=flows, usage=usage), members
+    indices = tuple(
+        engine.PriceIndex(p.cost_type.code, p.index)
+        for p in ActualPriceIndex.objects.filter(closing=closing).select_related("cost_type")
+    )
+    model = closing_engine.actual_figures(model, costs=costs, flows=flows, usage=usage)
+    if indices and model.actuals is not None:
+        model = replace(model, actuals=replace(model.actuals, price_indices=indices))
+    return model, members
+
+
+def price_indices(*, closing: Closing) -> dict[str, Decimal]:
+    return {
+        p.cost_type.code: p.index for p in ActualPriceIndex.objects.filter(closing=closing).select_related("cost_type")
+    }
 
 
 def actual_costs(*, closing: Closing) -> dict[tuple[str, str], Decimal]:

@@ -23,6 +23,7 @@ from verbund.closing.models import (
     ActualCost,
     ActualFlow,
     ActualImport,
+    ActualPriceIndex,
     ActualUsage,
     BusinessPlanLine,
     CarryForward,
@@ -31,7 +32,7 @@ from verbund.closing.models import (
     MemberOutcome,
     ProductOutcome,
 )
-from verbund.closing.selectors import actual_costs, actual_flows, actual_usage_rows, closing_model
+from verbund.closing.selectors import actual_costs, actual_flows, actual_usage_rows, closing_model, price_indices
 from verbund.core.audit import audit_record, model_snapshot
 from verbund.core.models import AuditAction
 from verbund.core.steps import steps_json
@@ -236,6 +237,35 @@ def actual_usage_replace(
     )
     return _record_import(
         actor=actor, closing=locked, kind=ImportKind.USAGE, file_name=file_name, rows=len(figures), diff=diff
+    )
+
+
+@transaction.atomic
+def price_indices_replace(
+    *, actor: Any, closing: Closing, figures: Mapping[str, Decimal], file_name: str = ""
+) -> ActualImport | None:
+    """Replace the price indices (cost type code → actual price level against plan, 1 = as planned); a cost
+    type without one is taken at plan prices. They split the actual cost into price and efficiency variance."""
+    locked = _locked(closing)
+    _require_draft(locked)
+    types = {t.code: t for t in CostType.objects.filter(plan_id=locked.plan_id)}
+    for code, index in figures.items():
+        if code not in types:
+            raise ValidationError({"figures": _("No cost type %(code)s in the plan.") % {"code": code}})
+        if not index.is_finite() or index <= 0 or index >= 10000 or index != index.quantize(Decimal("0.0001")):
+            raise ValidationError(
+                {"figures": _("A price index is a positive number with at most four decimals, e.g. 1.03.")}
+            )
+    before = price_indices(closing=locked)
+    diff = figures_diff(before, figures, str)
+    if not any(diff[:3]):
+        return None
+    ActualPriceIndex.objects.filter(closing=locked).delete()
+    ActualPriceIndex.objects.bulk_create(
+        ActualPriceIndex(closing=locked, cost_type=types[code], index=index) for code, index in figures.items()
+    )
+    return _record_import(
+        actor=actor, closing=locked, kind=ImportKind.PRICE_INDICES, file_name=file_name, rows=len(figures), diff=diff
     )
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:closing_id>/", views.closing_detail, name="closing_detail"),
     path("<int:closing_id>/import/", views.closing_import, name="closing_import"),
     path("<int:closing_id>/istkosten/", views.closing_costs_save, name="closing_costs_save"),
+    path("<int:closing_id>/preisindizes/", views.closing_price_indices, name="closing_price_indices"),
     path("<int:closing_id>/berechnen/", views.closing_calculate, name="closing_calculate"),
     path("<int:closing_id>/genehmigen/", views.closing_approve, name="closing_approve"),
     path("<int:closing_id>/vortragen/", views.closing_carry, name="closing_carry"),

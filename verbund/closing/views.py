@@ -115,7 +115,13 @@ def _grid(closing: Closing) -> dict[str, Any]:
         }
         for centre in centres
     ]
-    return {"types": types, "rows": rows, "actual_total": sum(actual.values(), Decimal(0))}
+    indices = selectors.price_indices(closing=closing)
+    return {
+        "types": types,
+        "rows": rows,
+        "actual_total": sum(actual.values(), Decimal(0)),
+        "indices": [{"type": t, "index": indices.get(t.code)} for t in types],
+    }
 
 
 def _variance_chart(outcomes: list[Any]) -> str | None:
@@ -242,6 +248,38 @@ def closing_costs_save(request: HttpRequest, closing_id: int) -> HttpResponse:
             messages.info(request, _("Nothing changed."))
         else:
             messages.success(request, _("Actual costs saved; calculate the post-calculation again."))
+    return redirect(closing)
+
+
+@login_required
+@require_POST
+def closing_price_indices(request: HttpRequest, closing_id: int) -> HttpResponse:
+    """The price index per cost type (empty: at plan prices)."""
+    closing = _closing(request, closing_id, Action.CHANGE)
+    figures: dict[str, Decimal] = {}
+    bad: list[str] = []
+    for name, value in request.POST.items():
+        if not name.startswith("index:"):
+            continue
+        try:
+            index = parse_amount(str(value))
+        except ValueError:
+            bad.append(name[6:])
+            continue
+        if index is not None:
+            figures[name[6:]] = index
+    if bad:
+        messages.error(request, _("Not a number: %(cells)s") % {"cells": ", ".join(bad)})
+        return redirect(closing)
+    try:
+        record = services.price_indices_replace(actor=request.user, closing=closing, figures=figures)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        if record is None:
+            messages.info(request, _("Nothing changed."))
+        else:
+            messages.success(request, _("Price indices saved; calculate the post-calculation again."))
     return redirect(closing)
 
 

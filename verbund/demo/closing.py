@@ -39,6 +39,8 @@ TARGET_NAME = "Plankostenrechnung 2028 (Entwurf mit Vortrag 2026)"
 DECISION = "Jahresabschluss 2026 (Demo)"
 REPORT_REFERENCE = "ZA-V-2026/12"
 COST_CHANGE = {"PERS": Decimal("1.032"), "SACH": Decimal("0.985"), "AFA": Decimal("1.000"), "LIZ": Decimal("1.061")}
+# Part of the change is price (collective pay rise, licence prices), the rest consumption.
+PRICE_INDEX = {"PERS": Decimal("1.025"), "LIZ": Decimal("1.040")}
 USAGE_UNITS = {ChargeUnit.CASE, ChargeUnit.GIGABYTE, ChargeUnit.HOUR}
 CENT = Decimal("0.01")
 
@@ -140,6 +142,7 @@ def load_demo_closing(*, actor: Any = None) -> dict[str, Any]:
         services.actual_usage_replace(
             actor=actor, closing=closing, figures=_actual_usage(plan), file_name="verbrauch-2026-demo.csv"
         )
+        services.price_indices_replace(actor=actor, closing=closing, figures=PRICE_INDEX)
         services.closing_calculate(actor=actor, closing=closing)
         services.closing_approve(
             actor=actor, closing=closing, decision_reference=DECISION, approved_on=dt.date(2026, 12, 1)

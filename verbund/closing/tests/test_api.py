@@ -119,3 +119,12 @@ def test_create_and_unknown_ids(approved_plan, controller):
     assert created.status_code == 201 and Closing.objects.count() == 1
     assert client.get(f"{API}/closings/999999").status_code == 404
     assert _post(client, f"{API}/closings", {"plan_id": 999999}).status_code == 404
+
+
+def test_price_indices_through_the_api(closing, controller):
+    client = _client(controller)
+    ok = _post(client, f"{API}/closings/{closing.pk}/price-indices", {"indices": {"PERS": "1.03"}})
+    assert ok.status_code == 200 and ok.json()["added"] == 1
+    for bad in ({"PERS": "0"}, {"NOPE": "1"}, {"PERS": "abc"}, {"PERS": "NaN"}):
+        response = _post(client, f"{API}/closings/{closing.pk}/price-indices", {"indices": bad})
+        assert response.status_code == 422, (bad, response.content)

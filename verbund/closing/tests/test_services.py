@@ -228,3 +228,25 @@ def _meeting(registry, actor):
     return governance.meeting_schedule(
         actor=actor, committee=committee, name="Sitzung", start=timezone.now() + dt.timedelta(days=30)
     )
+
+
+def test_price_indices_split_price_and_efficiency_variance(closing_with_actuals, admin_user):
+    services.price_indices_replace(
+        actor=admin_user, closing=closing_with_actuals, figures={"PERS": D("1.05"), "SACH": D("0.98")}
+    )
+    services.closing_calculate(actor=admin_user, closing=closing_with_actuals)
+    ap = ProductOutcome.objects.get(closing=closing_with_actuals, product_plan__product__number="AP-100")
+    assert ap.price_variance > 0  # personnel 5 % dearer than planned
+    assert ap.price_variance + ap.efficiency_variance + ap.volume_variance == ap.total_variance
+    assert (
+        services.price_indices_replace(
+            actor=admin_user, closing=closing_with_actuals, figures={"PERS": D("1.05"), "SACH": D("0.98")}
+        )
+        is None
+    )  # the same indices again: nothing written
+
+
+@pytest.mark.parametrize("figures", [{"NOPE": D(1)}, {"PERS": D(0)}, {"PERS": D("-1")}, {"PERS": D("1.00001")}])
+def test_bad_price_indices_are_refused(closing, admin_user, figures):
+    with pytest.raises(ValidationError):
+        services.price_indices_replace(actor=admin_user, closing=closing, figures=figures)

@@ -101,3 +101,14 @@ def test_business_plan_page_pdf_and_bad_parameters(registry, controller, admin_u
     assert page.status_code == 200 and b"business-plan-chart" in page.content
     pdf = client.get(f"/jahresabschluss/wirtschaftsplan.pdf?provider={registry['citeq'].pk}&year=2026")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_the_price_index_form(closing, controller):
+    from verbund.closing.models import ActualPriceIndex
+
+    client = _client(controller)
+    client.post(f"/jahresabschluss/{closing.pk}/preisindizes/", {"index:PERS": "1,03", "index:SACH": ""})
+    assert ActualPriceIndex.objects.get(closing=closing).index == Decimal("1.03")
+    response = client.post(f"/jahresabschluss/{closing.pk}/preisindizes/", {"index:PERS": "x"}, follow=True)
+    assert response.status_code == 200
+    assert ActualPriceIndex.objects.get(closing=closing).index == Decimal("1.03")
