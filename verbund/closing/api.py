@@ -26,6 +26,7 @@ from verbund.core.explain import render_steps
 from verbund.core.spreadsheet import SpreadsheetError
 from verbund.costing import engine
 from verbund.costing.models import PlanVersion
+from verbund.registry.models import Organization
 
 router = Router(tags=["closing"])
 MAX_API_ROWS = 100_000
@@ -333,3 +334,48 @@ def closings_carry(request: HttpRequest, closing_id: Id, payload: CarryIn) -> An
 @router.get("/carry-forwards", response=list[CarryOut], summary="What was carried where, by year of origin")
 def carry_list(request: HttpRequest) -> Any:
     return list(selectors.carry_forwards(user=request.user))
+
+
+class BusinessLineRow(Schema):
+    part: str = Field(..., max_length=12)
+    code: str = Field(..., max_length=20)
+    label: str = Field(..., max_length=200)
+    planned: str = Field(..., max_length=30)
+    actual: str = Field("", max_length=30)
+
+
+class BusinessPlanIn(Schema):
+    provider_id: Id
+    year: Year
+    rows: list[BusinessLineRow] = Field(..., max_length=10_000)
+
+
+class BusinessLineOut(Schema):
+    part: str
+    code: str
+    label: str
+    planned: Decimal
+    actual: Decimal | None
+
+
+def _provider_for(request: HttpRequest, provider_id: int) -> Organization:
+    return get_object_or_404(Organization.objects.restrict(request.user), pk=provider_id)
+
+
+@router.get("/business-plan", response=list[BusinessLineOut], summary="A provider's business plan and annual accounts")
+def business_plan_get(request: HttpRequest, provider_id: Id, year: Year) -> Any:
+    _require(request, "closing.view_businessplanline")
+    provider = _provider_for(request, provider_id)
+    return list(selectors.business_plan_lines(user=request.user, provider=provider, year=year))
+
+
+@router.post("/business-plan", response=ImportOut, summary="Replace a year's business plan lines")
+def business_plan_put(request: HttpRequest, payload: BusinessPlanIn) -> Any:
+    _require(request, "closing.change_businessplanline")
+    provider = _provider_for(request, payload.provider_id)
+    try:
+        figures = imports.parse_business_plan(_rows(payload.rows))
+    except SpreadsheetError as exc:
+        raise _refused(exc) from exc
+    changed = services.business_plan_replace(actor=request.user, provider=provider, year=payload.year, figures=figures)
+    return ImportOut(changed=changed, rows=len(figures))

@@ -128,3 +128,23 @@ def test_price_indices_through_the_api(closing, controller):
     for bad in ({"PERS": "0"}, {"NOPE": "1"}, {"PERS": "abc"}, {"PERS": "NaN"}):
         response = _post(client, f"{API}/closings/{closing.pk}/price-indices", {"indices": bad})
         assert response.status_code == 422, (bad, response.content)
+
+
+def test_business_plan_through_the_api(registry, controller, alice):
+    client = _client(controller)
+    body = {
+        "provider_id": registry["citeq"].pk,
+        "year": 2026,
+        "rows": [{"part": "income", "code": "U1", "label": "Erlöse", "planned": "100", "actual": "110"}],
+    }
+    assert _post(client, f"{API}/business-plan", body).json()["changed"] is True
+    assert _post(client, f"{API}/business-plan", body).json()["changed"] is False
+    lines = client.get(f"{API}/business-plan", {"provider_id": registry["citeq"].pk, "year": 2026}).json()
+    assert lines == [{"part": "income", "code": "U1", "label": "Erlöse", "planned": "100.00", "actual": "110.00"}]
+    bad = {**body, "rows": [{"part": "nope", "code": "U1", "label": "x", "planned": "1"}]}
+    assert _post(client, f"{API}/business-plan", bad).status_code == 422
+    assert _post(_client(alice), f"{API}/business-plan", body).status_code == 403
+    assert (
+        _client(alice).get(f"{API}/business-plan", {"provider_id": registry["citeq"].pk, "year": 2026}).status_code
+        == 403
+    )
