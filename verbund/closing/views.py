@@ -37,7 +37,8 @@ from verbund.core.explain import render_steps
 from verbund.core.spreadsheet import SpreadsheetError
 from verbund.costing import charts, engine
 from verbund.costing.choices import PlanStatus
-from verbund.costing.models import CostCentre, CostType, PlannedCost, PlanVersion
+from verbund.core.money import round_money
+from verbund.costing.models import CostCentre, CostType, MemberFee, PlannedCost, PlanVersion
 from verbund.costing.selectors import explanation_names
 from verbund.governance.choices import MeetingState
 from verbund.governance.models import Meeting
@@ -357,7 +358,9 @@ def member_recovery(request: HttpRequest, closing_id: int, member_id: int) -> Ht
         row.explanation = render_steps(row.trace, engine.MESSAGES, names)  # type: ignore[attr-defined]
     carried = {c.product_id: c for c in selectors.carry_forwards(user=request.user).filter(closing=closing)}
     for row in rows:
-        row.carried = carried.get(row.product_plan.product_id)  # type: ignore[attr-defined]
+        item = carried.get(row.product_plan.product_id)
+        row.carried = item  # type: ignore[attr-defined]
+        row.fee_effect = _fee_effect(request, item, member) if item is not None else None  # type: ignore[attr-defined]
     return render(
         request,
         "closing/member_recovery.html",
@@ -368,6 +371,28 @@ def member_recovery(request: HttpRequest, closing_id: int, member_id: int) -> Ht
             "total": sum((r.over_under for r in rows), Decimal(0)),
         },
     )
+
+
+def _fee_effect(request: HttpRequest, item: Any, member: Organization) -> Decimal | None:
+    """How the carried result changes the member's planned fee in the plan it entered: the member's part of the
+    carry-forward settled in that year (by its quantity or key share, as its fee is computed), with a minus sign
+    for a return. None while that plan is not approved (its figures are not final) or has no fee of the member."""
+    if item.target_plan.status not in (PlanStatus.APPROVED, PlanStatus.FROZEN):
+        return None
+    fee = (
+        MemberFee.objects.restrict(request.user)
+        .filter(plan=item.target_plan, member=member, product_plan__product_id=item.product_id)
+        .select_related("product_plan__rate")
+        .first()
+    )
+    rate = getattr(fee.product_plan, "rate", None) if fee is not None else None
+    if fee is None or rate is None:
+        return None
+    if fee.share is not None:
+        return round_money(-rate.carry_forward * fee.share)
+    if fee.quantity is not None and rate.planned_quantity:
+        return round_money(-rate.carry_forward * fee.quantity / rate.planned_quantity)
+    return None
 
 
 @login_required

@@ -112,3 +112,25 @@ def test_the_price_index_form(closing, controller):
     response = client.post(f"/jahresabschluss/{closing.pk}/preisindizes/", {"index:PERS": "x"}, follow=True)
     assert response.status_code == 200
     assert ActualPriceIndex.objects.get(closing=closing).index == Decimal("1.03")
+
+
+def test_member_sees_how_the_carried_result_changes_its_fee(closing_with_actuals, admin_user, approved_plan, alice):
+    from verbund.costing import services as costing
+
+    services.closing_calculate(actor=admin_user, closing=closing_with_actuals)
+    services.closing_approve(
+        actor=admin_user, closing=closing_with_actuals, decision_reference="JA", approved_on=dt.date(2027, 6, 1)
+    )
+    target = costing.plan_version_copy(actor=admin_user, source=approved_plan, year=2028, name="Plan 2028")
+    services.carry_forward_apply(actor=admin_user, closing=closing_with_actuals, target_plan=target)
+    costing.plan_version_calculate(actor=admin_user, plan=target)
+    url = f"/jahresabschluss/{closing_with_actuals.pk}/mitglieder/{alice.organization_id}/"
+    assert b"fee-effect" in _client(alice).get(url).content
+    assert "−2.933,33".encode() not in _client(alice).get(url).content  # the 2028 plan is only a draft
+    costing.plan_version_submit(actor=admin_user, plan=target)
+    costing.plan_version_approve(
+        actor=admin_user, plan=target, decision_reference="ZA-2027/1", approved_on=dt.date(2027, 11, 1)
+    )
+    page = _client(alice).get(url).content.decode()
+    # AP-100: over-recovery 11.000,00 € returned in 2028 over 150 planned workstations; Telgte has 40.
+    assert "-2.933,33" in page or "−2.933,33" in page
