@@ -34,10 +34,10 @@ from verbund.closing.models import Closing, CommitteeReport
 from verbund.closing.tasks import CLOSING_CALCULATE, CLOSING_IMPORT, read_rows
 from verbund.core.access import Action
 from verbund.core.explain import render_steps
+from verbund.core.money import round_money
 from verbund.core.spreadsheet import SpreadsheetError
 from verbund.costing import charts, engine
 from verbund.costing.choices import PlanStatus
-from verbund.core.money import round_money
 from verbund.costing.models import CostCentre, CostType, MemberFee, PlannedCost, PlanVersion
 from verbund.costing.selectors import explanation_names
 from verbund.governance.choices import MeetingState
