@@ -26,6 +26,7 @@ from verbund.core.explain import render_steps
 from verbund.core.spreadsheet import SpreadsheetError
 from verbund.costing import engine
 from verbund.costing.models import PlanVersion
+from verbund.registry.choices import OrganizationKind
 from verbund.registry.models import Organization
 
 router = Router(tags=["closing"])
@@ -359,7 +360,10 @@ class BusinessLineOut(Schema):
 
 
 def _provider_for(request: HttpRequest, provider_id: int) -> Organization:
-    return get_object_or_404(Organization.objects.restrict(request.user), pk=provider_id)
+    providers = Organization.objects.restrict(request.user).filter(
+        kind__in=(OrganizationKind.PROVIDER, OrganizationKind.ASSOCIATION, OrganizationKind.OPERATING_COMPANY)
+    )
+    return get_object_or_404(providers, pk=provider_id)
 
 
 @router.get("/business-plan", response=list[BusinessLineOut], summary="A provider's business plan and annual accounts")

@@ -45,6 +45,13 @@ K = TypeVar("K", bound=Hashable)
 MAX_DIFF_LINES = 500  # lines of a replacement's diff kept with the import (the counts are always complete)
 
 
+def _fits(value: Decimal, *, places: int, digits: int) -> bool:
+    """A finite, non-negative number that the database column holds (at most `digits` digits, `places` decimals)."""
+    if not value.is_finite() or value < 0 or value >= Decimal(10) ** (digits - places):
+        return False
+    return value == value.quantize(Decimal(1).scaleb(-places))
+
+
 def _locked(closing: Closing) -> Closing:
     return Closing.objects.select_for_update().select_related("plan").get(pk=closing.pk)
 
@@ -163,7 +170,7 @@ def actual_costs_replace(
             raise ValidationError(
                 {"figures": _("Unknown cost centre or cost type %(c)s/%(t)s.") % {"c": centre, "t": cost_type}}
             )
-        if amount < 0 or amount != amount.quantize(Decimal("0.01")):
+        if not _fits(amount, places=2, digits=14):
             raise ValidationError(
                 {"figures": _("An actual cost is an amount in EUR, not negative, with at most two decimals.")}
             )
@@ -194,8 +201,8 @@ def actual_flows_replace(
             raise ValidationError(
                 {"figures": _("Unknown cost centres %(p)s → %(r)s.") % {"p": provider, "r": receiver}}
             )
-        if quantity < 0:
-            raise ValidationError({"figures": _("A service quantity cannot be negative.")})
+        if not _fits(quantity, places=4, digits=16):
+            raise ValidationError({"figures": _("A quantity is a number, not negative, with at most four decimals.")})
     before = actual_flows(closing=locked)
     diff = figures_diff(before, figures, lambda k: f"{k[0]}→{k[1]}")
     if not any(diff[:3]):
@@ -221,8 +228,8 @@ def actual_usage_replace(
     for (_member, product_plan, _period), quantity in figures.items():
         if product_plan not in product_plans:
             raise ValidationError({"figures": _("A product of the usage is not in the plan.")})
-        if quantity < 0:
-            raise ValidationError({"figures": _("An actual quantity cannot be negative.")})
+        if not _fits(quantity, places=4, digits=16):
+            raise ValidationError({"figures": _("A quantity is a number, not negative, with at most four decimals.")})
     before = actual_usage_rows(closing=locked)
     diff = figures_diff(before, figures, lambda k: f"{k[0]}/{k[1]}/{k[2]}")
     if not any(diff[:3]):

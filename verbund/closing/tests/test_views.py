@@ -134,3 +134,11 @@ def test_member_sees_how_the_carried_result_changes_its_fee(closing_with_actuals
     page = _client(alice).get(url).content.decode()
     # AP-100: over-recovery 11.000,00 € returned in 2028 over 150 planned workstations; Telgte has 40.
     assert "-2.933,33" in page or "−2.933,33" in page
+
+
+def test_the_grid_refuses_numbers_the_database_cannot_hold(closing, controller):
+    client = _client(controller)
+    for text in ("1e30", "0,001", "-5"):
+        response = client.post(f"/jahresabschluss/{closing.pk}/istkosten/", {"cost:RZ/PERS": text}, follow=True)
+        assert response.status_code == 200, text
+    assert not ActualCost.objects.exists()
