@@ -26,6 +26,7 @@ from verbund.core.explain import render_steps
 from verbund.core.spreadsheet import SpreadsheetError
 from verbund.costing import engine
 from verbund.costing.models import PlanVersion
+from verbund.governance.models import Meeting
 from verbund.registry.choices import OrganizationKind
 from verbund.registry.models import Organization
 
@@ -383,3 +384,35 @@ def business_plan_put(request: HttpRequest, payload: BusinessPlanIn) -> Any:
         raise _refused(exc) from exc
     changed = services.business_plan_replace(actor=request.user, provider=provider, year=payload.year, figures=figures)
     return ImportOut(changed=changed, rows=len(figures))
+
+
+class ReportIn(Schema):
+    provider_id: Id
+    year: Year
+    meeting_id: Id
+    reference: str = Field(..., min_length=1, max_length=40)
+
+
+class ReportOut(Schema):
+    id: int
+    provider_id: int
+    year: int
+    plan_id: int | None
+    closing_id: int | None
+    paper_id: int
+    agenda_item_id: int | None
+
+
+@router.post(
+    "/committee-reports",
+    response={201: ReportOut},
+    summary="Put a year's business plan and annual accounts on a meeting's agenda (report paper, no vote)",
+)
+def committee_report_create(request: HttpRequest, payload: ReportIn) -> Any:
+    _require(request, "closing.add_committeereport")
+    provider = _provider_for(request, payload.provider_id)
+    meeting = get_object_or_404(Meeting.objects.restrict(request.user), pk=payload.meeting_id)
+    report = services.committee_report_create(
+        actor=request.user, provider=provider, year=payload.year, meeting=meeting, reference=payload.reference
+    )
+    return 201, report

@@ -148,3 +148,23 @@ def test_business_plan_through_the_api(registry, controller, alice):
         _client(alice).get(f"{API}/business-plan", {"provider_id": registry["citeq"].pk, "year": 2026}).status_code
         == 403
     )
+
+
+def test_committee_report_through_the_api(registry, admin_user, alice):
+    from verbund.closing.tests.test_services import _meeting
+
+    client = _client(admin_user)
+    body = {
+        "provider_id": registry["citeq"].pk,
+        "year": 2026,
+        "rows": [{"part": "income", "code": "U1", "label": "Erlöse", "planned": "100"}],
+    }
+    meeting = _meeting(registry, admin_user)
+    report = {"provider_id": registry["citeq"].pk, "year": 2026, "meeting_id": meeting.pk, "reference": "WP-2026"}
+    assert _post(client, f"{API}/committee-reports", report).status_code == 422  # no business plan yet
+    _post(client, f"{API}/business-plan", body)
+    created = _post(client, f"{API}/committee-reports", report)
+    assert created.status_code == 201, created.content
+    assert _post(client, f"{API}/committee-reports", report).status_code == 422  # once per year
+    assert _post(_client(alice), f"{API}/committee-reports", report).status_code == 403
+    assert _post(client, f"{API}/committee-reports", {**report, "meeting_id": 999999}).status_code == 404
