@@ -394,6 +394,7 @@ def main_parent() -> int:
 
     print("Costing engine (no database): 500 cost centres, 2,000 products, 10,981 members x 25 products")
     costing = run_costing_engine()
+    closing = run_module("bench.closing")  # the national post-calculation (issue #18)
     print("XRechnung: build and fully validate 2,000 invoices of 25 lines (no database)")
     xrechnung = run_module("bench.xrechnung")
     print("Billing: national final settlement, 10,981 invoices x 25 lines, computed, rendered and validated")
@@ -414,6 +415,7 @@ def main_parent() -> int:
         "settings": SETTINGS,
         "backends": results,
         "costing_engine": costing,
+        "closing_engine": closing,
         "xrechnung": xrechnung,
         "billing_national": billing,
         "billing_db_national": billing_db_national,

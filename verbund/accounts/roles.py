@@ -28,6 +28,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         READ_ALL,
         "costing.*",
         "controlling.*",
+        "closing.*",
         "registry.*_agreement",
         "registry.*_agreementparty",
     ),
@@ -47,6 +48,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         # Showback: the approved plans and the member's own planned fees (access layer: own organisation only).
         "costing.view_planversion",
         "costing.view_memberfee",
+        # Their own over-/under-recovery of a closed year (access layer: approved closings, own rows only).
+        "closing.view_closing",
+        "closing.view_memberoutcome",
     ),
     Role.COMMITTEE_MEMBER: (READ_ALL, "governance.add_vote"),
     Role.AUDITOR: (READ_ALL,),

@@ -23,6 +23,7 @@ from pydantic.json_schema import models_json_schema
 from verbund.accounts.selectors import user_for_api_token
 from verbund.billing.api import router as billing_router
 from verbund.catalog.api import router as catalog_router
+from verbund.closing.api import router as closing_router
 from verbund.core.api_types import Error, ErrorItem, error_items
 from verbund.core.params import control_character_position
 from verbund.costing.api import router as costing_router
@@ -135,6 +136,7 @@ api.add_router("/", orders_router)
 api.add_router("/governance", governance_router)
 api.add_router("/costing", costing_router)
 api.add_router("/billing", billing_router)
+api.add_router("/closing", closing_router)
 
 
 # ---------------------------------------------------------------- the one mapping from exceptions to errors

@@ -13,6 +13,7 @@ urlpatterns = [
     path("gremien/", include("verbund.governance.urls")),
     path("kostenrechnung/", include("verbund.costing.urls")),
     path("abrechnung/", include("verbund.billing.urls")),
+    path("jahresabschluss/", include("verbund.closing.urls")),
     path("vorgaenge/", include("verbund.jobs.urls")),
     path("oparl/v1/", include("verbund.governance.oparl.urls")),
     path("", include("verbund.orders.urls")),

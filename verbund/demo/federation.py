@@ -21,6 +21,7 @@ from verbund.accounts.services import user_create
 from verbund.costing.models import PlanVersion
 from verbund.demo.billing import load_demo_billing
 from verbund.demo.catalogue import load_demo_catalogue, load_demo_subscriptions
+from verbund.demo.closing import load_demo_closing
 from verbund.demo.costing import demo_plan, load_demo_costing
 from verbund.demo.governance import approve_demo_plan, hold_demo_meeting, load_demo_governance
 from verbund.registry import gv100ad
@@ -268,5 +269,6 @@ def load_demo(*, gv100ad_path: Path | None) -> DemoReport:
             _add_counts(report.governance, approve_demo_plan(plan))
             report.costing["status"] = PlanVersion.objects.get(pk=plan.pk).status
         hold_demo_meeting()
+        load_demo_closing()  # the demo year 2026 closed (verbund/demo/closing.py)
         load_demo_billing()  # citeq's seller profile (billing app)
     return report

@@ -23,6 +23,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("governance:committee_list", _("Committees"), "governance.view_committee"),
     NavItem("governance:decision_register", _("Decisions"), "governance.view_decision"),
     NavItem("costing:plan_list", _("Plan costing"), "costing.view_planversion"),
+    NavItem("closing:closing_list", _("Year-end closing"), "closing.view_closing"),
     NavItem("billing:invoice_list", _("Invoices"), "billing.view_invoice"),
     NavItem("jobs:job_list", _("Background jobs"), "jobs.view_job"),
 ]

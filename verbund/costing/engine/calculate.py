@@ -86,7 +86,7 @@ def run_fees(prepared: Prepared, products: tuple[ProductResult, ...]) -> FeeResu
 def run_variance(prepared: Prepared, products: tuple[ProductResult, ...], fees: FeeResult) -> VarianceResult | None:
     if prepared.actuals is None:
         return None
-    with localcontext(ENGINE_CONTEXT):
+    with localcontext(ENGINE_CONTEXT), gc_paused():  # a result per member and product, like the fee phase
         return compare_actuals(prepared.index, prepared.actuals, prepared.method, prepared.order, products, fees)
 
 

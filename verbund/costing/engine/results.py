@@ -1,9 +1,9 @@
 """Result dataclasses of the costing engine. Every result carries a `trace`: steps that explain its figures.
 
 A step is a message code with typed arguments (`verbund.core.steps.Step`, catalogue in `explain.py`), no words:
-the caller renders it in a language (ADR 0025). Fee lines are many (one per member and product), so their trace
-is built on demand from the figures the line keeps (`FeeLine.trace`); every other trace is a tuple of steps built
-while computing.
+the caller renders it in a language (ADR 0025). Fee lines and members' variances are many (one per member and
+product), so their trace is built on demand from the figures they keep (`FeeLine.trace`, `MemberVariance.trace`);
+every other trace is a tuple of steps built while computing.
 """
 
 from dataclasses import dataclass
@@ -137,15 +137,30 @@ class ProductVariance:
     trace: tuple[Step, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class MemberVariance:
+class MemberVariance(NamedTuple):
+    """A member's over-/under-recovery of one product. A NamedTuple with its trace built on demand, like
+    `FeeLine`: a national post-calculation has one per member and product."""
+
     member: str
     product: str
     quantity: Decimal | None  # actual quantity (metered)
     revenue: Decimal
     cost_share: Decimal  # the member's part of (K_ist − carry_forward)
     over_under_recovery: Decimal  # revenue − cost_share
-    trace: tuple[Step, ...]
+    rate: Decimal | None = None  # metered: the plan rate the revenue was computed with
+
+    @property
+    def trace(self) -> tuple[Step, ...]:
+        args = {
+            "member": self.member,
+            "product": self.product,
+            "revenue": self.revenue,
+            "cost": self.cost_share,
+            "result": self.over_under_recovery,
+        }
+        if self.quantity is not None:
+            return (Step("variance.member_metered", {**args, "quantity": self.quantity, "rate": self.rate}),)
+        return (Step("variance.member_shared", args),)
 
 
 @dataclass(frozen=True, slots=True)

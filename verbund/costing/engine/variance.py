@@ -186,26 +186,19 @@ def member_variances(
             return [], revenue
         weights = {m: w / spread for m, w in weights.items()}
     split = largest_remainder(((m, to_recover * weights[m]) for m in members), to_recover, path=f"actuals[{pid}]")
-    result = []
-    for member in members:
-        cost_share = split.amounts[member]
-        quantity = quantities[member]
-        args = {"member": member, "product": pid, "revenue": revenues[member], "cost": cost_share}
-        args["result"] = revenues[member] - cost_share
-        if quantity is not None:
-            step = Step("variance.member_metered", {**args, "quantity": quantity, "rate": product.rate or ZERO})
-        else:
-            step = Step("variance.member_shared", args)
-        result.append(
-            MemberVariance(
-                member,
-                pid,
-                quantity,
-                revenues[member],
-                cost_share,
-                revenues[member] - cost_share,
-                (step,),
-            )
+    rate = product.rate or ZERO
+    amounts = split.amounts
+    result = [
+        MemberVariance(
+            member,
+            pid,
+            quantities[member],
+            revenues[member],
+            amounts[member],
+            revenues[member] - amounts[member],
+            rate if quantities[member] is not None else None,
         )
+        for member in members
+    ]
     trace.append(Step(basis, {"cost": to_recover}))
     return result, revenue
