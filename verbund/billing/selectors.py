@@ -13,6 +13,7 @@ from verbund.billing.choices import InvoiceStatus, InvoiceType, RunKind, RunStat
 from verbund.billing.models import Invoice, InvoiceLine, InvoiceRun, SellerProfile
 from verbund.catalog.choices import RevisionStatus
 from verbund.catalog.models import PriceRevision, Product
+from verbund.closing.selectors import actual_usage
 from verbund.core.access import Action, user_sees_all
 from verbund.costing.models import PlanVersion
 from verbund.costing.selectors import PlanCharge, PlanCharges, approved_plan_charges
@@ -39,6 +40,9 @@ class BillingInputs:
     charges: PlanCharges | None = None  # what the approved plan charges, as `costing.selectors` reads it
     instalments_invoiced: dict[tuple[int, int], Decimal] = field(default_factory=dict)
     open_instalment_runs: list[int] = field(default_factory=list)  # periods of the year still in draft
+    # Final settlement: imported actual usage of metered products, member id → product id → quantity of the year
+    # (`closing.selectors.actual_usage`); where present it replaces the contract folder's quantities.
+    actual_usage: dict[int, dict[int, Decimal]] = field(default_factory=dict)
 
 
 def seller_profile_for(provider: Organization) -> SellerProfile | None:
@@ -46,15 +50,17 @@ def seller_profile_for(provider: Organization) -> SellerProfile | None:
 
 
 def billing_inputs(*, provider: Organization, year: int, with_instalments: bool = False) -> BillingInputs:
-    """Load the inputs of a run: 8 queries (10 with the instalments already invoiced), whatever the size."""
+    """Load the inputs of a run: 8 queries (11 with the instalments already invoiced and the actual usage of a
+    final settlement), whatever the size."""
     frame = billing_frame(provider=provider, year=year, with_instalments=with_instalments)
     return billing_inputs_for(frame, frame.members)
 
 
 def billing_frame(*, provider: Organization, year: int, with_instalments: bool = False) -> BillingInputs:
     """The inputs of a run without the subscriptions and planned fees of its members (5 queries, 7 with the
-    instalments; 4 without an approved plan): `billing_inputs_for` adds them for a slice of the members, so
-    that a national run holds one slice at a time."""
+    instalments; 4 without an approved plan; one more for the actual usage of a final settlement):
+    `billing_inputs_for` adds them for a slice of the members, so that a national run holds one slice at a
+    time."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     parties = (
         AgreementParty.objects.filter(agreement__provider=provider, status=ApprovalStatus.APPROVED, joined_on__lte=end)
@@ -97,6 +103,10 @@ def billing_frame(*, provider: Organization, year: int, with_instalments: bool =
             ).values_list("period", flat=True)
             if period is not None
         ]
+        usage: dict[int, dict[int, Decimal]] = defaultdict(dict)
+        for (member_id, product_id), quantity in actual_usage(provider, year).items():
+            usage[member_id][product_id] = quantity
+        inputs.actual_usage = dict(usage)
     return inputs
 
 
@@ -121,6 +131,7 @@ def billing_inputs_for(frame: BillingInputs, members: list[Organization]) -> Bil
         subscriptions=dict(subscriptions),
         fees=fees,
         instalments_invoiced={key: amount for key, amount in frame.instalments_invoiced.items() if key[0] in wanted},
+        actual_usage={member_id: usage for member_id, usage in frame.actual_usage.items() if member_id in wanted},
     )
 
 

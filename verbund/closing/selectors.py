@@ -5,7 +5,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 
 from verbund.closing import engine as closing_engine
@@ -95,18 +95,16 @@ def actual_usage_rows(*, closing: Closing) -> dict[tuple[int, int, str], Decimal
 def actual_usage(provider: Organization, year: int) -> dict[tuple[int, int], Decimal]:
     """The actual quantities of metered products per (member organisation id, catalogue product id) in `year`,
     from the provider's approved post-calculation of that year (else its latest one): what a final settlement
-    bills instead of the subscribed quantities. Empty when no usage was imported. (Not a user read: the billing
-    run calls it for the provider it settles.)"""
+    bills instead of the subscribed quantities. Empty when no usage was imported. One query (the closing is a
+    subquery). (Not a user read: the billing run calls it for the provider it settles.)"""
     closing = (
         Closing.objects.filter(provider=provider, year=year)
-        .order_by("-status", "-id")  # "approved" sorts before "draft" in descending order
-        .first()
+        .order_by("status", "-id")  # "approved" sorts before "draft" (ascending), then the newest
+        .values("pk")[:1]
     )
-    if closing is None:
-        return {}
     totals: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
     for row in (
-        ActualUsage.objects.filter(closing=closing)
+        ActualUsage.objects.filter(closing_id=Subquery(closing))
         .values("member_id", "product_plan__product_id")
         .annotate(total=Sum("quantity"))
     ):

@@ -111,6 +111,16 @@ class BuilderBase:
                 grouped[sub.product_id].append(sub)
         return grouped
 
+    def measured_usage(self, member: Organization) -> dict[int, Decimal]:
+        """The member's imported actual usage of the year, for metered products of the run only (a recurring
+        product billed per unit; flat and one-off products have no quantity to measure)."""
+        products = self.inputs.products
+        return {
+            product_id: quantity
+            for product_id, quantity in self.inputs.actual_usage.get(member.pk, {}).items()
+            if product_id in products and products[product_id].unit not in (*ONE_OFF_UNITS, "flat")
+        }
+
     def planned_charge(
         self, product: Product, fee: PlanCharge, segments: tuple[engine.Segment, ...]
     ) -> tuple[engine.Charge, bool]:

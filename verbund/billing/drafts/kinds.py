@@ -105,12 +105,18 @@ class KindLines(BuilderBase):
         invoiced = self.invoiced_by_member.get(member.pk, {})
         lines: list[DraftLine] = []
         year = self.inputs.year
-        for product_id in sorted(set(grouped) | set(invoiced), key=lambda pk: self.inputs.products[pk].number):
+        measured = self.measured_usage(member)
+        products = set(grouped) | set(invoiced) | set(measured)
+        for product_id in sorted(products, key=lambda pk: self.inputs.products[pk].number):
             product = self.inputs.products[product_id]
             segments = _segments(grouped.get(product_id, []))
             fee = self.inputs.fees.get((member.pk, product_id))
             charge: engine.Charge | None
             shared = fee is not None and fee.charging.shared
+            actual_quantity = None if shared else measured.get(product_id)
+            if actual_quantity is not None:
+                # The imported actual usage of the year replaces the contract folder's quantities.
+                segments = (engine.Segment(dt.date(year, 1, 1), dt.date(year, 12, 31), actual_quantity),)
             if fee is not None and shared:
                 charge = engine.Charge(
                     product.number,
@@ -123,7 +129,8 @@ class KindLines(BuilderBase):
                 if not rates:
                     self.no_price(member, product)
                     continue
-                charge = engine.Charge(product.number, segments, rates=rates, source="approved rates")
+                source = "approved rates" + ("; actual usage of the post-calculation" if actual_quantity is not None else "")
+                charge = engine.Charge(product.number, segments, rates=rates, source=source)
             else:
                 charge = None
             try:
@@ -165,6 +172,8 @@ class KindLines(BuilderBase):
                             "days": days,
                         }
                     )
+                    if actual_quantity is not None:
+                        text.append(_("actual usage imported with the post-calculation"))
                     if detail.single_rate is not None:
                         text.append(
                             _("approved price %(price)s € per unit and year")

@@ -207,3 +207,36 @@ def test_a_final_line_shows_the_approved_rate_and_the_exact_basis(ready, registr
     assert line.unit_price == D("1266.6667")
     assert "Jahresmenge 40 Arbeitsplätze (Σ Tage × Menge 14.600 / 365 Tage)" in line.description
     assert "genehmigter Preis 1.266,6667 € je Einheit und Jahr" in line.description
+
+
+def test_final_settlement_bills_the_imported_actual_usage_of_metered_products(ready, registry):
+    """Issue #18: where the post-calculation has imported actual usage of a metered product for a member, the final
+    settlement bills it instead of the contract folder's quantity; without an import nothing changes."""
+    from verbund.closing import imports
+    from verbund.closing import services as closing
+    from verbund.closing.tests.conftest import USAGE_CSV, read_csv
+
+    def actual_lines():
+        run = prepare(registry, kind="final", period=None, billing_date=dt.date(2027, 1, 15))
+        return {
+            (line.invoice.member_id, line.product_number): line
+            for line in InvoiceLine.objects.filter(invoice__run=run, kind="actual").select_related("invoice")
+        }
+
+    telgte, ahlen = registry["telgte"].pk, registry["ahlen"].pk
+    before = actual_lines()
+    assert before[(telgte, "AP-100")].quantity == D(40)  # the contract folder's quantities
+    assert before[(ahlen, "AP-100")].quantity == D(110)
+    post_calculation = closing.closing_create(actor=None, plan=ready)
+    closing.actual_usage_replace(
+        actor=None,
+        closing=post_calculation,
+        figures=imports.parse_usage(post_calculation, read_csv(USAGE_CSV, imports.USAGE)),
+    )
+    after = actual_lines()
+    rate = D("1266.6667")
+    assert (after[(telgte, "AP-100")].quantity, after[(telgte, "AP-100")].net) == (D(45), round_money(45 * rate))
+    assert (after[(ahlen, "AP-100")].quantity, after[(ahlen, "AP-100")].net) == (D(120), round_money(120 * rate))
+    assert "actual usage of the post-calculation" in str(after[(telgte, "AP-100")].trace)
+    for member in (telgte, ahlen):  # OZ-200 is shared by a key: no usage, unchanged
+        assert after[(member, "OZ-200")].net == before[(member, "OZ-200")].net

@@ -119,6 +119,9 @@ def test_calculate_needs_actual_costs(closing, admin_user):
         services.closing_calculate(actor=admin_user, closing=closing)
 
 
+USAGE_TELGTE_7 = "ags;product;period;quantity\n05570044;AP-100;2026;7\n"
+
+
 def _approved(closing, actor):
     services.closing_calculate(actor=actor, closing=closing)
     return services.closing_approve(
@@ -188,6 +191,22 @@ def test_actual_usage_selector_sums_the_periods(closing_with_actuals, registry, 
     assert usage[(registry["ahlen"].pk, catalogue["workplace"].pk)] == D(120)
     assert usage[(registry["telgte"].pk, catalogue["workplace"].pk)] == D(45)
     assert actual_usage(registry["citeq"], 2025) == {}
+
+
+def test_actual_usage_prefers_the_approved_post_calculation_to_a_newer_draft(
+    closing_with_actuals, admin_user, registry, catalogue
+):
+    from verbund.closing.selectors import actual_usage
+
+    approved = _approved(closing_with_actuals, admin_user)
+    newer = services.closing_create(actor=admin_user, plan=approved.plan, name="Entwurf")
+    services.actual_usage_replace(
+        actor=admin_user,
+        closing=newer,
+        figures=imports.parse_usage(newer, read_csv(USAGE_TELGTE_7, imports.USAGE)),
+    )
+    usage = actual_usage(registry["citeq"], 2026)
+    assert usage[(registry["telgte"].pk, catalogue["workplace"].pk)] == D(45)  # not the draft's 7
 
 
 def test_business_plan_import_and_committee_report(registry, admin_user):
