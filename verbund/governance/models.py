@@ -258,7 +258,7 @@ class Paper(Published):
     public = models.BooleanField(_("public"), default=True)
 
     objects = PublishedQuerySet.as_manager()
-    seat_body_path = "body"
+    seat_paper_path = "pk"
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -290,7 +290,7 @@ class Attachment(Published):
     sha512 = models.CharField(max_length=128)
 
     objects = PublishedQuerySet.as_manager()
-    seat_body_path = "paper__body"
+    seat_paper_path = "paper"
 
     class Meta:
         ordering = ["paper", "id"]

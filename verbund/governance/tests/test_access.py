@@ -12,6 +12,7 @@ from verbund.core.access import Action
 from verbund.governance import selectors, services
 from verbund.governance.models import (
     AgendaItem,
+    Attachment,
     Attendance,
     Committee,
     Decision,
@@ -212,3 +213,37 @@ def test_a_seat_holder_sees_the_non_public_items_of_its_committee_and_nothing_of
     assert carl_client.get(f"/gremien/top/{secret.pk}/").status_code == 404
     assert carl_client.get(f"/gremien/top/{setup['aa_item'].pk}/").status_code == 200
     assert "Personalsache" not in carl_client.get(f"/gremien/sitzungen/{setup['meeting'].pk}/").content.decode()
+
+
+def test_a_seat_opens_a_non_public_paper_only_where_its_committee_consults_it(business, alice, carl):
+    """Issue #11 (found by the endpoint tests): papers were scoped for seat holders by the body, so alice's ZA seat
+    opened a non-public paper consulted only in the AA. Now a seat shows a non-public paper (and its attachments)
+    only where one of its committees has it on the agenda; public papers of the body stay visible."""
+    from verbund.governance.tests.test_oparl import attach
+
+    setup = business
+    secret = services.paper_create(
+        actor=None, body=setup["committee"].body, reference="AA-V-1", name="Personalsache", date=dt.date(2026, 11, 2),
+        public=False,
+    )  # fmt: skip
+    services.agenda_item_add(actor=None, meeting=setup["aa_meeting"], name="Personalsache", paper=secret, public=False)
+    uncited = services.paper_create(
+        actor=None, body=setup["committee"].body, reference="ZA-2", name="Mitteilung", date=dt.date(2026, 11, 3)
+    )
+    attachment = attach(secret, "Anlage", "anlage.pdf")
+    assert set(Paper.objects.restrict(alice, relations=True)) == {setup["za_paper"], uncited}
+    assert not Attachment.objects.restrict(alice, relations=True).filter(pk=attachment.pk).exists()
+    alice_client = client_for(alice)
+    assert alice_client.get(f"/gremien/vorlagen/{secret.pk}/").status_code == 404
+    assert "AA-V-1" not in alice_client.get("/gremien/vorlagen/").content.decode()
+    # carl gets a seat in the AA, which consults it: he sees it and its attachment.
+    person = services.person_create(actor=None, name="Carl", user=carl)
+    services.membership_create(
+        actor=None, committee=setup["working"], person=person, start_date=dt.date(2020, 1, 1), on_behalf_of=None
+    )
+    assert secret in Paper.objects.restrict(carl, relations=True)
+    assert attachment in Attachment.objects.restrict(carl, relations=True)
+    assert client_for(carl).get(f"/gremien/vorlagen/{secret.pk}/").status_code == 200
+    # Once the ZA consults it as well, alice's seat opens it.
+    services.agenda_item_add(actor=None, meeting=setup["meeting"], name="Personalsache", paper=secret, public=False)
+    assert alice_client.get(f"/gremien/vorlagen/{secret.pk}/").status_code == 200

@@ -114,11 +114,8 @@ def _new_paper(ctx, **values):
     return {"body_id": body, "reference": "AA-V-2026/02", "name": "Vorlage Telefonie", "date": "2026-11-20", **values}
 
 
-# Found by these tests (issue #11): the pages scope papers for a seat holder by the body ("body__committees"),
-# so a seat in the ZA opens a non-public paper consulted only in the AA (list and page: 200). The API and OParl
-# hide it. Left to the governance access work of issue #11 item 1 (governance/views.py is being rewritten);
-# strict: this fails as soon as the leak is fixed, so remove the mark then.
-PAPER_LEAK = "seat holders see non-public papers of other committees of the body (issue #11 item 1)"
+# Found by these tests (issue #11), fixed since: a seat holder sees a non-public paper only where one of its seat
+# committees consults it (`governance.querysets.seat_paper_ids`), so bob's ZA seat does not open the AA's paper.
 BUSINESS: dict[str, Any] = {"setup": _business}
 # Staff actions: a member contact lacks the permission (403 before any object is fetched); the committee member
 # of the Kreis sees everything but may not act as staff (403).
@@ -209,11 +206,10 @@ class TestEndpoints(EndpointTests):
             "governance:paper_list",
             kind="list",
             shows=lambda ctx: "AA-V-2026/01",
-            other_xfail=PAPER_LEAK,
             **BUSINESS,
         ),
         Endpoint(
-            "governance:paper_detail", kwargs=lambda ctx: {"paper_id": ctx.paper.pk}, other_xfail=PAPER_LEAK, **BUSINESS
+            "governance:paper_detail", kwargs=lambda ctx: {"paper_id": ctx.paper.pk}, **BUSINESS
         ),
         # The register lists decisions of public items, public record for every seat holder (ADR 0016).
         Endpoint("governance:decision_register", kind="list", other=None, **BUSINESS),
