@@ -129,7 +129,9 @@ class KindLines(BuilderBase):
                 if not rates:
                     self.no_price(member, product)
                     continue
-                source = "approved rates" + ("; actual usage of the post-calculation" if actual_quantity is not None else "")
+                source = "approved rates"
+                if actual_quantity is not None:
+                    source += "; actual usage of the post-calculation"
                 charge = engine.Charge(product.number, segments, rates=rates, source=source)
             else:
                 charge = None

@@ -208,9 +208,7 @@ class TestEndpoints(EndpointTests):
             shows=lambda ctx: "AA-V-2026/01",
             **BUSINESS,
         ),
-        Endpoint(
-            "governance:paper_detail", kwargs=lambda ctx: {"paper_id": ctx.paper.pk}, **BUSINESS
-        ),
+        Endpoint("governance:paper_detail", kwargs=lambda ctx: {"paper_id": ctx.paper.pk}, **BUSINESS),
         # The register lists decisions of public items, public record for every seat holder (ADR 0016).
         Endpoint("governance:decision_register", kind="list", other=None, **BUSINESS),
         Endpoint(
