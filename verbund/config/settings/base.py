@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "verbund.costing",
     "verbund.governance",
     "verbund.billing",
+    "verbund.strategy",
     "verbund.web",
     "verbund.jobs",
     "verbund.demo",
