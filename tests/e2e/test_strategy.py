@@ -13,7 +13,14 @@ GEBURT, EHE = "99027002012000", "99059001104000"
 
 
 def test_inventory_then_potential_then_order(
-    live_server, page, login, password, registry, alice, catalogue, small_catalogue  # noqa: F811
+    live_server,
+    page,
+    login,
+    password,
+    registry,
+    alice,
+    catalogue,  # noqa: F811
+    small_catalogue,  # noqa: F811
 ):
     from verbund.orders.models import Order
     from verbund.strategy.models import InventoryEntry

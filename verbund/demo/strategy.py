@@ -32,10 +32,20 @@ TAGS = {
     "BUE-030": (KFZ_AB, KFZ_ZU),
 }
 FULL_2020 = dict.fromkeys(
-    ("information", "form", "submission", "evidence", "identification", "payment", "notice", "status",
-     "once_only", "accessibility"),
+    (
+        "information",
+        "form",
+        "submission",
+        "evidence",
+        "identification",
+        "payment",
+        "notice",
+        "status",
+        "once_only",
+        "accessibility",
+    ),
     3,
-)  # fmt: skip
+)
 # (AGS, LeiKa key, online, solution kind, product number, online since, 2020 scores)
 INVENTORY: tuple[tuple[str, str, bool, str, str, dt.date | None, dict[str, int] | None], ...] = (
     ("05515000", GEWERBE_AN, True, SolutionKind.OWN, "", dt.date(2022, 3, 1), FULL_2020),
@@ -82,13 +92,24 @@ def load_demo_strategy(*, actor: Any = None) -> dict[str, int]:
             return counts
         catalogue_import(actor=actor, directory=directory, source_name="KDN OZG-Datenbank NRW (Stand 2019)")
         counts["catalogue_imported"] = 1
-    services = {s.key: s for s in LeikaService.objects.filter(key__in={row[1] for row in INVENTORY} | {
-        k for keys in TAGS.values() for k in keys} | {row[0] for row in ROADMAP} | {row[1] for row in VOLUMES})}  # fmt: skip
+    services = {
+        s.key: s
+        for s in LeikaService.objects.filter(
+            key__in={row[1] for row in INVENTORY}
+            | {k for keys in TAGS.values() for k in keys}
+            | {row[0] for row in ROADMAP}
+            | {row[1] for row in VOLUMES}
+        )
+    }
     products = {p.number: p for p in Product.objects.filter(number__in=[*TAGS, *(r[5] for r in ROADMAP)])}
     for number, keys in TAGS.items():
         product = products.get(number)
         for key in keys:
-            if product is not None and key in services and not product.strategy_tags.filter(leika=services[key]).exists():
+            if (
+                product is not None
+                and key in services
+                and not product.strategy_tags.filter(leika=services[key]).exists()
+            ):
                 product_tag_add(actor=actor, product=product, leika=services[key])
                 counts["tags"] += 1
     touched = set()
@@ -96,8 +117,14 @@ def load_demo_strategy(*, actor: Any = None) -> dict[str, int]:
         org, service = _municipality(ags), services.get(key)
         if org is None or service is None or InventoryEntry.objects.filter(organization=org, leika=service).exists():
             continue
-        data = EntryData(online=online, described=online, solution_kind=kind, product=products.get(number),
-                         online_since=since, scores={"2020": scores} if scores else None)  # fmt: skip
+        data = EntryData(
+            online=online,
+            described=online,
+            solution_kind=kind,
+            product=products.get(number),
+            online_since=since,
+            scores={"2020": scores} if scores else None,
+        )
         inventory_entry_save(
             actor=actor, organization=org, leika=service, data=data, source=EntrySource.DEMO, refresh=False
         )
@@ -107,19 +134,43 @@ def load_demo_strategy(*, actor: Any = None) -> dict[str, int]:
         coverage_refresh(touched)
     for ags, key, year, cases, source, estimate in VOLUMES:
         org, service = _municipality(ags), services.get(key)
-        if org is None or service is None or CaseVolume.objects.filter(organization=org, leika=service, year=year).exists():
+        if (
+            org is None
+            or service is None
+            or CaseVolume.objects.filter(organization=org, leika=service, year=year).exists()
+        ):
             continue
-        case_volume_save(actor=actor, organization=org, leika=service, year=year, cases=cases, source=source,
-                         is_estimate=estimate, is_demo=True)  # fmt: skip
+        case_volume_save(
+            actor=actor,
+            organization=org,
+            leika=service,
+            year=year,
+            cases=cases,
+            source=source,
+            is_estimate=estimate,
+            is_demo=True,
+        )
         counts["volumes"] += 1
     muenster = _municipality("05515000")
     for key, milestone, office, status, done_on, number in ROADMAP:
         service = services.get(key)
-        if muenster is None or service is None or RoadmapItem.objects.filter(organization=muenster, leika=service).exists():
+        if (
+            muenster is None
+            or service is None
+            or RoadmapItem.objects.filter(organization=muenster, leika=service).exists()
+        ):
             continue
-        roadmap_item_save(actor=actor, organization=muenster, leika=service, milestone=milestone, office=office,
-                          status=status, done_on=done_on, product=products.get(number),
-                          note="Demo")  # fmt: skip
+        roadmap_item_save(
+            actor=actor,
+            organization=muenster,
+            leika=service,
+            milestone=milestone,
+            office=office,
+            status=status,
+            done_on=done_on,
+            product=products.get(number),
+            note="Demo",
+        )
         counts["milestones"] += 1
     return counts
 

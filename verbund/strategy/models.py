@@ -72,9 +72,7 @@ class CatalogueImport(_Shared, TimeStampedModel):
 
 class _CatalogueRow(_Shared, TimeStampedModel):
     added_in = models.ForeignKey(CatalogueImport, on_delete=models.PROTECT, related_name="+")
-    withdrawn_in = models.ForeignKey(
-        CatalogueImport, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    withdrawn_in = models.ForeignKey(CatalogueImport, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         abstract = True
@@ -138,9 +136,7 @@ class LeikaService(_CatalogueRow):
     ident = models.CharField(_("identifier"), max_length=40, unique=True)
     key = models.CharField(_("LeiKa key"), max_length=14, blank=True, db_index=True)
     name = models.CharField(_("name"), max_length=400)
-    ozg = models.ForeignKey(
-        OzgService, null=True, blank=True, on_delete=models.PROTECT, related_name="leika_services"
-    )
+    ozg = models.ForeignKey(OzgService, null=True, blank=True, on_delete=models.PROTECT, related_name="leika_services")
     leika_type = models.CharField(_("LeiKa type"), max_length=30, blank=True)
     legal_basis = models.TextField(_("legal basis"), blank=True)
     laws = models.TextField(_("laws"), blank=True)
@@ -175,6 +171,9 @@ class CatalogueChange(_Shared, models.Model):
         ordering = ["catalogue_import", "entity", "ident"]
         verbose_name = _("catalogue change")
         verbose_name_plural = _("catalogue changes")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.entity} {self.ident}"
 
 
 class NrwCommune(_Shared, TimeStampedModel):
@@ -231,9 +230,7 @@ class InventoryEntry(TimeStampedModel):
     solution_kind = models.CharField(
         _("solution"), max_length=10, choices=SolutionKind.choices, default=SolutionKind.NONE
     )
-    product = models.ForeignKey(
-        "catalog.Product", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    product = models.ForeignKey("catalog.Product", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     solution_name = models.CharField(_("name of the solution"), max_length=200, blank=True)
     url = models.URLField(_("address"), max_length=500, blank=True)
     online_since = models.DateField(_("online since"), null=True, blank=True)
@@ -280,6 +277,9 @@ class MaturityScore(models.Model):
             models.UniqueConstraint(fields=["entry", "model_version", "criterion"], name="strategy_score_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.model_version} {self.criterion}: {self.level}"
+
 
 class CaseVolume(TimeStampedModel):
     """How often a service is requested in a municipality in a year, with where the figure comes from."""
@@ -299,9 +299,7 @@ class CaseVolume(TimeStampedModel):
         ordering = ["organization", "leika__name", "-year"]
         verbose_name = _("case volume")
         verbose_name_plural = _("case volumes")
-        constraints = [
-            models.UniqueConstraint(fields=["organization", "leika", "year"], name="strategy_volume_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["organization", "leika", "year"], name="strategy_volume_unique")]
 
     def __str__(self) -> str:
         return f"{self.leika} {self.year}: {self.cases}"
@@ -345,9 +343,7 @@ class RoadmapItem(TimeStampedModel):
     office = models.CharField(_("responsible office"), max_length=200)
     status = models.CharField(_("status"), max_length=12, choices=RoadmapStatus.choices, default=RoadmapStatus.PLANNED)
     done_on = models.DateField(_("done on"), null=True, blank=True)
-    product = models.ForeignKey(
-        "catalog.Product", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    product = models.ForeignKey("catalog.Product", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     note = models.CharField(_("note"), max_length=500, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
@@ -357,9 +353,7 @@ class RoadmapItem(TimeStampedModel):
         ordering = ["organization", "milestone", "leika__name"]
         verbose_name = _("roadmap item")
         verbose_name_plural = _("roadmap items")
-        constraints = [
-            models.UniqueConstraint(fields=["organization", "leika"], name="strategy_roadmap_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["organization", "leika"], name="strategy_roadmap_unique")]
 
     def __str__(self) -> str:
         return f"{self.leika} ({self.milestone})"
@@ -381,6 +375,7 @@ class CoverageFigure(models.Model):
     class Meta:
         verbose_name = _("coverage figure")
         verbose_name_plural = _("coverage figures")
-        constraints = [
-            models.UniqueConstraint(fields=["organization", "themenfeld"], name="strategy_coverage_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["organization", "themenfeld"], name="strategy_coverage_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}/{self.themenfeld_id}: {self.online}/{self.in_scope}"

@@ -15,9 +15,30 @@ from verbund.config.env import env_list, env_str
 
 DEFAULT_MUNICIPAL_TYPES = ("2", "2b", "3", "3b", "2/3", "4b", "5")
 VALID_TYPES = frozenset(
-    {"1", "2", "2a", "2b", "3", "3a", "3b", "2/3", "2/3a", "2/3b", "4", "4a", "4b", "5", "6", "7", "8", "9", "10",
-     "11", "12"}
-)  # fmt: skip
+    {
+        "1",
+        "2",
+        "2a",
+        "2b",
+        "3",
+        "3a",
+        "3b",
+        "2/3",
+        "2/3a",
+        "2/3b",
+        "4",
+        "4a",
+        "4b",
+        "5",
+        "6",
+        "7",
+        "8",
+        "9",
+        "10",
+        "11",
+        "12",
+    }
+)
 ATTRIBUTION = "Quelle: KDN OZG-Datenbank NRW (Stand 2019), MIT-Lizenz"
 LICENCE_NOTICE = "Copyright (c) 2020 Gert Hammes (kdn-nrw/OZG-Datenbank-NRW), MIT License"
 

@@ -237,9 +237,7 @@ def priority_lines(
         catalogue = pk in tags
         available = catalogue or pk in efa_or_others
         effort = Decimal(0) if catalogue else Decimal("0.5") if available else Decimal(1)
-        facts.append(
-            ServiceFacts(str(pk), demand.get(pk), level, top, available, service.sdg_relevant, effort)
-        )
+        facts.append(ServiceFacts(str(pk), demand.get(pk), level, top, available, service.sdg_relevant, effort))
     by_ident = {f.ident: f for f in facts}
     scores = score_services(facts, weights)[:limit]
     return [PriorityLine(services[int(s.ident)], s, by_ident[s.ident]) for s in scores]
@@ -348,9 +346,7 @@ def ozg_coverage_of_members(*, organization_ids: list[int]) -> OzgCoverage:
 
     share = Σ online services in scope / (number of members × services in scope) × 100, rounded to 0.1."""
     in_scope = scope_services().count()
-    online = (
-        CoverageFigure.objects.filter(organization_id__in=organization_ids).aggregate(n=Sum("online"))["n"] or 0
-    )
+    online = CoverageFigure.objects.filter(organization_id__in=organization_ids).aggregate(n=Sum("online"))["n"] or 0
     base = in_scope * len(organization_ids)
     share = (Decimal(online) * 100 / base).quantize(Decimal("0.1")) if base else Decimal(0)
     return OzgCoverage(len(organization_ids), in_scope, online, share)

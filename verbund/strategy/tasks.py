@@ -17,9 +17,7 @@ CATALOGUE_IMPORT = "strategy.catalogue_import"
 def catalogue_import_job(job: Job, progress: Progress) -> Outcome:
     """Import the catalogue files of the configured directory (idempotent: a repeated run changes nothing)."""
     try:
-        report = catalogue_import(
-            actor=job.started_by, directory=Path(job.params["directory"]), progress=progress
-        )
+        report = catalogue_import(actor=job.started_by, directory=Path(job.params["directory"]), progress=progress)
     except CatalogueFileError as exc:
         raise ValueError("; ".join(str(e) for e in exc.errors)) from exc
     summary = f"{report.diff_line()}\n{report.summary_line()}"

@@ -68,8 +68,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     latest = selectors.latest_import()
     themen = Themenfeld.objects.restrict(request.user).order_by("name")
     counts = {
-        t: LeikaService.objects.filter(ozg__lebenslage__themenfeld=t, withdrawn_in__isnull=True).count()
-        for t in themen
+        t: LeikaService.objects.filter(ozg__lebenslage__themenfeld=t, withdrawn_in__isnull=True).count() for t in themen
     }
     context = {
         "latest": latest,
@@ -178,8 +177,10 @@ def entry_edit(request: HttpRequest, organization_id: int, leika_id: int) -> Htt
     )
     initial: dict[str, Any] = {}
     if entry is not None:
-        initial = {n: getattr(entry, n) for n in ("online", "described", "solution_kind", "product",
-                                                   "solution_name", "url", "online_since")}  # fmt: skip
+        initial = {
+            n: getattr(entry, n)
+            for n in ("online", "described", "solution_kind", "product", "solution_name", "url", "online_since")
+        }
         for score in entry.scores.all():
             initial[f"rg{score.model_version}_{score.criterion}"] = score.level
     form = EntryForm(request.POST or None, initial=initial)
@@ -214,8 +215,7 @@ def potential(request: HttpRequest, organization_id: int) -> HttpResponse:
     organization = selectors.strategy_organization(user=request.user, organization_id=organization_id)
     lines = selectors.potential_lines(organization, as_of=timezone.localdate(), limit=300)
     may_order = request.user.has_perm("orders.add_order")
-    return render(request, "strategy/potential.html", _context(request, organization, lines=lines,
-                                                                may_order=may_order))  # fmt: skip
+    return render(request, "strategy/potential.html", _context(request, organization, lines=lines, may_order=may_order))
 
 
 @login_required
@@ -280,9 +280,7 @@ def roadmap(request: HttpRequest, organization_id: int) -> HttpResponse:
                 return redirect("strategy:roadmap", organization.pk)
     items = list(selectors.roadmap(organization))
     done = sum(1 for item in items if item.status == "done")
-    return render(
-        request, "strategy/roadmap.html", _context(request, organization, items=items, form=form, done=done)
-    )
+    return render(request, "strategy/roadmap.html", _context(request, organization, items=items, form=form, done=done))
 
 
 @login_required
@@ -331,8 +329,14 @@ def comparison(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("No service of the catalogue has the LeiKa key %(key)s.") % {"key": key[:20]})
         else:
             online_at = selectors.online_at(user=request.user, leika=leika)
-    context = {"result": result, "chart": chart, "leika": leika, "online_at": online_at, "key": key[:20],
-               "attribution": scope.ATTRIBUTION}  # fmt: skip
+    context = {
+        "result": result,
+        "chart": chart,
+        "leika": leika,
+        "online_at": online_at,
+        "key": key[:20],
+        "attribution": scope.ATTRIBUTION,
+    }
     return render(request, "strategy/comparison.html", context)
 
 
@@ -356,8 +360,13 @@ def tags(request: HttpRequest) -> HttpResponse:
                 return redirect("strategy:tags")
     tag_list = ProductServiceTag.objects.restrict(request.user).select_related("product", "leika")
     products = Product.objects.restrict(request.user).filter(status__in=["active", "proposed", "draft"])
-    context = {"tags": tag_list, "products": products, "form": form, "may_tag": may_tag,
-               "attribution": scope.ATTRIBUTION}  # fmt: skip
+    context = {
+        "tags": tag_list,
+        "products": products,
+        "form": form,
+        "may_tag": may_tag,
+        "attribution": scope.ATTRIBUTION,
+    }
     return render(request, "strategy/tags.html", context)
 
 

@@ -14,10 +14,20 @@ def test_demo_strategy_imports_the_catalogue_marks_demo_figures_and_is_idempoten
     assert CatalogueImport.objects.get().leika_keyed_count == 4813
     telgte = InventoryEntry.objects.filter(organization=registry["telgte"])
     assert telgte.count() == 2 and set(telgte.values_list("source", flat=True)) == {"demo"}
-    counts = (AuditEvent.objects.count(), InventoryEntry.objects.count(), CaseVolume.objects.count(),
-              RoadmapItem.objects.count(), CatalogueImport.objects.count())  # fmt: skip
+    counts = (
+        AuditEvent.objects.count(),
+        InventoryEntry.objects.count(),
+        CaseVolume.objects.count(),
+        RoadmapItem.objects.count(),
+        CatalogueImport.objects.count(),
+    )
     second = load_demo_strategy()
     assert second == {"catalogue_imported": 0, "tags": 0, "entries": 0, "volumes": 0, "milestones": 0}
-    assert counts == (AuditEvent.objects.count(), InventoryEntry.objects.count(), CaseVolume.objects.count(),
-                      RoadmapItem.objects.count(), CatalogueImport.objects.count())  # fmt: skip
+    assert counts == (
+        AuditEvent.objects.count(),
+        InventoryEntry.objects.count(),
+        CaseVolume.objects.count(),
+        RoadmapItem.objects.count(),
+        CatalogueImport.objects.count(),
+    )
     assert "0 inventory entries (demo figures)" in summary_line(second)

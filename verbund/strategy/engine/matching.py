@@ -59,9 +59,7 @@ def match_names(names: Iterable[str], officials: Iterable[Official]) -> list[Mat
         if len(prefixed) > 1:
             results.append(Match(name, "ambiguous", candidates=tuple(f"{o.ags} {o.name}" for o in prefixed)))
             continue
-        scored = sorted(
-            ((difflib.SequenceMatcher(None, wanted, key).ratio(), key) for key in keys), reverse=True
-        )[:3]
+        scored = sorted(((difflib.SequenceMatcher(None, wanted, key).ratio(), key) for key in keys), reverse=True)[:3]
         close = [(ratio, key) for ratio, key in scored if ratio >= SIMILARITY]
         if close and (len(scored) < 2 or scored[0][0] - scored[1][0] >= MARGIN) and len(table[close[0][1]]) == 1:
             results.append(Match(name, "similar", table[close[0][1]][0].ags))

@@ -111,8 +111,9 @@ def score_services(services: Iterable[ServiceFacts], weights: Weights) -> list[S
         trace: list[Step] = []
         if s.cases and top > 0:
             demand = _q(weights.demand * logs[s.ident] / top)
-            trace.append(Step("priority.demand", {"weight": weights.demand, "cases": s.cases,
-                                                  "top": _q(top), "value": demand}))  # fmt: skip
+            trace.append(
+                Step("priority.demand", {"weight": weights.demand, "cases": s.cases, "top": _q(top), "value": demand})
+            )
         else:
             demand = ZERO
             trace.append(Step("priority.demand.none", {}))
@@ -122,11 +123,13 @@ def score_services(services: Iterable[ServiceFacts], weights: Weights) -> list[S
         gap = _q(weights.gap * Decimal(max(s.max_level - level, 0)) / Decimal(s.max_level))
         trace.append(Step("priority.gap", {"weight": weights.gap, "max": s.max_level, "level": level, "value": gap}))
         available = weights.available if s.available else ZERO
-        trace.append(Step("priority.available", {"weight": weights.available, "flag": int(s.available),
-                                                 "value": available}))  # fmt: skip
+        trace.append(
+            Step("priority.available", {"weight": weights.available, "flag": int(s.available), "value": available})
+        )
         mandatory = weights.mandatory if s.mandatory else ZERO
-        trace.append(Step("priority.mandatory", {"weight": weights.mandatory, "flag": int(s.mandatory),
-                                                 "value": mandatory}))  # fmt: skip
+        trace.append(
+            Step("priority.mandatory", {"weight": weights.mandatory, "flag": int(s.mandatory), "value": mandatory})
+        )
         effort = _q(weights.effort * s.effort)
         trace.append(Step("priority.effort", {"weight": weights.effort, "effort": s.effort, "value": effort}))
         total = _q(demand + gap + available + mandatory - effort)

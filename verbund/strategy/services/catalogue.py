@@ -78,12 +78,20 @@ SHEETS = {
     ),
     "leika_leistungen.csv": Sheet(
         columns=(
-            "id", "service_system_id", "service_key", "name", "service_type", "legal_basis", "laws",
-            "law_shortcuts", "relevance1", "relevance2",
+            "id",
+            "service_system_id",
+            "service_key",
+            "name",
+            "service_type",
+            "legal_basis",
+            "laws",
+            "law_shortcuts",
+            "relevance1",
+            "relevance2",
         ),
         required=("id", "service_system_id", "service_key", "name", "service_type"),
         error=CatalogueFileError,
-    ),  # fmt: skip
+    ),
     "prioritaeten.csv": Sheet(columns=("id", "level", "name"), error=CatalogueFileError),
     "nrw_kommunen.csv": Sheet(columns=("id", "name", "url"), required=("id", "name"), error=CatalogueFileError),
 }
@@ -158,7 +166,7 @@ def _digits(value: str) -> int | None:
 def leika_ident(key: str, ozg_id: str, name: str) -> str:
     if key:
         return key
-    digest = hashlib.sha1(f"{ozg_id}|{name}".encode()).hexdigest()[:24]  # noqa: S324 (an id, not security)
+    digest = hashlib.sha1(f"{ozg_id}|{name}".encode()).hexdigest()[:24]
     return f"x{digest}"
 
 
@@ -315,9 +323,16 @@ def _apply(
         obj = existing.get(ident)
         if obj is None:
             created.append(model(**{ident_field: ident}, **values, added_in=run))
-            changes.append(CatalogueChange(catalogue_import=run, entity=entity, ident=ident,
-                                           label=str(data.get("name", ""))[:400], kind=ChangeKind.ADDED,
-                                           after=_json(values)))  # fmt: skip
+            changes.append(
+                CatalogueChange(
+                    catalogue_import=run,
+                    entity=entity,
+                    ident=ident,
+                    label=str(data.get("name", ""))[:400],
+                    kind=ChangeKind.ADDED,
+                    after=_json(values),
+                )
+            )
             added += 1
             continue
         attnames = {name: model._meta.get_field(name).attname for name in values}
@@ -329,12 +344,17 @@ def _apply(
             for name, value in values.items():
                 setattr(obj, name, value)
             if loud or obj.withdrawn_in_id is not None:
-                changes.append(CatalogueChange(
-                    catalogue_import=run, entity=entity, ident=ident, label=str(data.get("name", ""))[:400],
-                    kind=ChangeKind.CHANGED,
-                    before={k: before[k] for k in loud} | ({"withdrawn": True} if obj.withdrawn_in_id else {}),
-                    after={k: after[k] for k in loud},
-                ))  # fmt: skip
+                changes.append(
+                    CatalogueChange(
+                        catalogue_import=run,
+                        entity=entity,
+                        ident=ident,
+                        label=str(data.get("name", ""))[:400],
+                        kind=ChangeKind.CHANGED,
+                        before={k: before[k] for k in loud} | ({"withdrawn": True} if obj.withdrawn_in_id else {}),
+                        after={k: after[k] for k in loud},
+                    )
+                )
                 changed += 1
             obj.withdrawn_in = None
             obj.modified = now
@@ -345,8 +365,15 @@ def _apply(
         obj.withdrawn_in = run
         obj.modified = now
         updated.append(obj)
-        changes.append(CatalogueChange(catalogue_import=run, entity=entity, ident=ident,
-                                       label=str(getattr(obj, "name", ""))[:400], kind=ChangeKind.WITHDRAWN))  # fmt: skip
+        changes.append(
+            CatalogueChange(
+                catalogue_import=run,
+                entity=entity,
+                ident=ident,
+                label=str(getattr(obj, "name", ""))[:400],
+                kind=ChangeKind.WITHDRAWN,
+            )
+        )
         withdrawn += 1
     manager.bulk_create(created, batch_size=1000)
     if updated:
@@ -407,22 +434,46 @@ def catalogue_import(
     changes: list[CatalogueChange] = []
     progress(1, 4, gettext_noop("Comparing with the catalogue in the database"))
     common = {"run": run, "report": report, "changes": changes}
-    _apply(entity=CatalogueEntity.THEMENFELD, model=Themenfeld, ident_field="slug", wanted=parsed.themenfelder,
-           protected=parsed.protected[CatalogueEntity.THEMENFELD], resolve=lambda d: dict(d), **common)  # fmt: skip
+    _apply(
+        entity=CatalogueEntity.THEMENFELD,
+        model=Themenfeld,
+        ident_field="slug",
+        wanted=parsed.themenfelder,
+        protected=parsed.protected[CatalogueEntity.THEMENFELD],
+        resolve=lambda d: dict(d),
+        **common,
+    )
     themen = {t.slug: t for t in Themenfeld.objects.all()}
-    _apply(entity=CatalogueEntity.LEBENSLAGE, model=Lebenslage, ident_field="name", wanted=parsed.lebenslagen,
-           protected=parsed.protected[CatalogueEntity.LEBENSLAGE],
-           resolve=lambda d: {"themenfeld": themen[d["themenfeld"]]}, **common)  # fmt: skip
+    _apply(
+        entity=CatalogueEntity.LEBENSLAGE,
+        model=Lebenslage,
+        ident_field="name",
+        wanted=parsed.lebenslagen,
+        protected=parsed.protected[CatalogueEntity.LEBENSLAGE],
+        resolve=lambda d: {"themenfeld": themen[d["themenfeld"]]},
+        **common,
+    )
     lagen = {x.name: x for x in Lebenslage.objects.all()}
-    _apply(entity=CatalogueEntity.OZG, model=OzgService, ident_field="ozg_id", wanted=parsed.ozg,
-           protected=parsed.protected[CatalogueEntity.OZG],
-           resolve=lambda d: {"name": d["name"], "lebenslage": lagen[d["lebenslage"]], "priority": d["priority"]},
-           **common)  # fmt: skip
+    _apply(
+        entity=CatalogueEntity.OZG,
+        model=OzgService,
+        ident_field="ozg_id",
+        wanted=parsed.ozg,
+        protected=parsed.protected[CatalogueEntity.OZG],
+        resolve=lambda d: {"name": d["name"], "lebenslage": lagen[d["lebenslage"]], "priority": d["priority"]},
+        **common,
+    )
     progress(2, 4, gettext_noop("Comparing the LeiKa services"))
     systems = {o.ozg_id: o for o in OzgService.objects.all()}
-    _apply(entity=CatalogueEntity.LEIKA, model=LeikaService, ident_field="ident", wanted=parsed.leika,
-           protected=parsed.protected[CatalogueEntity.LEIKA],
-           resolve=lambda d: {**d, "ozg": systems.get(d["ozg"])}, **common)  # fmt: skip
+    _apply(
+        entity=CatalogueEntity.LEIKA,
+        model=LeikaService,
+        ident_field="ident",
+        wanted=parsed.leika,
+        protected=parsed.protected[CatalogueEntity.LEIKA],
+        resolve=lambda d: {**d, "ozg": systems.get(d["ozg"])},
+        **common,
+    )
     CatalogueChange.objects.bulk_create(changes, batch_size=1000)
     report.changes = [f"{c.kind} {c.entity} {c.ident}: {c.label}" for c in changes if c.kind != ChangeKind.ADDED]
     progress(3, 4, gettext_noop("Matching the municipalities"))

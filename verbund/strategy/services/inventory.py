@@ -42,14 +42,25 @@ class DashboardImportError(SpreadsheetError):
 # columns of the export (leika_name, ars, datenstand_pvog_import, …) are read and ignored.
 DASHBOARD = Sheet(
     columns=(
-        "leika_key", "ozgid", "url", "online_status", "aktiv", "art_flaechendeckung", "leika_name",
-        "leika_bezeichnung", "ars", "ars_name", "ozg_bezeichnung", "begruendung_nicht_beruecksichtigt",
-        "datenstand_pvog_import", "export_datum",
+        "leika_key",
+        "ozgid",
+        "url",
+        "online_status",
+        "aktiv",
+        "art_flaechendeckung",
+        "leika_name",
+        "leika_bezeichnung",
+        "ars",
+        "ars_name",
+        "ozg_bezeichnung",
+        "begruendung_nicht_beruecksichtigt",
+        "datenstand_pvog_import",
+        "export_datum",
     ),
     required=("leika_key", "ozgid", "url", "online_status", "aktiv", "art_flaechendeckung"),
     error=DashboardImportError,
     title="Dashboard",
-)  # fmt: skip
+)
 
 
 # ------------------------------------------------------------------------------------------------ coverage
@@ -139,8 +150,7 @@ def _store_scores(entry: InventoryEntry, scores: Mapping[str, Mapping[str, int]]
     for version, criteria in scores.items():
         MaturityScore.objects.filter(entry=entry, model_version=version).delete()
         MaturityScore.objects.bulk_create(
-            MaturityScore(entry=entry, model_version=version, criterion=c, level=level)
-            for c, level in criteria.items()
+            MaturityScore(entry=entry, model_version=version, criterion=c, level=level) for c, level in criteria.items()
         )
         level = overall_level(MODELS[version], criteria).level if criteria else None
         setattr(entry, f"level_{version}", level)
@@ -253,8 +263,10 @@ def inventory_import_dashboard(
                 url=data.url or entry.url,
                 online_since=entry.online_since if data.online else None,
             )
-            same = all(getattr(entry, n) == getattr(data, n) for n in ("online", "described", "solution_kind",
-                                                                        "product", "url"))  # fmt: skip
+            same = all(
+                getattr(entry, n) == getattr(data, n)
+                for n in ("online", "described", "solution_kind", "product", "url")
+            )
             if same:
                 result.unchanged += 1
                 continue
@@ -262,9 +274,13 @@ def inventory_import_dashboard(
         else:
             result.created += 1
         inventory_entry_save(
-            actor=actor, organization=organization, leika=service, data=data, source=EntrySource.DASHBOARD,
+            actor=actor,
+            organization=organization,
+            leika=service,
+            data=data,
+            source=EntrySource.DASHBOARD,
             refresh=False,
-        )  # fmt: skip
+        )
     coverage_refresh([organization.pk])
     return result
 
@@ -411,6 +427,3 @@ def roadmap_item_save(
 
 def themenfelder() -> list[Themenfeld]:
     return list(Themenfeld.objects.filter(withdrawn_in__isnull=True))
-
-
-

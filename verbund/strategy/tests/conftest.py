@@ -17,8 +17,18 @@ LEIKA = [
     ("4", "2", "99036010007000", "Fahrzeug Zulassung", "1", "", "", "", "0", "0"),
     ("5", "2", "nicht im LeiKa", "Kfz Sonderfall", "5", "", "", "", "0", "0"),
 ]
-LEIKA_HEADER = ("id", "service_system_id", "service_key", "name", "service_type", "legal_basis", "laws",
-                "law_shortcuts", "relevance1", "relevance2")  # fmt: skip
+LEIKA_HEADER = (
+    "id",
+    "service_system_id",
+    "service_key",
+    "name",
+    "service_type",
+    "legal_basis",
+    "laws",
+    "law_shortcuts",
+    "relevance1",
+    "relevance2",
+)
 
 
 def write_catalogue(directory: Path, *, themen=THEMEN, lagen=LAGEN, ozg=OZG, leika=LEIKA, communes=None) -> Path:

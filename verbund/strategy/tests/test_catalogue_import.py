@@ -40,7 +40,9 @@ def test_reimport_changes_nothing(db, capsys):
     report = catalogue_import(actor=None, directory=SHIPPED)
     assert report.total_changed == 0 and sum(report.added.values()) == 0 and sum(report.withdrawn.values()) == 0
     assert CatalogueChange.objects.count() == changes
-    assert list(LeikaService.objects.order_by("ident").values_list("ident", "name", "leika_type", "modified")) == snapshot
+    assert (
+        list(LeikaService.objects.order_by("ident").values_list("ident", "name", "leika_type", "modified")) == snapshot
+    )
     assert CatalogueImport.objects.count() == 2
 
 
@@ -62,8 +64,11 @@ def test_broken_rows_are_reported_and_skipped(db, tmp_path):
     assert LeikaService.objects.count() == 5  # the good rows were imported
     assert report.summary_line().endswith("skipped: 4, changed: 0")
     run = CatalogueImport.objects.get()
-    assert run.skipped_count == 4 and {"file": "leika_leistungen.csv", "line": 8,
-                                       "reason": "duplicate LeiKa service '99027002012000'"} in run.skipped  # fmt: skip
+    assert (
+        run.skipped_count == 4
+        and {"file": "leika_leistungen.csv", "line": 8, "reason": "duplicate LeiKa service '99027002012000'"}
+        in run.skipped
+    )
 
 
 def test_missing_file_stops_and_writes_nothing(db, tmp_path):
@@ -103,8 +108,12 @@ def test_ozg_services_renamed_and_unknown_lebenslage(db, tmp_path):
 
 
 def test_municipalities_are_matched_to_ags_and_ambiguous_names_reported(db, tmp_path):
-    for ags, name in (("05554020", "Gronau (Westf.), Stadt"), ("05515000", "Münster, Stadt"),
-                      ("05334008", "Baesweiler, Stadt"), ("05334012", "Eschweiler, Stadt")):  # fmt: skip
+    for ags, name in (
+        ("05554020", "Gronau (Westf.), Stadt"),
+        ("05515000", "Münster, Stadt"),
+        ("05334008", "Baesweiler, Stadt"),
+        ("05334012", "Eschweiler, Stadt"),
+    ):
         organization_create(
             actor=None, name=name, kind=OrganizationKind.MUNICIPALITY, ags=ags, ars=f"{ags[:5]}0000{ags[5:]}"
         )
@@ -136,4 +145,3 @@ def test_municipal_types_are_configurable(db, tmp_path, settings):
     report = catalogue_import(actor=None, directory=write_catalogue(tmp_path / "c"))
     assert report.total_changed == 0  # a new scope is not a change of the catalogue
     assert LeikaService.objects.filter(municipal=True).count() == 4
-

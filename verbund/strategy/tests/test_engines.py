@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from verbund.core.steps import render_plain
+from verbund.strategy.engine.matching import Official, match_names
 from verbund.strategy.engine.maturity import MESSAGES as MATURITY_MESSAGES
 from verbund.strategy.engine.maturity import RG_2020, RG_2025, MaturityError, overall_level
-from verbund.strategy.engine.matching import Official, match_names
 from verbund.strategy.engine.potential import PotentialInput, potential
 from verbund.strategy.engine.priority import MESSAGES, ServiceFacts, WeightError, Weights, score_services
 
@@ -101,8 +101,13 @@ def test_potential_on_a_small_case():
 
 
 def test_name_matching():
-    officials = [Official("1", "Gronau (Westf.), Stadt"), Official("2", "Halle (Westf.), Stadt"),
-                 Official("3", "Bergkamen, Stadt"), Official("4", "Neustadt"), Official("5", "Neustadt")]  # fmt: skip
+    officials = [
+        Official("1", "Gronau (Westf.), Stadt"),
+        Official("2", "Halle (Westf.), Stadt"),
+        Official("3", "Bergkamen, Stadt"),
+        Official("4", "Neustadt"),
+        Official("5", "Neustadt"),
+    ]
     result = {m.name: (m.how, m.ags) for m in match_names(["Gronau", "Berglamen", "Neustadt", "Xyz"], officials)}
     assert result == {
         "Gronau": ("prefix", "1"),

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from verbund.catalog.tests.conftest import catalogue  # noqa: F401  (fixture)
 from verbund.strategy import selectors
@@ -38,13 +39,19 @@ def _entry(org, service, **kwargs):
 
 def test_maturity_scores_are_stored_per_criterion_with_model_version(setup):
     scores = dict.fromkeys(RG_2020.criteria, 3) | {"payment": 1}
-    entry = _entry(setup["telgte"], setup["services"][GEBURT], online=True, solution_kind=SolutionKind.OWN,
-                   scores={"2020": scores})  # fmt: skip
+    entry = _entry(
+        setup["telgte"], setup["services"][GEBURT], online=True, solution_kind=SolutionKind.OWN, scores={"2020": scores}
+    )
     assert entry.level_2020 == 1 and entry.level_2025 is None
     assert MaturityScore.objects.filter(entry=entry, model_version="2020").count() == 10
     with pytest.raises(ValidationError) as exc:
-        _entry(setup["telgte"], setup["services"][GEBURT], online=True, solution_kind=SolutionKind.OWN,
-               scores={"2020": {**scores, "payment": 9}})  # fmt: skip
+        _entry(
+            setup["telgte"],
+            setup["services"][GEBURT],
+            online=True,
+            solution_kind=SolutionKind.OWN,
+            scores={"2020": {**scores, "payment": 9}},
+        )
     assert "scores" in exc.value.message_dict
     assert InventoryEntry.objects.get(pk=entry.pk).level_2020 == 1  # unchanged
 
@@ -58,8 +65,13 @@ def test_entry_rules(setup):
         _entry(setup["telgte"], service, online=False, solution_kind=SolutionKind.CATALOGUE)
     assert "product" in exc.value.message_dict
     with pytest.raises(ValidationError):
-        _entry(setup["telgte"], service, online=True, solution_kind=SolutionKind.OWN,
-               online_since=dt.date.today() + dt.timedelta(days=3))  # fmt: skip
+        _entry(
+            setup["telgte"],
+            service,
+            online=True,
+            solution_kind=SolutionKind.OWN,
+            online_since=timezone.localdate() + dt.timedelta(days=3),
+        )
     assert not InventoryEntry.objects.exists()
 
 
@@ -92,26 +104,54 @@ def test_coverage_figures_and_the_controlling_kpi(setup):
 
 def test_demand_with_population_proxy(setup):
     services = setup["services"]
-    case_volume_save(actor=None, organization=setup["ahlen"], leika=services[KFZ_AB], year=2025, cases=5334,
-                     source="Zulassungsstelle", is_estimate=False)  # fmt: skip
-    case_volume_save(actor=None, organization=setup["telgte"], leika=services[EHE], year=2025, cases=120,
-                     source="Standesamt", is_estimate=True)  # fmt: skip
+    case_volume_save(
+        actor=None,
+        organization=setup["ahlen"],
+        leika=services[KFZ_AB],
+        year=2025,
+        cases=5334,
+        source="Zulassungsstelle",
+        is_estimate=False,
+    )
+    case_volume_save(
+        actor=None,
+        organization=setup["telgte"],
+        leika=services[EHE],
+        year=2025,
+        cases=120,
+        source="Standesamt",
+        is_estimate=True,
+    )
     lines = {line.service.key: line for line in selectors.demand_lines(setup["telgte"])}
     assert lines[EHE].cases == 120 and lines[EHE].is_estimate and not lines[EHE].is_proxy
     proxy = lines[KFZ_AB]
     # 5,334 cases / 53,348 inhabitants × 20,222 inhabitants = 2,021.9 → 2,022
     assert proxy.is_proxy and proxy.is_estimate and proxy.cases == 2022
     with pytest.raises(ValidationError) as exc:
-        case_volume_save(actor=None, organization=setup["telgte"], leika=services[EHE], year=1999, cases=-1,
-                         source="", is_estimate=False)  # fmt: skip
+        case_volume_save(
+            actor=None,
+            organization=setup["telgte"],
+            leika=services[EHE],
+            year=1999,
+            cases=-1,
+            source="",
+            is_estimate=False,
+        )
     assert set(exc.value.message_dict) == {"year", "cases", "source"}
     assert CaseVolume.objects.count() == 2
 
 
 def test_priorities_explain_every_score(setup):
     services = setup["services"]
-    case_volume_save(actor=None, organization=setup["telgte"], leika=services[KFZ_AB], year=2025, cases=900,
-                     source="Zulassungsstelle", is_estimate=False)  # fmt: skip
+    case_volume_save(
+        actor=None,
+        organization=setup["telgte"],
+        leika=services[KFZ_AB],
+        year=2025,
+        cases=900,
+        source="Zulassungsstelle",
+        is_estimate=False,
+    )
     lines = selectors.priority_lines(setup["telgte"])
     assert {line.service.key for line in lines} == {GEBURT, EHE, KFZ_AB, ""}
     for line in lines:
@@ -122,12 +162,19 @@ def test_priorities_explain_every_score(setup):
 
 def test_roadmap_rules(setup):
     service = setup["services"][EHE]
-    item = roadmap_item_save(actor=None, organization=setup["telgte"], leika=service, milestone=dt.date(2026, 6, 30),
-                             office="Standesamt")  # fmt: skip
+    item = roadmap_item_save(
+        actor=None, organization=setup["telgte"], leika=service, milestone=dt.date(2026, 6, 30), office="Standesamt"
+    )
     assert item.status == "planned"
     with pytest.raises(ValidationError) as exc:
-        roadmap_item_save(actor=None, organization=setup["telgte"], leika=service, milestone=dt.date(2026, 6, 30),
-                          office=" ", status="done")  # fmt: skip
+        roadmap_item_save(
+            actor=None,
+            organization=setup["telgte"],
+            leika=service,
+            milestone=dt.date(2026, 6, 30),
+            office=" ",
+            status="done",
+        )
     assert set(exc.value.message_dict) == {"office", "done_on"}
     assert RoadmapItem.objects.get().office == "Standesamt"
 
@@ -172,11 +219,15 @@ def test_bad_input_is_reported_and_changes_nothing(client, setup, alice):
     partial = {"new-leika": GEBURT, "new-solution_kind": "none", "new-rg2020_information": "2"}
     assert client.post(url, partial).status_code == 200
     assert not InventoryEntry.objects.exists()
-    bad = client.post(reverse("strategy:demand", args=[setup["telgte"].pk]),
-                      {"leika": GEBURT, "year": "20x5", "cases": "-3", "source": ""})  # fmt: skip
+    bad = client.post(
+        reverse("strategy:demand", args=[setup["telgte"].pk]),
+        {"leika": GEBURT, "year": "20x5", "cases": "-3", "source": ""},
+    )
     assert bad.status_code == 200 and not CaseVolume.objects.exists()
-    bad = client.post(reverse("strategy:priority", args=[setup["telgte"].pk]),
-                      {"demand": "500", "gap": "1", "available": "1", "mandatory": "1", "effort": "abc"})  # fmt: skip
+    bad = client.post(
+        reverse("strategy:priority", args=[setup["telgte"].pk]),
+        {"demand": "500", "gap": "1", "available": "1", "mandatory": "1", "effort": "abc"},
+    )
     assert bad.status_code == 200
 
 
@@ -220,8 +271,15 @@ def test_entry_edit_with_maturity_criteria(client, setup, alice):
 def test_staff_pages_comparison_pdf_and_tags(client, setup, admin_user, alice):
     services = setup["services"]
     _entry(setup["telgte"], services[GEBURT], online=True, solution_kind=SolutionKind.OWN)
-    case_volume_save(actor=None, organization=setup["ahlen"], leika=services[GEBURT], year=2025, cases=300,
-                     source="Standesamt", is_estimate=False)  # fmt: skip
+    case_volume_save(
+        actor=None,
+        organization=setup["ahlen"],
+        leika=services[GEBURT],
+        year=2025,
+        cases=300,
+        source="Standesamt",
+        is_estimate=False,
+    )
     client.force_login(admin_user)
     response = client.get(reverse("strategy:comparison"), {"leika": GEBURT})
     text = response.content.decode()
