@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from verbund.catalog.models import PriceRevision, Product
@@ -42,20 +42,25 @@ def latest_import() -> CatalogueImport | None:
     return CatalogueImport.objects.order_by("-created").first()
 
 
-def strategy_members(*, user: Any) -> list[Organization]:
-    """Municipalities whose strategy the user may open: provider staff every current agreement party and every
-    municipality with an inventory; a member contact its own organisation."""
+def _member_ids(*, user: Any) -> QuerySet[Any] | list[int]:
+    """Ids of the municipalities whose strategy the user may open: for provider staff every current agreement
+    party and every municipality with an inventory (from the pre-aggregated figures, not the inventory rows);
+    for a member contact its own organisation."""
     if not user.has_perm("strategy.view_inventoryentry"):
         return []
     if user_sees_all(user):
         parties = AgreementParty.objects.filter(status=ApprovalStatus.APPROVED, left_on__isnull=True).values(
             "organization_id"
         )
-        with_inventory = InventoryEntry.objects.values("organization_id")
-        return list(
-            Organization.objects.filter(Q(pk__in=parties) | Q(pk__in=with_inventory)).distinct().order_by("name")
-        )
-    return list(Organization.objects.restrict(user).filter(pk=user.organization_id))
+        return Organization.objects.filter(
+            Q(pk__in=parties) | Q(pk__in=CoverageFigure.objects.values("organization_id"))
+        ).values("pk")
+    return list(Organization.objects.restrict(user).filter(pk=user.organization_id).values_list("pk", flat=True))
+
+
+def strategy_members(*, user: Any) -> list[Organization]:
+    """Municipalities whose strategy the user may open (see `_member_ids`), by name."""
+    return list(Organization.objects.filter(pk__in=_member_ids(user=user)).order_by("name"))
 
 
 def strategy_organization(*, user: Any, organization_id: int, action: str = Action.VIEW) -> Organization:
@@ -182,7 +187,7 @@ def demand_lines(organization: Organization) -> list[DemandLine]:
             .values_list("leika_id", "cases", "organization__population", "year")
         )
         for leika_id, cases, population, year in others:
-            rates.setdefault(leika_id, []).append(Decimal(cases) / Decimal(population))
+            rates.setdefault(leika_id, []).append(Decimal(cases) / Decimal(population or 1))
             years[leika_id] = max(years.get(leika_id, 0), year)
         services = LeikaService.objects.in_bulk(list(rates))
         for leika_id, values in rates.items():
@@ -262,24 +267,21 @@ class ThemenfeldCoverage:
 
 @dataclass
 class Comparison:
-    members: list[Organization]
+    members: int
     themen: list[ThemenfeldCoverage] = field(default_factory=list)
     per_member: list[tuple[Organization, int, int]] = field(default_factory=list)  # (org, online, in scope)
     missing: list[tuple[LeikaService, int, int]] = field(default_factory=list)  # (service, cases, members without)
 
 
-def comparison(*, user: Any, missing_limit: int = 20) -> Comparison:
-    """Across the members the user may see: coverage per Themenfeld and per member (from the pre-aggregated
-    `CoverageFigure`), and the most-demanded services not online at the members that record demand."""
-    members = strategy_members(user=user)
-    ids = [m.pk for m in members]
-    result = Comparison(members=members)
+def comparison(*, user: Any, missing_limit: int = 20, member_limit: int = 50) -> Comparison:
+    """Across the members the user may see: coverage per Themenfeld and the members with the most services
+    online (from the pre-aggregated `CoverageFigure`), and the most-demanded services not online at the members
+    that record demand. A fixed number of queries, none over the inventory rows except per recorded volume."""
+    ids = _member_ids(user=user)
+    result = Comparison(members=Organization.objects.filter(pk__in=ids).count())
     in_scope = scope_services().count()
     figures = CoverageFigure.objects.filter(organization_id__in=ids)
-    by_theme = {
-        row["themenfeld_id"]: row
-        for row in figures.values("themenfeld_id").annotate(online=Sum("online"), scope=Max("in_scope")).order_by()
-    }
+    by_theme = dict(figures.values("themenfeld_id").annotate(n=Sum("online")).values_list("themenfeld_id", "n"))
     themen_scope = dict(
         scope_services()
         .values_list("ozg__lebenslage__themenfeld")
@@ -288,45 +290,43 @@ def comparison(*, user: Any, missing_limit: int = 20) -> Comparison:
         .order_by()
     )
     for theme in Themenfeld.objects.filter(withdrawn_in__isnull=True):
-        row = by_theme.get(theme.pk, {})
         result.themen.append(
-            ThemenfeldCoverage(theme, themen_scope.get(theme.pk, 0), row.get("online") or 0, len(members))
+            ThemenfeldCoverage(theme, themen_scope.get(theme.pk, 0), by_theme.get(theme.pk) or 0, result.members)
         )
-    online = dict(figures.values_list("organization_id").annotate(n=Sum("online")).values_list("organization_id", "n"))
-    result.per_member = sorted(
-        ((m, online.get(m.pk, 0) or 0, in_scope) for m in members), key=lambda x: (-x[1], x[0].name)
+    top = list(
+        figures.values("organization_id").annotate(n=Sum("online")).order_by("-n", "organization_id")[:member_limit]
     )
-    latest = CaseVolume.objects.filter(organization_id__in=ids, leika__in=scope_services())
-    online_pairs = set(
-        InventoryEntry.objects.filter(organization_id__in=ids, online=True).values_list("organization_id", "leika_id")
+    names = Organization.objects.in_bulk([row["organization_id"] for row in top])
+    result.per_member = [(names[row["organization_id"]], row["n"] or 0, in_scope) for row in top]
+    online_here = InventoryEntry.objects.filter(
+        organization_id=OuterRef("organization_id"), leika_id=OuterRef("leika_id"), online=True
+    )
+    volumes = (
+        CaseVolume.objects.filter(organization_id__in=ids, leika__in=scope_services())
+        .annotate(online_here=Exists(online_here))
+        .filter(online_here=False)
+        .order_by("organization_id", "leika_id", "-year")
+        .values_list("organization_id", "leika_id", "cases")
     )
     totals: dict[int, int] = {}
     without: dict[int, set[int]] = {}
     seen: set[tuple[int, int]] = set()
-    for org_id, leika_id, cases in latest.order_by("organization_id", "leika_id", "-year").values_list(
-        "organization_id", "leika_id", "cases"
-    ):
-        if (org_id, leika_id) in seen or (org_id, leika_id) in online_pairs:
+    for org_id, leika_id, cases in volumes:
+        if (org_id, leika_id) in seen:
             continue
         seen.add((org_id, leika_id))
         totals[leika_id] = totals.get(leika_id, 0) + cases
         without.setdefault(leika_id, set()).add(org_id)
-    top = sorted(totals.items(), key=lambda kv: -kv[1])[:missing_limit]
-    services = LeikaService.objects.in_bulk([pk for pk, _n in top])
-    result.missing = [(services[pk], n, len(without[pk])) for pk, n in top]
+    ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:missing_limit]
+    services = LeikaService.objects.in_bulk([pk for pk, _n in ranked])
+    result.missing = [(services[pk], n, len(without[pk])) for pk, n in ranked]
     return result
 
 
 def online_at(*, user: Any, leika: LeikaService) -> list[Organization]:
     """Which of the user's visible municipalities offer this service online."""
-    ids = [m.pk for m in strategy_members(user=user)]
-    return list(
-        Organization.objects.filter(
-            pk__in=InventoryEntry.objects.filter(leika=leika, online=True, organization_id__in=ids).values(
-                "organization_id"
-            )
-        ).order_by("name")
-    )
+    online = InventoryEntry.objects.filter(leika=leika, online=True).values("organization_id")
+    return list(Organization.objects.filter(pk__in=_member_ids(user=user)).filter(pk__in=online).order_by("name"))
 
 
 @dataclass(frozen=True)

@@ -203,9 +203,9 @@ def entry_edit(request: HttpRequest, organization_id: int, leika_id: int) -> Htt
     explanations = []
     if entry is not None:
         for version, model in MODELS.items():
-            scores = {s.criterion: s.level for s in entry.scores.all() if s.model_version == version}
-            if scores:
-                explanations += render_steps(overall_level(model, scores).trace, MATURITY_MESSAGES)
+            levels = {s.criterion: s.level for s in entry.scores.all() if s.model_version == version}
+            if levels:
+                explanations += render_steps(overall_level(model, levels).trace, MATURITY_MESSAGES)
     context = _context(request, organization, leika=leika, entry=entry, form=form, explanations=explanations)
     return render(request, "strategy/entry_form.html", context)
 

@@ -140,7 +140,7 @@ class ImportReport:
         }
 
 
-def _missing_file(name: str, directory: Path) -> CatalogueFileError:
+def _missing_file(name: str, directory: Path) -> SpreadsheetError:
     return SHEETS[name].refuse(
         _("The file %(name)s is missing in %(directory)s.") % {"name": name, "directory": directory}, line=0
     )
@@ -335,7 +335,7 @@ def _apply(
             )
             added += 1
             continue
-        attnames = {name: model._meta.get_field(name).attname for name in values}
+        attnames = {name: getattr(model._meta.get_field(name), "attname", name) for name in values}
         before = {name: getattr(obj, attnames[name]) for name in values}
         after = {name: value.pk if isinstance(value, models.Model) else value for name, value in values.items()}
         loud = {k for k in after if k not in _QUIET_FIELDS and before[k] != after[k]}
@@ -433,7 +433,7 @@ def catalogue_import(
     )
     changes: list[CatalogueChange] = []
     progress(1, 4, gettext_noop("Comparing with the catalogue in the database"))
-    common = {"run": run, "report": report, "changes": changes}
+    common: dict[str, Any] = {"run": run, "report": report, "changes": changes}
     _apply(
         entity=CatalogueEntity.THEMENFELD,
         model=Themenfeld,

@@ -427,3 +427,69 @@ def roadmap_item_save(
 
 def themenfelder() -> list[Themenfeld]:
     return list(Themenfeld.objects.filter(withdrawn_in__isnull=True))
+
+
+# ------------------------------------------------------------------------------------------------ bulk load
+
+
+@dataclass(frozen=True)
+class BulkRow:
+    """One service of one municipality from a national source (e.g. the dashboard's per-ARS exports)."""
+
+    organization_id: int
+    leika_id: int
+    online: bool
+    efa: bool
+
+
+_BULK_COLUMNS = (
+    "organization_id", "leika_id", "online", "described", "solution_kind", "solution_name", "url", "source",
+    "created", "modified",
+)  # fmt: skip
+
+
+def inventory_bulk_load(*, actor: Any, rows: Iterable[BulkRow], source: str = EntrySource.DASHBOARD) -> int:
+    """Load the inventories of many municipalities at once (national scale: millions of rows) into an inventory
+    that holds none of these municipalities yet: PostgreSQL `COPY`, elsewhere `bulk_create`; then the coverage
+    figures. One audit event for the load (not one per row). Returns the number of rows. Callers check first that
+    the municipalities have no entries (the unique constraint refuses duplicates, and nothing is written)."""
+    from django.db import connection
+
+    now = timezone.now()
+    count = 0
+    organizations: set[int] = set()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            table = InventoryEntry._meta.db_table
+            with connection.cursor() as cursor:
+                copy_sql = f"COPY {table} ({', '.join(_BULK_COLUMNS)}) FROM STDIN"
+                with cursor.cursor.copy(copy_sql) as copy:  # type: ignore[attr-defined]
+                    for row in rows:
+                        kind = SolutionKind.EFA if row.efa else SolutionKind.OWN if row.online else SolutionKind.NONE
+                        copy.write_row((row.organization_id, row.leika_id, row.online, True, kind, "", "", source,
+                                        now, now))  # fmt: skip
+                        organizations.add(row.organization_id)
+                        count += 1
+        else:
+            batch: list[InventoryEntry] = []
+            for row in rows:
+                kind = SolutionKind.EFA if row.efa else SolutionKind.OWN if row.online else SolutionKind.NONE
+                batch.append(InventoryEntry(organization_id=row.organization_id, leika_id=row.leika_id,
+                                            online=row.online, described=True, solution_kind=kind, source=source,
+                                            created=now, modified=now))  # fmt: skip
+                organizations.add(row.organization_id)
+                count += 1
+                if len(batch) >= 5000:
+                    InventoryEntry.objects.bulk_create(batch)
+                    batch = []
+            InventoryEntry.objects.bulk_create(batch)
+        coverage_refresh(organizations)
+        marker = CoverageFigure.objects.filter(organization_id__in=list(organizations)[:1]).first()
+        if marker is not None:
+            audit_record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                obj=marker,
+                message=f"inventory bulk load: {count} rows, {len(organizations)} municipalities",
+            )
+    return count
