@@ -106,7 +106,7 @@ class EntryForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("CSV file of the dashboard export"))
+    file = forms.FileField(label=_("CSV file"))
 
 
 class VolumeForm(forms.Form):
@@ -138,4 +138,25 @@ class RoadmapForm(forms.Form):
 
 
 class TagForm(forms.Form):
-    leika = LeikaKeyField()
+    service = forms.CharField(
+        label=_("LeiKa key or OZG id"),
+        max_length=14,
+        help_text=_(
+            "A 14-digit LeiKa key tags one service; an OZG id (4 to 6 digits) tags the services of that OZG "
+            "service that municipalities execute."
+        ),
+    )
+
+    def clean_service(self) -> list[LeikaService]:
+        text = self.cleaned_data["service"].strip()
+        live = LeikaService.objects.filter(withdrawn_in__isnull=True)
+        if len(text) == 14 and text.isdigit():
+            found = list(live.filter(key=text))
+        elif 4 <= len(text) <= 6 and text.isdigit():
+            of_ozg = live.filter(ozg__ozg_id=text)
+            found = list(of_ozg.filter(municipal=True)) or list(of_ozg)
+        else:
+            raise forms.ValidationError(_("Give a 14-digit LeiKa key or an OZG id of 4 to 6 digits."))
+        if not found:
+            raise forms.ValidationError(_("No service of the catalogue has the key or OZG id %(key)s.") % {"key": text})
+        return found

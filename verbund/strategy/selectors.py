@@ -252,6 +252,19 @@ def roadmap(organization: Organization) -> QuerySet[RoadmapItem]:
     return RoadmapItem.objects.filter(organization=organization).select_related("leika", "product")
 
 
+def roadmap_progress(items: list[RoadmapItem]) -> list[tuple[int, int, int]]:
+    """Progress over time: per year (year, milestones due by its end, milestones done by its end)."""
+    years = sorted({i.milestone.year for i in items} | {i.done_on.year for i in items if i.done_on})
+    return [
+        (
+            year,
+            sum(1 for i in items if i.milestone.year <= year),
+            sum(1 for i in items if i.done_on is not None and i.done_on.year <= year),
+        )
+        for year in years
+    ]
+
+
 @dataclass(frozen=True)
 class ThemenfeldCoverage:
     themenfeld: Themenfeld

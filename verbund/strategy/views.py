@@ -221,12 +221,26 @@ def potential(request: HttpRequest, organization_id: int) -> HttpResponse:
 @login_required
 def demand(request: HttpRequest, organization_id: int) -> HttpResponse:
     organization = selectors.strategy_organization(user=request.user, organization_id=organization_id)
-    form = VolumeForm(request.POST or None, initial={"year": timezone.localdate().year - 1})
+    form = VolumeForm(None if "upload" in request.POST else request.POST or None,
+                      initial={"year": timezone.localdate().year - 1})  # fmt: skip
+    upload = UploadForm()
+    context = _context(request, organization)
     if request.method == "POST":
         organization = selectors.strategy_organization(
             user=request.user, organization_id=organization_id, action=Action.CHANGE
         )
-        if form.is_valid():
+        if "upload" in request.POST:
+            upload = UploadForm(request.POST, request.FILES)
+            if upload.is_valid():
+                try:
+                    rows = services.VOLUMES.read_csv(upload.cleaned_data["file"])
+                    count = services.case_volume_import(actor=request.user, organization=organization, rows=rows)
+                except services.VolumeImportError as exc:
+                    context["import_errors"] = exc.errors
+                else:
+                    messages.success(request, _("Case volumes imported: %(n)s.") % {"n": count})
+                    return redirect("strategy:demand", organization.pk)
+        elif form.is_valid():
             try:
                 services.case_volume_save(actor=request.user, organization=organization, **form.cleaned_data)
             except ValidationError as exc:
@@ -234,8 +248,8 @@ def demand(request: HttpRequest, organization_id: int) -> HttpResponse:
             else:
                 messages.success(request, _("The case volume was saved."))
                 return redirect("strategy:demand", organization.pk)
-    lines = selectors.demand_lines(organization)
-    return render(request, "strategy/demand.html", _context(request, organization, lines=lines, form=form))
+    context.update(lines=selectors.demand_lines(organization), form=form, upload=upload)
+    return render(request, "strategy/demand.html", context)
 
 
 @login_required
@@ -352,7 +366,7 @@ def tags(request: HttpRequest) -> HttpResponse:
         product = get_object_or_404(Product.objects.restrict(request.user), pk=request.POST.get("product") or 0)
         if form.is_valid():
             try:
-                services.product_tag_add(actor=request.user, product=product, leika=form.cleaned_data["leika"])
+                services.product_tags_add(actor=request.user, product=product, leikas=form.cleaned_data["service"])
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:

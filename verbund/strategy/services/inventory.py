@@ -299,6 +299,12 @@ def product_tag_add(*, actor: Any, product: Product, leika: LeikaService) -> Pro
 
 
 @transaction.atomic
+def product_tags_add(*, actor: Any, product: Product, leikas: Iterable[LeikaService]) -> list[ProductServiceTag]:
+    """Tag a product with several services at once (e.g. those of one OZG service): all or nothing."""
+    return [product_tag_add(actor=actor, product=product, leika=leika) for leika in leikas]
+
+
+@transaction.atomic
 def product_tag_remove(*, actor: Any, tag: ProductServiceTag) -> None:
     audit_record(actor=actor, action=AuditAction.DELETE, obj=tag, before=model_snapshot(tag))
     tag.delete()
@@ -348,6 +354,50 @@ def case_volume_save(
         scope_organization_id=organization.pk,
     )
     return volume
+
+
+class VolumeImportError(SpreadsheetError):
+    columns = ("leika_key", "year", "cases", "source", "estimate")
+
+
+VOLUMES = Sheet(columns=VolumeImportError.columns, required=("leika_key", "year", "cases", "source"),
+                error=VolumeImportError, title="Fallzahlen")  # fmt: skip
+
+
+@transaction.atomic
+def case_volume_import(*, actor: Any, organization: Organization, rows: Sequence[tuple[int, Mapping[str, Any]]]) -> int:
+    """Import case volumes (columns leika_key, year, cases, source, estimate ja/nein): every row is checked
+    first, a file with errors changes nothing; a (service, year) already recorded is replaced."""
+    errors: list[RowError] = []
+    keys = {str(r.get("leika_key", "")).strip() for _line, r in rows}
+    services = {s.key: s for s in LeikaService.objects.filter(key__in=keys, withdrawn_in__isnull=True)}
+    parsed = []
+    seen: set[tuple[str, int]] = set()
+    for line, raw in rows:
+        cells = Cells(line, raw, errors)
+        key = cells.text("leika_key", max_length=14, required=True)
+        if key and key not in services:
+            cells.error("leika_key", _("Not a LeiKa key of the catalogue: %(key)s") % {"key": key})
+        year = cells.integer("year", minimum=2000, maximum=2100)
+        if year is None and not cells.get("year"):
+            cells.error("year", _("Required; the cell is empty."))
+        cases = cells.integer("cases", minimum=0, maximum=100_000_000)
+        if cases is None and not cells.get("cases"):
+            cells.error("cases", _("Required; the cell is empty."))
+        source = cells.text("source", max_length=200, required=True)
+        estimate = cells.boolean("estimate")
+        if key in services and year is not None:
+            if (key, year) in seen:
+                cells.error("leika_key", _("The service appears twice in the file for this year."))
+            seen.add((key, year))
+        if key in services and year is not None and cases is not None and source and estimate is not None:
+            parsed.append((services[key], year, cases, source, estimate))
+    if errors:
+        raise VolumeImportError(errors)
+    for service, year, cases, source, estimate in parsed:
+        case_volume_save(actor=actor, organization=organization, leika=service, year=year, cases=cases,
+                         source=source, is_estimate=estimate)  # fmt: skip
+    return len(parsed)
 
 
 # ------------------------------------------------------------------------------------------------ weights

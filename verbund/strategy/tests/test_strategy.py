@@ -177,6 +177,11 @@ def test_roadmap_rules(setup):
         )
     assert set(exc.value.message_dict) == {"office", "done_on"}
     assert RoadmapItem.objects.get().office == "Standesamt"
+    roadmap_item_save(actor=None, organization=setup["telgte"], leika=setup["services"][GEBURT],
+                      milestone=dt.date(2025, 3, 31), office="Standesamt", status="done",
+                      done_on=dt.date(2025, 4, 2))  # fmt: skip
+    items = list(selectors.roadmap(setup["telgte"]))
+    assert selectors.roadmap_progress(items) == [(2025, 1, 1), (2026, 2, 1)]
 
 
 # ------------------------------------------------------------------------------------------------ web
@@ -289,11 +294,17 @@ def test_staff_pages_comparison_pdf_and_tags(client, setup, admin_user, alice):
     pdf = client.get(reverse("strategy:strategy_pdf", args=[setup["telgte"].pk]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert client.get(reverse("strategy:catalogue")).status_code == 200
-    response = client.post(reverse("strategy:tags"), {"product": setup["product"].pk, "leika": KFZ_AB})
+    response = client.post(reverse("strategy:tags"), {"product": setup["product"].pk, "service": KFZ_AB})
     assert response.status_code == 302
     assert setup["product"].strategy_tags.count() == 2
+    # an OZG id tags the municipal services of that OZG service (10002: Kfz-Abmeldung and the type-5 case)
+    response = client.post(reverse("strategy:tags"), {"product": setup["product"].pk, "service": "10002"})
+    assert response.status_code == 302
+    assert setup["product"].strategy_tags.count() == 3
+    response = client.post(reverse("strategy:tags"), {"product": setup["product"].pk, "service": "abc"})
+    assert response.status_code == 200 and setup["product"].strategy_tags.count() == 3
     client.force_login(alice)
-    assert client.post(reverse("strategy:tags"), {"product": setup["product"].pk, "leika": GEBURT}).status_code == 403
+    assert client.post(reverse("strategy:tags"), {"product": setup["product"].pk, "service": GEBURT}).status_code == 403
 
 
 def test_catalogue_import_job_from_the_web(client, db, admin_user, tmp_path, settings):
@@ -305,3 +316,36 @@ def test_catalogue_import_job_from_the_web(client, db, admin_user, tmp_path, set
     response = client.post(reverse("strategy:catalogue_import"))
     assert response.status_code == 302
     assert CatalogueImport.objects.get().leika_count == 5
+
+
+def test_bulk_load_of_national_inventories(setup):
+    from django.db import IntegrityError
+
+    from verbund.strategy.services.inventory import BulkRow, inventory_bulk_load
+
+    services = setup["services"]
+    orgs = (setup["telgte"].pk, setup["ahlen"].pk)
+    rows = [BulkRow(o, services[k].pk, k == GEBURT, o == orgs[0]) for o in orgs for k in (GEBURT, EHE, KFZ_AB)]
+    assert inventory_bulk_load(actor=None, rows=rows) == 6
+    assert InventoryEntry.objects.filter(online=True).count() == 2
+    assert InventoryEntry.objects.get(organization_id=orgs[0], leika=services[GEBURT]).solution_kind == "efa"
+    kpi = selectors.ozg_coverage_of_members(organization_ids=list(orgs))
+    assert (kpi.online, kpi.in_scope) == (2, 4)
+    with pytest.raises(IntegrityError):
+        inventory_bulk_load(actor=None, rows=rows[:1])
+    assert InventoryEntry.objects.count() == 6
+
+
+def test_case_volume_import(client, setup, alice):
+    client.force_login(alice)
+    url = reverse("strategy:demand", args=[setup["telgte"].pk])
+    header = "leika_key;year;cases;source;estimate\n"
+    broken = header + f"{GEBURT};2025;310;Standesamt;nein\n{EHE};1999;x;;vielleicht\n"
+    response = client.post(url, {"upload": "1", "file": _csv(broken)})
+    assert response.status_code == 200 and "Zeile 3" in response.content.decode()
+    assert not CaseVolume.objects.exists()
+    good = header + f"{GEBURT};2025;310;Standesamt;nein\n{EHE};2025;95;Schätzung Standesamt;ja\n"
+    assert client.post(url, {"upload": "1", "file": _csv(good)}).status_code == 302
+    assert sorted(CaseVolume.objects.values_list("cases", "is_estimate")) == [(95, True), (310, False)]
+    assert client.post(reverse("strategy:demand", args=[setup["ahlen"].pk]),
+                       {"upload": "1", "file": _csv(good)}).status_code == 404  # fmt: skip
