@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -66,10 +67,13 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("strategy.view_themenfeld"):
         raise PermissionDenied
     latest = selectors.latest_import()
-    themen = Themenfeld.objects.restrict(request.user).order_by("name")
-    counts = {
-        t: LeikaService.objects.filter(ozg__lebenslage__themenfeld=t, withdrawn_in__isnull=True).count() for t in themen
-    }
+    live = Q(lebenslagen__ozg_services__leika_services__withdrawn_in__isnull=True)
+    themen = (
+        Themenfeld.objects.restrict(request.user)
+        .annotate(n=Count("lebenslagen__ozg_services__leika_services", filter=live))
+        .order_by("name")
+    )
+    counts = {t: t.n for t in themen}
     context = {
         "latest": latest,
         "themen": counts,

@@ -349,3 +349,14 @@ def test_case_volume_import(client, setup, alice):
     assert sorted(CaseVolume.objects.values_list("cases", "is_estimate")) == [(95, True), (310, False)]
     assert client.post(reverse("strategy:demand", args=[setup["ahlen"].pk]),
                        {"upload": "1", "file": _csv(good)}).status_code == 404  # fmt: skip
+
+
+def test_comparison_reads_a_fixed_number_of_queries(setup, admin_user, django_assert_max_num_queries):
+    services = setup["services"]
+    for org in (setup["telgte"], setup["ahlen"]):
+        _entry(org, services[GEBURT], online=True, solution_kind=SolutionKind.OWN)
+        case_volume_save(actor=None, organization=org, leika=services[EHE], year=2025, cases=10, source="x",
+                         is_estimate=False)  # fmt: skip
+    with django_assert_max_num_queries(12):
+        result = selectors.comparison(user=admin_user)
+    assert result.members == 2 and result.missing[0] == (services[EHE], 20, 2)
