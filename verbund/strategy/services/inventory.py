@@ -511,7 +511,8 @@ def inventory_bulk_load(*, actor: Any, rows: Iterable[BulkRow], source: str = En
     with transaction.atomic():
         if connection.vendor == "postgresql":
             table = InventoryEntry._meta.db_table
-            with connection.cursor() as cursor:
+            # Django's cursor wrapper does not see COPY: wrap its errors (IntegrityError, not psycopg's own).
+            with connection.cursor() as cursor, connection.wrap_database_errors:
                 copy_sql = f"COPY {table} ({', '.join(_BULK_COLUMNS)}) FROM STDIN"
                 with cursor.cursor.copy(copy_sql) as copy:  # type: ignore[attr-defined]
                     for row in rows:
