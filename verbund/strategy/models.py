@@ -221,8 +221,10 @@ class InventoryEntry(TimeStampedModel):
     """What a municipality has for one LeiKa service: online or not, with which solution, since when, and the
     overall maturity level per model (derived from `MaturityScore`, stored for lists and comparisons)."""
 
+    # No index of its own: the unique (organization, leika) index serves lookups by organization (and bulk loads
+    # of millions of rows maintain one index less).
     organization = models.ForeignKey(
-        "registry.Organization", on_delete=models.PROTECT, related_name="strategy_inventory"
+        "registry.Organization", on_delete=models.PROTECT, related_name="strategy_inventory", db_index=False
     )
     leika = models.ForeignKey(LeikaService, on_delete=models.PROTECT, related_name="inventory")
     online = models.BooleanField(_("online"), default=False)
@@ -230,7 +232,9 @@ class InventoryEntry(TimeStampedModel):
     solution_kind = models.CharField(
         _("solution"), max_length=10, choices=SolutionKind.choices, default=SolutionKind.NONE
     )
-    product = models.ForeignKey("catalog.Product", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey(
+        "catalog.Product", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     solution_name = models.CharField(_("name of the solution"), max_length=200, blank=True)
     url = models.URLField(_("address"), max_length=500, blank=True)
     online_since = models.DateField(_("online since"), null=True, blank=True)

@@ -293,7 +293,10 @@ def comparison(*, user: Any, missing_limit: int = 20, member_limit: int = 50) ->
     ids = _member_ids(user=user)
     result = Comparison(members=Organization.objects.filter(pk__in=ids).count())
     in_scope = scope_services().count()
-    figures = CoverageFigure.objects.filter(organization_id__in=ids)
+    # Every municipality with coverage figures is a member for provider staff: read the figures unfiltered.
+    figures = (
+        CoverageFigure.objects.all() if user_sees_all(user) else CoverageFigure.objects.filter(organization_id__in=ids)
+    )
     by_theme = dict(figures.values("themenfeld_id").annotate(n=Sum("online")).values_list("themenfeld_id", "n"))
     themen_scope = dict(
         scope_services()

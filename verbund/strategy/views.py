@@ -1,13 +1,16 @@
+import hashlib
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -330,14 +333,23 @@ def comparison(request: HttpRequest) -> HttpResponse:
     result = selectors.comparison(user=request.user)
     chart = None
     if result.themen and result.members:
-        chart = bar_chart(
-            chart_id="coverage-chart",
-            categories=[row.themenfeld.name for row in result.themen],
-            series=[(_("Online (%)"), [row.share for row in result.themen])],
-            title=_("Coverage per Themenfeld"),
-            description=_("Share of the municipal services in scope that are online, over all members."),
-            value_label="%",
+        categories = [row.themenfeld.name for row in result.themen]
+        shares = [row.share for row in result.themen]
+        # The same figures give the same SVG: keep it (rendering takes longer than the page's queries).
+        key = (
+            "strategy-coverage-chart:" + hashlib.sha256(repr((get_language(), categories, shares)).encode()).hexdigest()
         )
+        chart = cache.get(key)
+        if chart is None:
+            chart = bar_chart(
+                chart_id="coverage-chart",
+                categories=categories,
+                series=[(_("Online (%)"), shares)],
+                title=_("Coverage per Themenfeld"),
+                description=_("Share of the municipal services in scope that are online, over all members."),
+                value_label="%",
+            )
+            cache.set(key, chart, 3600)
     leika = None
     online_at: list[Organization] = []
     key = request.GET.get("leika", "").strip()
