@@ -77,6 +77,12 @@ def run() -> dict[str, Any]:
     result["inventory_import"] = figure(load_s, "s")
     result["inventory_rows_per_s"] = figure(total / load_s, "rows/s", 0)
     analyze()
+    # The same refresh again on its own (the load includes one): how much of the load is the aggregation.
+    from verbund.strategy.services import coverage_refresh
+
+    t0 = time.perf_counter()
+    coverage_refresh(organizations)
+    result["coverage_refresh_alone"] = figure(time.perf_counter() - t0, "s")
 
     staff = user_create(
         actor=None,
