@@ -420,6 +420,7 @@ def main_parent() -> int:
         "billing_national": billing,
         "billing_db_national": billing_db_national,
         "load": load,
+        "strategy": run_module("bench.strategy", progress=True),  # national inventory import + comparison page
     }
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     tmp = LATEST.with_name(LATEST.name + ".tmp")

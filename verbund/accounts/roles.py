@@ -33,7 +33,14 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "registry.*_agreementparty",
     ),
     # Product managers maintain the catalogue; recording its approval is for administrators (later: a decision).
-    Role.PRODUCT_MANAGER: (READ_ALL, "catalog.add_*", "catalog.change_*", "catalog.delete_*", "orders.*"),
+    Role.PRODUCT_MANAGER: (
+        READ_ALL,
+        "catalog.add_*",
+        "catalog.change_*",
+        "catalog.delete_*",
+        "orders.*",
+        "strategy.*_productservicetag",  # tag catalogue products with the LeiKa services they implement
+    ),
     Role.BILLING_CLERK: (READ_ALL, "billing.*"),
     Role.MEMBER_CONTACT: (
         "registry.view_organization",
@@ -51,6 +58,13 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         # Their own over-/under-recovery of a closed year (access layer: approved closings, own rows only).
         "closing.view_closing",
         "closing.view_memberoutcome",
+        # Its own municipality's digitalisation strategy (access layer: own organisation only).
+        "strategy.view_*",
+        "strategy.add_inventoryentry",
+        "strategy.change_inventoryentry",
+        "strategy.*_casevolume",
+        "strategy.*_priorityweights",
+        "strategy.*_roadmapitem",
     ),
     Role.COMMITTEE_MEMBER: (READ_ALL, "governance.add_vote"),
     Role.AUDITOR: (READ_ALL,),
