@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "verbund.billing",
     "verbund.web",
     "verbund.jobs",
+    "verbund.scenarios",
     "verbund.demo",
 ]
 
