@@ -23,6 +23,7 @@ from verbund.demo.billing import load_demo_billing
 from verbund.demo.catalogue import load_demo_catalogue, load_demo_subscriptions
 from verbund.demo.costing import demo_plan, load_demo_costing
 from verbund.demo.governance import approve_demo_plan, hold_demo_meeting, load_demo_governance
+from verbund.demo.scenarios import load_demo_scenarios
 from verbund.registry import gv100ad
 from verbund.registry.choices import OrganizationKind, PartyRole
 from verbund.registry.keys import make_leitweg_id
@@ -86,6 +87,7 @@ DEMO_USERS: list[DemoUser] = [
     DemoUser("controlling", Role.CONTROLLER, "citeq", "Carla", "Controlling"),
     DemoUser("produkt", Role.PRODUCT_MANAGER, "citeq", "Paul", "Produkt"),
     DemoUser("faktura", Role.BILLING_CLERK, "citeq", "Fatma", "Faktura"),
+    DemoUser("analyse", Role.CONSOLIDATION_ANALYST, "citeq", "Arne", "Analyse"),
     DemoUser("pruefung", Role.AUDITOR, (OrganizationKind.MUNICIPALITY, HOST_AGS), "Rita", "Prüfung"),
     DemoUser("ausschuss", Role.COMMITTEE_MEMBER, (OrganizationKind.DISTRICT, "05570"), "Olaf", "Ausschuss"),
     DemoUser("muenster", Role.MEMBER_CONTACT, (OrganizationKind.MUNICIPALITY, "05515000"), "Mia", "Münster"),
@@ -105,6 +107,7 @@ class DemoReport:
     catalogue: dict[str, int] = field(default_factory=dict)
     governance: dict[str, Any] = field(default_factory=dict)
     costing: dict[str, Any] = field(default_factory=dict)
+    scenarios: dict[str, Any] = field(default_factory=dict)
 
 
 class DemoDataMissing(RuntimeError):
@@ -269,4 +272,5 @@ def load_demo(*, gv100ad_path: Path | None) -> DemoReport:
             report.costing["status"] = PlanVersion.objects.get(pk=plan.pk).status
         hold_demo_meeting()
         load_demo_billing()  # citeq's seller profile (billing app)
+        report.scenarios = load_demo_scenarios()  # after the plan: citeq's portfolio costs come from it
     return report

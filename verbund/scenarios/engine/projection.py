@@ -340,7 +340,11 @@ def entity_fees(
     results: dict[str, costing.CostingResult] = {}
     for entity_id, entity_rows in rows.items():
         overhead = entities[entity_id].overhead * factor
-        cmodel = costing_model(year, entities[entity_id], entity_rows, items, usage, overhead)
+        # Items nobody uses cost money but raise no fee (internal services); the rest go to the costing engine.
+        billed = [r for r in entity_rows if usage.get(r.item)]
+        if not billed:
+            continue
+        cmodel = costing_model(year, entities[entity_id], billed, items, usage, overhead)
         try:
             results[entity_id] = costing.calculate(cmodel)
         except costing.CostingError as exc:
@@ -373,14 +377,15 @@ def project_scenario(model: ScenarioModel, scenario: Scenario, values: Values | 
             cost_by_entity[entity_id] = round_money(r + d + o + overhead)
             entity_vat = ZERO
             net_fees = ZERO
-            for member, amount in results[entity_id].fees.by_member.items():
+            fee_result = results.get(entity_id)
+            net_by_member = dict(fee_result.fees.by_member) if fee_result else {}
+            for member, amount in net_by_member.items():
                 tax = round_money(amount * vat_rate(entity, member, vat))
                 fees[member] += amount + tax
                 entity_vat += tax
                 net_fees += amount
             vat_by_entity[entity_id] = entity_vat
-            net_by_member = results[entity_id].fees.by_member
-            checks.extend(in_house_checks(entity, year, dict(net_by_member)))
+            checks.extend(in_house_checks(entity, year, net_by_member))
             checks.extend(entity_checks(entity, year, [items[x.item] for x in entity_rows], entity_vat))
             vat_total += entity_vat
             if entity_vat:
