@@ -14,6 +14,7 @@ urlpatterns = [
     path("kostenrechnung/", include("verbund.costing.urls")),
     path("abrechnung/", include("verbund.billing.urls")),
     path("vorgaenge/", include("verbund.jobs.urls")),
+    path("szenarien/", include("verbund.scenarios.urls")),
     path("oparl/v1/", include("verbund.governance.oparl.urls")),
     path("", include("verbund.orders.urls")),
     path("", include("verbund.web.urls")),

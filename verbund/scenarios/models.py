@@ -170,6 +170,11 @@ class Scenario(TimeStampedModel):
     def editable(self) -> bool:
         return self.status == ScenarioStatus.DRAFT
 
+    @property
+    def end_year_key(self) -> str:
+        """The last year as the key of the stored per-year figures (JSON keys are strings)."""
+        return str(self.end_year)
+
     @classmethod
     def access_member_filter(cls, organization_id: int) -> Q:
         """Members see published and decided scenarios, never drafts."""

@@ -24,5 +24,6 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("governance:decision_register", _("Decisions"), "governance.view_decision"),
     NavItem("costing:plan_list", _("Plan costing"), "costing.view_planversion"),
     NavItem("billing:invoice_list", _("Invoices"), "billing.view_invoice"),
+    NavItem("scenarios:scenario_list", _("Scenarios"), "scenarios.view_scenario"),
     NavItem("jobs:job_list", _("Background jobs"), "jobs.view_job"),
 ]
