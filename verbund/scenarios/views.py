@@ -21,8 +21,8 @@ from verbund.jobs.services import job_start
 from verbund.jobs.shortcuts import job_redirect
 from verbund.scenarios import charts, selectors, services
 from verbund.scenarios.choices import ASSUMPTIONS, Disposition
-from verbund.scenarios.engine.explain import MESSAGES as ENGINE_MESSAGES
 from verbund.scenarios.engine import mcda, rules
+from verbund.scenarios.engine.explain import MESSAGES as ENGINE_MESSAGES
 from verbund.scenarios.engine.overlap import overlap
 from verbund.scenarios.forms import AssumptionsForm, RiskForm, ScenarioCreateForm
 from verbund.scenarios.models import (
