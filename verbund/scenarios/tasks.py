@@ -17,7 +17,7 @@ def scenario_risk(*, actor: object, scenario: Scenario, draws: int, seed: int, p
     progress(0, 1, gettext_noop("Drawing %(draws)s samples for %(scenario)s"), draws=draws, scenario=str(scenario))
 
     def report(done: int, total: int, message: str = "", **params: object) -> None:
-        progress(done, total, gettext_noop("Simulated %(done)s of %(total)s blocks"), done=done, total=total)
+        progress(done, total, gettext_noop("Simulated %(blocks)s of %(all)s blocks of draws"), blocks=done, all=total)
 
     data = services.scenario_risk_run(actor=actor, scenario=scenario, draws=draws, seed=seed, progress=report)
     share = number_format(data["probability_better"] * 100, decimal_pos=1, use_l10n=True)
