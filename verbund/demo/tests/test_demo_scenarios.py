@@ -24,7 +24,12 @@ def _counts():
 def test_demo_scenarios_are_calculated_and_idempotent(federation):  # noqa: F811
     borken = organization_create(actor=None, name="Kreis Borken", kind=K.DISTRICT, ags="05554", population=370000)
     organization_create(
-        actor=None, name="Ahaus, Stadt", kind=K.MUNICIPALITY, ags="05554004", ars="055540004004", parent=borken,
+        actor=None,
+        name="Ahaus, Stadt",
+        kind=K.MUNICIPALITY,
+        ags="05554004",
+        ars="055540004004",
+        parent=borken,
         population=39800,
     )
     result = load_demo_scenarios()

@@ -5,7 +5,6 @@ from decimal import Decimal as D
 
 import pytest
 
-from conftest import _user
 from verbund.accounts.roles import Role
 from verbund.registry.choices import OrganizationKind as K
 from verbund.registry.services import organization_create
@@ -51,5 +50,14 @@ def world(registry):
 
 
 @pytest.fixture
-def analyst(world):
-    return _user("arne", Role.CONSOLIDATION_ANALYST, world["citeq"])
+def analyst(world, password):
+    from verbund.accounts.services import user_create
+
+    return user_create(
+        actor=None,
+        username="arne",
+        password=password,
+        role=Role.CONSOLIDATION_ANALYST,
+        organization=world["citeq"],
+        validate_password=False,
+    )
