@@ -22,7 +22,7 @@ from .projection import entity_fees, likely_values, status_quo, timelines, valid
 from .rules import vat_rate
 
 Progress = Callable[[int, int], None]
-CHUNK = 256
+CHUNK = 32  # draws per block: bounds the draws × fee weights matrix (32 × 274,525 floats ≈ 70 MB)
 MAX_DRAWS = 100_000
 
 
@@ -85,10 +85,14 @@ def _structure(model: ScenarioModel, scenario: Scenario, columns: dict[str, int]
                 rate = float(vat_rate(entities[entity_id], line.member, assumptions.vat_rate))
                 weights[(line.member, k)] = share * (1.0 + rate)
     vat = np.zeros((len(items), len(years)))
+    memo: dict[tuple[int, str], float] = {}
     for k in range(len(items)):
         for t in range(len(years)):
-            entity = entities[owner[k, t]]
-            vat[k, t] = sum(s * float(vat_rate(entity, m, assumptions.vat_rate)) for m, s in shares.get(k, []))
+            key = (k, owner[k, t])
+            if key not in memo:
+                entity, rate = entities[owner[k, t]], assumptions.vat_rate
+                memo[key] = sum(share * float(vat_rate(entity, m, rate)) for m, share in shares.get(k, []))
+            vat[k, t] = memo[key]
     overhead = np.zeros((len(items), len(years)))
     for t in range(len(years)):
         by_entity: dict[str, list[int]] = {}
@@ -128,7 +132,7 @@ def _structure(model: ScenarioModel, scenario: Scenario, columns: dict[str, int]
 
 def _evaluate(s: Structure, params: np.ndarray, columns: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
     """Total cost per draw and year (cash + VAT) and the fee cost per draw and item in the final year."""
-    t_count = len(s.years)
+    d, t_count = params.shape[0], len(s.years)
     price = params[:, columns["price_index"]]
     offsets = np.arange(t_count) + s.base_offset
     growth = (1.0 + price)[:, None] ** offsets[None, :]  # D × T
@@ -138,16 +142,22 @@ def _evaluate(s: Structure, params: np.ndarray, columns: dict[str, int]) -> tupl
     cash = fee_cost.sum(axis=1)
     migration = params[:, columns["migration"]]
     months = params[:, columns["double_running_months"]]
-    for k in range(len(s.move_item)):
-        item, t0 = s.move_item[k], s.move_year[k]
-        at_move = s.base[item] * (1.0 + price) ** s.move_base_year[k]  # D
-        one_off = at_move * migration
-        double = at_move * months / 12.0
-        if 0 <= t0 < t_count:
-            cash[:, t0] += one_off + double
-            fee_cost[:, item, t0] += double
-        for t in range(max(t0, 0), min(t0 + s.amortisation, t_count)):
-            fee_cost[:, item, t] += one_off / s.amortisation
+    if len(s.move_item):
+        # every move at once: D × K matrices (a product moves at most once a year, so (item, year) pairs are unique)
+        at_move = s.base[s.move_item][None, :] * (1.0 + price)[:, None] ** s.move_base_year[None, :]
+        one_off = at_move * migration[:, None]
+        double = at_move * (months / 12.0)[:, None]
+        inside = (s.move_year >= 0) & (s.move_year < t_count)
+        cash_add = np.zeros((d, t_count))
+        for t in np.unique(s.move_year[inside]):
+            hit = inside & (s.move_year == t)
+            cash_add[:, t] = (one_off[:, hit] + double[:, hit]).sum(axis=1)
+        cash += cash_add
+        fee_cost[:, s.move_item[inside], s.move_year[inside]] += double[:, inside]
+        for a in range(s.amortisation):
+            years = s.move_year + a
+            ok = (years >= 0) & (years < t_count)
+            fee_cost[:, s.move_item[ok], years[ok]] += one_off[:, ok] / s.amortisation
     vat = (fee_cost * s.vat[None, :, :]).sum(axis=1)
     return cash + vat, fee_cost[:, :, -1]
 
