@@ -219,7 +219,7 @@ def load_demo_scenarios() -> dict[str, Any]:
                 entity = ScenarioEntity.objects.get(scenario=scenario)
                 entity.name = "Zentraldienstleister NRW (Nukleus)"
                 entity.save()
-                step = {INF: 0, W: 3, P: 3, F: 6}
+                step: dict[str, int] = {INF: 0, W: 3, P: 3, F: 6}
                 ScenarioMove.objects.bulk_create(
                     ScenarioMove(scenario=scenario, item=item, entity=entity, year=first + step[item.category])
                     for item in PortfolioItem.objects.filter(provider__in=providers.values())

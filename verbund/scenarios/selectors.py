@@ -150,7 +150,7 @@ def engine_model(
     for item in items:
         item_id = f"i{item.pk}"
         names[item_id] = item.name
-        plan = figures[item.provider_id].get(item.product.number) if item.product_id else None
+        plan = figures[item.provider_id].get(item.product.number) if item.product is not None else None
         if plan is not None:
             cost, uses, (charging, planned) = plan
             engine_items.append(

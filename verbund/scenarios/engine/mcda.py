@@ -128,7 +128,8 @@ def weighted_sum_values(x: np.ndarray, w: np.ndarray, benefit: np.ndarray) -> np
     span = np.where(high - low > 0, high - low, 1.0)
     r = np.where(benefit, (x - low) / span, (high - x) / span)
     r = np.where(high - low > 0, r, 1.0)
-    return r @ w
+    values: np.ndarray = r @ w
+    return values
 
 
 def topsis_values(x: np.ndarray, w: np.ndarray, benefit: np.ndarray) -> np.ndarray:
@@ -139,7 +140,8 @@ def topsis_values(x: np.ndarray, w: np.ndarray, benefit: np.ndarray) -> np.ndarr
     d_plus = np.sqrt(((v - best) ** 2).sum(axis=1))
     d_minus = np.sqrt(((v - worst) ** 2).sum(axis=1))
     total = d_plus + d_minus
-    return np.where(total > 0, d_minus / np.where(total > 0, total, 1.0), 0.5)
+    closeness: np.ndarray = np.where(total > 0, d_minus / np.where(total > 0, total, 1.0), 0.5)
+    return closeness
 
 
 def promethee_values(x: np.ndarray, w: np.ndarray, benefit: np.ndarray, q: np.ndarray, p: np.ndarray) -> np.ndarray:
@@ -154,7 +156,8 @@ def promethee_values(x: np.ndarray, w: np.ndarray, benefit: np.ndarray, q: np.nd
     pi = (pref * w).sum(axis=2)
     plus = pi.sum(axis=1) / (m - 1)
     minus = pi.sum(axis=0) / (m - 1)
-    return plus - minus
+    flows: np.ndarray = plus - minus
+    return flows
 
 
 def _result(method: str, alternatives: tuple[str, ...], values: np.ndarray) -> MethodResult:
@@ -189,7 +192,7 @@ def analyse(problem: Problem, *, draws: int = 2000, seed: int = 1, sensitivity_s
     order = np.argsort(-utilities, axis=1, kind="stable")
     counts = np.zeros((len(alts), len(alts)))
     for rank in range(len(alts)):
-        np.add.at(counts, (order[:, rank], rank), 1)
+        counts[:, rank] = np.bincount(order[:, rank], minlength=len(alts))
     acceptability = {a: tuple(round(float(c) / draws, 4) for c in counts[i]) for i, a in enumerate(alts)}
     sensitivity: dict[str, dict[str, str]] = {}
     for j, c in enumerate(problem.criteria):

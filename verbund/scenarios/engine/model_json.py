@@ -74,7 +74,7 @@ def _int(value: Any, path: str, default: int | None = None) -> int:
         return default
     if isinstance(value, bool) or not isinstance(value, int):
         raise ScenarioError(path, "a whole number is required")
-    return value
+    return int(value)
 
 
 def _range(value: Any, path: str, default: str) -> Range:

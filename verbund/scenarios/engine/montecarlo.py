@@ -77,21 +77,23 @@ def _structure(model: ScenarioModel, scenario: Scenario, columns: dict[str, int]
     shares: dict[int, list[tuple[str, float]]] = {}
     for entity_id, result in results.items():
         net = {p.product: p.net_cost for p in result.products}
-        for line in result.fees.lines:
-            if net[line.product]:
-                share = float(line.exact / net[line.product])
-                k = index[line.product]
-                shares.setdefault(k, []).append((line.member, share))
-                rate = float(vat_rate(entities[entity_id], line.member, assumptions.vat_rate))
-                weights[(line.member, k)] = share * (1.0 + rate)
+        for fee in result.fees.lines:
+            if net[fee.product]:
+                share = float(fee.exact / net[fee.product])
+                k = index[fee.product]
+                shares.setdefault(k, []).append((fee.member, share))
+                rate = float(vat_rate(entities[entity_id], fee.member, assumptions.vat_rate))
+                weights[(fee.member, k)] = share * (1.0 + rate)
     vat = np.zeros((len(items), len(years)))
     memo: dict[tuple[int, str], float] = {}
     for k in range(len(items)):
         for t in range(len(years)):
             key = (k, owner[k, t])
             if key not in memo:
-                entity, rate = entities[owner[k, t]], assumptions.vat_rate
-                memo[key] = sum(share * float(vat_rate(entity, m, rate)) for m, share in shares.get(k, []))
+                provider, base_rate = entities[owner[k, t]], assumptions.vat_rate
+                memo[key] = sum(
+                    (share * float(vat_rate(provider, m, base_rate)) for m, share in shares.get(k, [])), 0.0
+                )
             vat[k, t] = memo[key]
     overhead = np.zeros((len(items), len(years)))
     for t in range(len(years)):

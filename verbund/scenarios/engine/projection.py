@@ -191,8 +191,8 @@ def validate(model: ScenarioModel) -> None:
         for c in a.synergy_by_category:
             r = c.synergy
             _check_range(f"{path}.assumptions.synergy_by_category[{c.category}]", r.low, r.likely, r.high)
-        for c in (a.synergy, *(c.synergy for c in a.synergy_by_category)):
-            if c.low < 0 or c.high >= 1:
+        for share in (a.synergy, *(c.synergy for c in a.synergy_by_category)):
+            if share.low < 0 or share.high >= 1:
                 raise ScenarioError(f"{path}.assumptions.synergy", "a synergy share lies in [0, 1)")
         if a.ramp_years < 1 or a.amortisation_years < 1:
             raise ScenarioError(f"{path}.assumptions.ramp_years", "ramp and amortisation years must be ≥ 1")
