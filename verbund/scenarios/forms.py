@@ -36,6 +36,16 @@ class AssumptionsForm(forms.Form):
         }
 
 
+class StagesForm(forms.Form):
+    capacity = forms.DecimalField(
+        label=_("Migration staff per year (FTE-years)"), min_value=0, max_digits=8, decimal_places=2, initial=20
+    )
+    budget = forms.DecimalField(
+        label=_("One-off budget per year (EUR, optional)"), min_value=0, max_digits=14, decimal_places=2, required=False
+    )
+    deadline = forms.IntegerField(label=_("Every move by"), min_value=2000, max_value=2100, initial=2030)
+
+
 class RiskForm(forms.Form):
     draws = forms.IntegerField(label=_("Draws"), min_value=100, max_value=20000, initial=2000)
     seed = forms.IntegerField(label=_("Seed"), min_value=0, max_value=2**32 - 1, initial=1)

@@ -148,6 +148,7 @@ class Scenario(TimeStampedModel):
     savings = models.DecimalField(_("savings (NPV)"), max_digits=16, decimal_places=2, null=True, blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)
     risk = models.JSONField(_("risk"), default=dict, blank=True)
+    staged_plan = models.JSONField(_("optimised staged plan"), default=dict, blank=True)
     decision_reference = models.CharField(_("decision"), max_length=120, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

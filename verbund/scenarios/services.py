@@ -20,8 +20,10 @@ from verbund.jobs.kinds import Progress, no_progress
 from verbund.registry.models import Organization
 from verbund.scenarios import engine
 from verbund.scenarios.choices import ASSUMPTIONS, Disposition, LegalForm, ScenarioKind, ScenarioStatus
+from verbund.scenarios.engine.model_json import plan_problem
 from verbund.scenarios.engine.montecarlo import simulate
 from verbund.scenarios.engine.rules import RULES
+from verbund.scenarios.engine.staged_plan import optimise
 from verbund.scenarios.models import (
     Criterion,
     CriterionScore,
@@ -343,6 +345,49 @@ def scenario_risk_run(
     scenario.save(update_fields=["risk", "modified"])
     _audit(actor, AuditAction.UPDATE, scenario, before, message="risk")
     return data
+
+
+@transaction.atomic
+def scenario_stages_optimise(
+    *, actor: Any, scenario: Scenario, capacity: Decimal, deadline: int, budget: Decimal | None = None
+) -> dict[str, Any]:
+    """Optimise the year of every move (MILP, HiGHS): migration staff `capacity` (FTE-years) and optionally a
+    one-off `budget` per year, every move by `deadline`, least discounted cost. Replaces the moves' years and
+    stores the plan; an infeasible plan changes nothing and says which constraint makes it infeasible."""
+    _editable(scenario)
+    if capacity < 0:
+        raise ValidationError({"capacity": _("The capacity must not be negative.")})
+    if budget is not None and budget < 0:
+        raise ValidationError({"budget": _("The budget must not be negative.")})
+    if not scenario.start_year <= deadline <= scenario.end_year:
+        raise ValidationError({"deadline": _("The year lies between the scenario's first and last year.")})
+    model, _names = scenario_engine_model(scenario)
+    plan: dict[str, Any] = {"deadline": deadline, "capacity": str(capacity)}
+    if budget is not None:
+        plan["budget"] = str(budget)
+    try:
+        staged = optimise(plan_problem(model, model.scenarios[0], plan))
+    except engine.ScenarioError as exc:
+        raise ValidationError({"staged_plan": exc.message}) from exc
+    for move in ScenarioMove.objects.filter(scenario=scenario):
+        year = staged.moves.get(f"i{move.item_id}")
+        if year is not None and year != move.year:
+            move.year = year
+            move.save(update_fields=["year"])
+    before = model_snapshot(scenario)
+    scenario.staged_plan = {
+        "status": staged.status,
+        "objective": str(staged.objective),
+        "moves": staged.moves,
+        "binding": list(staged.binding),
+        "capacity": str(capacity),
+        "budget": str(budget) if budget is not None else None,
+        "deadline": deadline,
+    }
+    scenario.calculated_at = None
+    scenario.save(update_fields=["staged_plan", "calculated_at", "modified"])
+    _audit(actor, AuditAction.UPDATE, scenario, before, message="stages optimised")
+    return scenario.staged_plan
 
 
 @transaction.atomic

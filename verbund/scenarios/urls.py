@@ -17,4 +17,5 @@ urlpatterns = [
     path("<int:scenario_id>/berechnen/", views.scenario_workflow, {"step": "calculate"}, name="scenario_calculate"),
     path("<int:scenario_id>/veroeffentlichen/", views.scenario_workflow, {"step": "publish"}, name="scenario_publish"),
     path("<int:scenario_id>/risiko/", views.risk_start, name="risk_start"),
+    path("<int:scenario_id>/stufenplan/", views.stages_optimise, name="stages_optimise"),
 ]

@@ -24,7 +24,7 @@ from verbund.scenarios.choices import ASSUMPTIONS, Disposition
 from verbund.scenarios.engine import mcda, rules
 from verbund.scenarios.engine.explain import MESSAGES as ENGINE_MESSAGES
 from verbund.scenarios.engine.overlap import overlap
-from verbund.scenarios.forms import AssumptionsForm, RiskForm, ScenarioCreateForm
+from verbund.scenarios.forms import AssumptionsForm, RiskForm, ScenarioCreateForm, StagesForm
 from verbund.scenarios.models import (
     Criterion,
     CriterionScore,
@@ -285,6 +285,8 @@ def scenario_detail(request: HttpRequest, scenario_id: int) -> HttpResponse:
             "results": _results(scenario),
             "risk": _risk(scenario),
             "risk_form": RiskForm(),
+            "stages_form": StagesForm(),
+            "gantt": _gantt(scenario, items, moves, years),
             "may_change": may_change,
             "may_run": request.user.has_perm("scenarios.change_scenario"),
             "fees": list(scenario.member_fees.select_related("member").order_by("-final_change")[:15]),
@@ -292,6 +294,41 @@ def scenario_detail(request: HttpRequest, scenario_id: int) -> HttpResponse:
         }
     )
     return render(request, "scenarios/scenario_detail.html", context)
+
+
+def _gantt(scenario: Scenario, items: list[PortfolioItem], moves: dict[int, Any], years: list[int]) -> list[Any]:
+    """Per moved product: for every year whether it is still at its provider or already moved (Gantt-like)."""
+    rows = []
+    for item in items:
+        move = moves.get(item.pk)
+        if move is None:
+            continue
+        rows.append((item.name, move.entity.name, [("moved" if y >= move.year else "") for y in years]))
+    return rows
+
+
+@login_required
+@require_POST
+def stages_optimise(request: HttpRequest, scenario_id: int) -> HttpResponse:
+    _require(request, "scenarios.change_scenario")
+    scenario = _scenario(request, scenario_id, Action.CHANGE)
+    form = StagesForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{form.fields[field].label}: {error}")
+        return redirect(scenario.get_absolute_url() + "#moves")
+    try:
+        plan = services.scenario_stages_optimise(actor=request.user, scenario=scenario, **form.cleaned_data)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(
+            request,
+            _("The stages were optimised (least discounted cost %(objective)s €); calculate the scenario again.")
+            % {"objective": plan["objective"]},
+        )
+    return redirect(scenario.get_absolute_url() + "#moves")
 
 
 @login_required

@@ -29,6 +29,7 @@ from .mcda import Criterion, Direction, Problem, analyse
 from .montecarlo import simulate
 from .projection import Projection, ScenarioResult, project, project_scenario, status_quo
 from .shapley import in_core, shapley
+from .staged_plan import PlanProblem, PlanProduct, optimise
 
 ASSUMPTION_RANGES = ("synergy", "migration", "double_running_months", "attrition", "price_index", "discount_rate")
 
@@ -328,5 +329,66 @@ def run_json(data: Any, *, trace: bool = True) -> dict[str, Any]:
     analysis = _mcda(d, projection)
     if analysis is not None:
         out["mcda"] = analysis
-    out["staged_plan"] = None  # the MILP optimiser is not implemented yet (docs/scenario-model-format.md)
+    plan = d.get("staged_plan")
+    if plan is not None:
+        plan = _obj(plan, "staged_plan")
+        for scenario, result in zip(model.scenarios, out["scenarios"], strict=True):
+            staged = optimise(plan_problem(model, scenario, plan))
+            result["staged_plan"] = {
+                "status": staged.status,
+                "objective": str(staged.objective),
+                "moves": staged.moves,
+                "binding": list(staged.binding),
+                "gap": round(staged.gap, 6),
+            }
     return out
+
+
+def _per_year(value: Any, path: str, first: int, last: int) -> dict[int, float]:
+    if value is None:
+        return {}
+    if isinstance(value, dict):
+        return {int(y): float(_dec(v, f"{path}[{y}]")) for y, v in value.items()}
+    number = float(_dec(value, path))
+    return dict.fromkeys(range(first, last + 1), number)
+
+
+def plan_problem(model: ScenarioModel, scenario: Scenario, plan: dict[str, Any]) -> PlanProblem:
+    """The MILP of the scenario's moved items: when should each move, given staff, budget and earliest years."""
+    from .projection import likely_values
+
+    values = likely_values(scenario.assumptions)
+    first = _int(plan.get("first_year"), "staged_plan.first_year", model.start_year)
+    deadline = _int(plan.get("deadline"), "staged_plan.deadline", model.end_year)
+    effort = _obj(plan.get("effort") or {}, "staged_plan.effort")
+    earliest = _obj(plan.get("earliest") or {}, "staged_plan.earliest")
+    moved = {m.item for m in scenario.moves}
+    products = tuple(
+        PlanProduct(
+            i.id,
+            float(i.cost),
+            float(values.synergy_of(i.category)),
+            float(i.cost * values.migration),
+            float(i.cost * values.double_running_months / 12),
+            float(_dec(effort.get(i.id), f"staged_plan.effort.{i.id}", i.fte or Decimal(1))),
+            _int(earliest.get(i.id), f"staged_plan.earliest.{i.id}", first),
+        )
+        for i in model.items
+        if i.id in moved
+    )
+    precedence = tuple(
+        (_str(pair[0], f"staged_plan.precedence[{k}]"), _str(pair[1], f"staged_plan.precedence[{k}]"))
+        for k, pair in enumerate(_list(plan.get("precedence"), "staged_plan.precedence"))
+        if isinstance(pair, list) and len(pair) == 2
+    )
+    return PlanProblem(
+        products,
+        first,
+        deadline,
+        _per_year(plan.get("capacity"), "staged_plan.capacity", first, deadline),
+        _per_year(plan.get("budget"), "staged_plan.budget", first, deadline),
+        precedence,
+        float(values.discount_rate),
+        float(values.price_index),
+        model.base_year,
+    )

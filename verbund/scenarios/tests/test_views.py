@@ -100,3 +100,16 @@ def test_report_pdf(client, analyst, world):
         response = client.get("/szenarien/bericht.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert "F" in html_class.call_args.kwargs["string"]
+
+
+def test_optimise_the_stages_on_the_page(client, analyst, world):
+    scenario = services.scenario_create(actor=analyst, name="F", kind=ScenarioKind.MERGER, first_year=2027)
+    client.force_login(analyst)
+    client.post(f"/szenarien/{scenario.pk}/stufenplan/", {"capacity": "2", "deadline": "2030", "budget": ""})
+    scenario.refresh_from_db()
+    assert scenario.staged_plan["status"] == "Optimal"
+    page = client.get(scenario.get_absolute_url()).content.decode()
+    assert 'id="gantt"' in page and 'id="staged-plan"' in page
+    client.post(f"/szenarien/{scenario.pk}/stufenplan/", {"capacity": "-1", "deadline": "2030"})
+    scenario.refresh_from_db()
+    assert scenario.staged_plan["capacity"] == "2"
