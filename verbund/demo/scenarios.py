@@ -11,12 +11,17 @@ Figures (all demo assumptions, no real figures of the three providers):
   are assumptions for exploring the tool, not results of the expert report.
 """
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 
 from verbund.catalog.models import Product
+from verbund.demo.governance import UPCOMING_START
+from verbund.governance import services as governance_services
+from verbund.governance.choices import MeetingState, PaperType, SubjectKind
+from verbund.governance.models import Meeting, Paper
 from verbund.registry.choices import OrganizationKind
 from verbund.registry.models import Organization
 from verbund.scenarios import services
@@ -33,6 +38,7 @@ from verbund.scenarios.models import (
 )
 
 D = Decimal
+SCENARIO_PAPER = "ZA-V-2026/20"
 CAP = TaskScheme.CAPABILITY
 INF, W, P, F = ItemCategory.INFRASTRUCTURE, ItemCategory.WORKPLACE, ItemCategory.PLATFORM, ItemCategory.PROCEDURE
 
@@ -249,11 +255,39 @@ def load_demo_scenarios() -> dict[str, Any]:
         holding = Scenario.objects.filter(kind=ScenarioKind.HOLDING, status="draft").first()
         if holding is not None and created:
             services.scenario_publish(actor=None, scenario=holding)
-    return {"items": items, "scenarios": created}
+        agenda = _on_the_agenda(providers["citeq"])
+    return {"items": items, "scenarios": created, "agenda_items": agenda}
+
+
+def _on_the_agenda(citeq: Organization) -> int:
+    """The published holding scenario as a paper on the agenda of the invited ZA meeting of 10 Dec 2026."""
+    scenario = Scenario.objects.filter(kind=ScenarioKind.HOLDING, status="published").first()
+    meeting = Meeting.objects.filter(
+        committee__body=citeq, committee__short_name="ZA", start=UPCOMING_START, deleted=False
+    ).first()
+    if scenario is None or meeting is None or meeting.state != MeetingState.INVITED:
+        return 0
+    if Paper.objects.filter(body=citeq, reference=SCENARIO_PAPER).exists():
+        return 0
+    paper = governance_services.paper_create(
+        actor=None,
+        body=citeq,
+        reference=SCENARIO_PAPER,
+        name=f"Konsolidierung: {scenario.name}",
+        date=dt.date(2026, 11, 26),
+        paper_type=PaperType.RESOLUTION,
+        text="Die Projektgruppe Konsolidierung legt das Szenario mit Kosten, Entgelten je Mitglied, Rechtsprüfungen "
+        "und Risiko vor (Szenarienbericht als Anlage).",
+        proposed_resolution=f"Der Zentralausschuss beschließt das Szenario „{scenario.name}“ als Zielbild.",
+        subject_kind=SubjectKind.SCENARIO_DECISION,
+        subject_id=scenario.pk,
+    )
+    governance_services.agenda_item_add(actor=None, meeting=meeting, name=paper.name, paper=paper)
+    return 1
 
 
 def summary_line(result: dict[str, Any]) -> str:
     return (
         f"Demo scenarios: {result.get('items', 0)} portfolio items and {result.get('scenarios', 0)} scenarios "
-        "created (existing ones kept)."
+        f"created, {result.get('agenda_items', 0)} put on the agenda (existing ones kept)."
     )

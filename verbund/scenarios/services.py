@@ -405,6 +405,20 @@ def scenario_publish(*, actor: Any, scenario: Scenario) -> Scenario:
 
 
 @transaction.atomic
+def scenario_decide(*, actor: Any, scenario: Scenario, decision_reference: str, decided_on: Any) -> Scenario:
+    """An adopted committee decision (governance subject "scenario decision") marks the published scenario as
+    the decided one. Called by the governance decision service; deciding twice is refused."""
+    if scenario.status != ScenarioStatus.PUBLISHED:
+        raise ValidationError({"status": _("Only a published scenario can be decided.")})
+    before = model_snapshot(scenario)
+    scenario.status = ScenarioStatus.DECIDED
+    scenario.decision_reference = f"{decision_reference} ({decided_on:%d.%m.%Y})"[:120]
+    scenario.save(update_fields=["status", "decision_reference", "modified"])
+    _audit(actor, AuditAction.UPDATE, scenario, before, message="decided")
+    return scenario
+
+
+@transaction.atomic
 def criterion_scores_set(*, actor: Any, scenario: Scenario, scores: dict[int, Decimal]) -> None:
     criteria = {c.pk: c for c in Criterion.objects.all()}
     for pk, value in scores.items():

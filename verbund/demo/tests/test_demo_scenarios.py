@@ -33,7 +33,7 @@ def test_demo_scenarios_are_calculated_and_idempotent(federation):  # noqa: F811
         population=39800,
     )
     result = load_demo_scenarios()
-    assert result == {"items": len(ITEMS), "scenarios": len(SCENARIOS)}
+    assert result == {"items": len(ITEMS), "scenarios": len(SCENARIOS), "agenda_items": 0}  # no ZA meeting here
     scenarios = list(Scenario.objects.order_by("id"))
     assert len(scenarios) == 4 and all(s.calculated_at for s in scenarios)
     assert [s.status for s in scenarios].count("published") == 1
@@ -41,5 +41,5 @@ def test_demo_scenarios_are_calculated_and_idempotent(federation):  # noqa: F811
     assert holding.status == "published" and holding.npv > Decimal(0)
     assert ScenarioMemberFee.objects.filter(scenario=holding, member__name="Ahaus, Stadt").exists()
     counts = _counts()
-    assert load_demo_scenarios() == {"items": 0, "scenarios": 0}
+    assert load_demo_scenarios() == {"items": 0, "scenarios": 0, "agenda_items": 0}
     assert _counts() == counts

@@ -97,3 +97,23 @@ def test_scenario_names_are_required(world, analyst):
         services.scenario_create(actor=analyst, name="  ", kind=ScenarioKind.MERGER)
     assert "name" in error.value.message_dict
     assert not Scenario.objects.exists()
+
+
+def test_a_committee_decision_marks_the_published_scenario_as_decided(world, analyst):
+    import datetime as dt
+
+    from verbund.governance import subjects
+    from verbund.governance.choices import SubjectKind
+
+    scenario = services.scenario_create(actor=analyst, name="H", kind=ScenarioKind.HOLDING)
+    handler = subjects.handler_for(SubjectKind.SCENARIO_DECISION)
+    assert not handler.is_open(scenario)  # a draft cannot be put to the vote
+    services.scenario_calculate(actor=analyst, scenario=scenario)
+    services.scenario_publish(actor=analyst, scenario=scenario)
+    subject = subjects.load_subject(SubjectKind.SCENARIO_DECISION, scenario.pk)
+    assert handler.is_open(subject)
+    handler.approve(analyst, subject, "ZA-B-2026/5", dt.date(2026, 12, 10))
+    scenario.refresh_from_db()
+    assert scenario.status == ScenarioStatus.DECIDED and scenario.decision_reference == "ZA-B-2026/5 (10.12.2026)"
+    with pytest.raises(ValidationError):
+        services.scenario_decide(actor=analyst, scenario=scenario, decision_reference="x", decided_on=dt.date.today())
