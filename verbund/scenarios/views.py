@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -289,7 +290,9 @@ def scenario_detail(request: HttpRequest, scenario_id: int) -> HttpResponse:
             "gantt": _gantt(scenario, items, moves, years),
             "may_change": may_change,
             "may_run": request.user.has_perm("scenarios.change_scenario"),
-            "fees": list(scenario.member_fees.select_related("member").order_by("-final_change")[:15]),
+            "fees": list(
+                scenario.member_fees.select_related("member").order_by(F("final_change").desc(nulls_last=True))[:15]
+            ),
             "years_range": years,
         }
     )

@@ -116,4 +116,6 @@ def test_a_committee_decision_marks_the_published_scenario_as_decided(world, ana
     scenario.refresh_from_db()
     assert scenario.status == ScenarioStatus.DECIDED and scenario.decision_reference == "ZA-B-2026/5 (10.12.2026)"
     with pytest.raises(ValidationError):
-        services.scenario_decide(actor=analyst, scenario=scenario, decision_reference="x", decided_on=dt.date.today())
+        services.scenario_decide(
+            actor=analyst, scenario=scenario, decision_reference="x", decided_on=dt.date(2026, 12, 11)
+        )
