@@ -12,6 +12,7 @@ urlpatterns = [
     path("vergleich/gewichte/", views.weights_save, name="weights_save"),
     path("bericht.pdf", views.report_pdf, name="report_pdf"),
     path("<int:scenario_id>/", views.scenario_detail, name="scenario_detail"),
+    path("<int:scenario_id>/entgelte.csv", views.member_fees_csv, name="member_fees_csv"),
     path("<int:scenario_id>/annahmen/", views.assumptions_save, name="assumptions_save"),
     path("<int:scenario_id>/verschiebung/", views.move_save, name="move_save"),
     path("<int:scenario_id>/berechnen/", views.scenario_workflow, {"step": "calculate"}, name="scenario_calculate"),

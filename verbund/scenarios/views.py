@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from verbund.core.access import Action, user_sees_all
+from verbund.core.csvexport import CsvWriter
 from verbund.core.explain import render_steps
 from verbund.core.steps import Kind
 from verbund.jobs.services import job_start
@@ -332,6 +333,27 @@ def stages_optimise(request: HttpRequest, scenario_id: int) -> HttpResponse:
             % {"objective": plan["objective"]},
         )
     return redirect(scenario.get_absolute_url() + "#moves")
+
+
+@login_required
+def member_fees_csv(request: HttpRequest, scenario_id: int) -> HttpResponse:
+    """Every member's projected fee per year against status quo (a member contact: its own rows only)."""
+    scenario = _scenario(request, scenario_id)
+    years = list(range(scenario.start_year, scenario.end_year + 1))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="szenario-{scenario.pk}-entgelte.csv"'
+    writer = CsvWriter(response)  # BOM, `;`, text protected against formula injection
+    header: list[Any] = [_("Member")]
+    for year in years:
+        header += [f"{_('Status quo (EUR)')} {year}", f"{_('Scenario (EUR)')} {year}"]
+    writer.writerow(header)
+    for fee in selectors.member_fees_for_user(user=request.user, scenario=scenario).order_by("member__name"):
+        row: list[Any] = [fee.member.name]
+        for year in years:
+            before, after = fee.status_quo.get(str(year)), fee.fees.get(str(year))
+            row += [Decimal(before) if before else "", Decimal(after) if after else ""]
+        writer.writerow(row)
+    return response
 
 
 @login_required

@@ -113,3 +113,16 @@ def test_optimise_the_stages_on_the_page(client, analyst, world):
     client.post(f"/szenarien/{scenario.pk}/stufenplan/", {"capacity": "-1", "deadline": "2030"})
     scenario.refresh_from_db()
     assert scenario.staged_plan["capacity"] == "2"
+
+
+def test_member_fees_csv_is_scoped(client, analyst, alice, world):
+    scenario = services.scenario_create(actor=analyst, name="H", kind=ScenarioKind.HOLDING)
+    services.scenario_calculate(actor=analyst, scenario=scenario)
+    client.force_login(analyst)
+    text = client.get(f"/szenarien/{scenario.pk}/entgelte.csv").content.decode("utf-8-sig")
+    assert "Telgte, Stadt" in text and "Ahlen, Stadt" in text
+    assert client.get(f"/szenarien/{scenario.pk}/entgelte.csv").content.decode("utf-8-sig").count("\r\n") == 3
+    services.scenario_publish(actor=analyst, scenario=scenario)
+    client.force_login(alice)
+    text = client.get(f"/szenarien/{scenario.pk}/entgelte.csv").content.decode("utf-8-sig")
+    assert "Telgte, Stadt" in text and "Ahlen, Stadt" not in text
