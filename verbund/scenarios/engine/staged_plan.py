@@ -90,7 +90,7 @@ def _solve(problem: PlanProblem, drop: frozenset[str] = frozenset(), time_limit:
     import highspy
 
     with _quiet():
-        h = highspy.Highs()
+        h = highspy.Highs()  # type: ignore[no-untyped-call]  # highspy ships no complete stubs
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", time_limit)
     h.setOptionValue("mip_rel_gap", 0.01)
