@@ -20,7 +20,7 @@ from verbund.jobs.kinds import Progress, no_progress
 from verbund.registry.models import Organization
 from verbund.scenarios import engine
 from verbund.scenarios.choices import ASSUMPTIONS, Disposition, LegalForm, ScenarioKind, ScenarioStatus
-from verbund.scenarios.engine.model_json import plan_problem
+from verbund.scenarios.engine.model_json import coalition_savings, plan_problem
 from verbund.scenarios.engine.montecarlo import simulate
 from verbund.scenarios.engine.rules import RULES
 from verbund.scenarios.engine.staged_plan import optimise
@@ -325,9 +325,13 @@ def scenario_risk_run(
     model, _names = scenario_engine_model(scenario)
     try:
         risk = simulate(model, model.scenarios[0].id, draws=draws, seed=seed, progress=lambda d, t: progress(d, t, ""))
+        # fair sharing of the savings between the providers (exact Shapley over every coalition)
+        split, blocking = coalition_savings(model, model.scenarios[0]) if len(model.providers) <= 6 else ({}, [])
     except engine.ScenarioError as exc:
         raise ValidationError({"scenario": f"{exc.path}: {exc.message}"}) from exc
     data = {
+        "shapley": split,
+        "blocking": blocking,
         "draws": risk.draws,
         "seed": risk.seed,
         "years": list(risk.years),

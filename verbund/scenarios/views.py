@@ -235,8 +235,12 @@ def _risk(scenario: Scenario) -> dict[str, Any]:
     )
     labels = {name: str(label) for name, (label, *_rest) in ASSUMPTIONS.items()}
     tornado = [(labels.get(n.split(":")[0], n), low, high) for n, low, high in risk["tornado"]]
+    shapley = [(names.get(p, p), Decimal(v)) for p, v in risk.get("shapley", {}).items()]
+    blocking = [", ".join(names.get(p, p) for p in c) for c in risk.get("blocking", [])]
     return {
         **risk,
+        "shapley_rows": shapley,
+        "blocking_names": blocking,
         "members": members,
         "tornado_rows": tornado,
         "fan": charts.fan_chart(risk["years"], risk["cost_percentiles"]),

@@ -197,7 +197,7 @@ def load_model(data: Any) -> ScenarioModel:
     )
 
 
-def _coalition_savings(model: ScenarioModel, scenario: Scenario) -> tuple[dict[str, str], list[list[str]]]:
+def coalition_savings(model: ScenarioModel, scenario: Scenario) -> tuple[dict[str, str], list[list[str]]]:
     """Shapley split of the scenario's NPV savings between the providers: v(S) = the savings when only the
     items of the providers in S move as the scenario says."""
     providers = tuple(p.id for p in model.providers)
@@ -305,7 +305,7 @@ def run_json(data: Any, *, trace: bool = True) -> dict[str, Any]:
     d = _obj(data, "$")
     for scenario, result in zip(model.scenarios, out["scenarios"], strict=True):
         if len(model.providers) <= 6:
-            split, blocking = _coalition_savings(model, scenario)
+            split, blocking = coalition_savings(model, scenario)
             result["shapley"] = {"values": split, "blocking_coalitions": blocking}
     mc = d.get("monte_carlo")
     if mc is not None:

@@ -1,6 +1,9 @@
 """Pages of the scenarios app: portfolio and overlap, create → calculate → compare, the member's view, refusals."""
 
+from decimal import Decimal
 from unittest import mock
+
+import pytest
 
 from verbund.scenarios import services
 from verbund.scenarios.choices import ScenarioKind
@@ -86,6 +89,12 @@ def test_risk_runs_as_a_job(client, analyst, world):
     assert scenario.risk["draws"] == 200 and scenario.risk["seed"] == 3
     page = client.get(scenario.get_absolute_url()).content.decode()
     assert 'id="scenario-fan-chart"' in page and 'id="probability-better"' in page
+    assert 'id="shapley"' in page
+    shapley = scenario.risk["shapley"]
+    assert set(shapley) == {str(world["citeq"].pk), str(world["kaaw"].pk)}
+    services.scenario_calculate(actor=analyst, scenario=scenario)
+    scenario.refresh_from_db()
+    assert sum(Decimal(v) for v in shapley.values()) == pytest.approx(scenario.savings, abs=Decimal("0.02"))
     client.post(f"/szenarien/{scenario.pk}/risiko/", {"draws": "5", "seed": "3"})  # below 100: refused
     scenario.refresh_from_db()
     assert scenario.risk["draws"] == 200
