@@ -18,6 +18,7 @@ class Role(models.TextChoices):
     MEMBER_CONTACT = "member_contact", _("Member contact")
     COMMITTEE_MEMBER = "committee_member", _("Committee member")
     AUDITOR = "auditor", _("Auditor (read only)")
+    CONSOLIDATION_ANALYST = "consolidation_analyst", _("Consolidation analyst")
 
 
 READ_ALL = "*.view_*"
@@ -29,6 +30,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "costing.*",
         "controlling.*",
         "closing.*",
+        "scenarios.*",
         "registry.*_agreement",
         "registry.*_agreementparty",
     ),
@@ -65,9 +67,13 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "strategy.*_casevolume",
         "strategy.*_priorityweights",
         "strategy.*_roadmapitem",
+        # Published consolidation scenarios and the member's own projected fees (access layer: own only).
+        "scenarios.view_scenario",
+        "scenarios.view_scenariomemberfee",
     ),
     Role.COMMITTEE_MEMBER: (READ_ALL, "governance.add_vote"),
     Role.AUDITOR: (READ_ALL,),
+    Role.CONSOLIDATION_ANALYST: (READ_ALL, "scenarios.*"),
 }
 
 # Roles that see rows of every organisation (subject to their permissions); all others see only their own.
@@ -79,6 +85,7 @@ ALL_ORGANIZATIONS_ROLES = frozenset(
         Role.BILLING_CLERK,
         Role.COMMITTEE_MEMBER,
         Role.AUDITOR,
+        Role.CONSOLIDATION_ANALYST,
     }
 )
 

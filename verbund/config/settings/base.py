@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "verbund.strategy",
     "verbund.web",
     "verbund.jobs",
+    "verbund.scenarios",
     "verbund.demo",
 ]
 

@@ -8,6 +8,7 @@ from verbund.demo.costing import summary_line as costing_summary_line
 from verbund.demo.federation import DEMO_PASSWORD, DEMO_USERS, DemoDataMissing, load_demo
 from verbund.demo.governance import AGREEMENT_REFERENCE
 from verbund.demo.governance import summary_line as governance_summary_line
+from verbund.demo.scenarios import summary_line as scenarios_summary_line
 from verbund.demo.strategy import load_demo_strategy
 from verbund.demo.strategy import summary_line as strategy_summary_line
 from verbund.governance.choices import DecisionResult, SubjectKind
@@ -58,6 +59,7 @@ class Command(BaseCommand):
         self.stdout.write(summary_line(report.catalogue))
         self.stdout.write(governance_summary_line(report.governance))
         self.stdout.write(costing_summary_line(report.costing))
+        self.stdout.write(scenarios_summary_line(report.scenarios))
         self.stdout.write(partners_line())
         self.stdout.write(strategy_summary_line(strategy))
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
