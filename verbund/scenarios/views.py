@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,6 +33,7 @@ from verbund.scenarios.models import (
     PortfolioItem,
     Scenario,
     ScenarioEntity,
+    ScenarioMove,
     WeightSet,
 )
 from verbund.scenarios.tasks import SCENARIO_RISK
@@ -40,9 +41,32 @@ from verbund.scenarios.tasks import SCENARIO_RISK
 CATALOGUE = {**ENGINE_MESSAGES, **rules.MESSAGES}
 
 
+def _field_label(field: str) -> str:
+    """The label a user knows for a field a service names (`assumptions.synergy`, `year`, ...), or ""."""
+    if field.startswith("assumptions."):
+        assumption = ASSUMPTIONS.get(field.removeprefix("assumptions."))
+        return str(assumption[0]) if assumption else ""
+    for form in (ScenarioCreateForm, AssumptionsForm, StagesForm, RiskForm):
+        if field in form.base_fields:
+            return str(form.base_fields[field].label)
+    for model in (PortfolioItem, ScenarioMove):
+        try:
+            return str(model._meta.get_field(field).verbose_name)  # type: ignore[union-attr]
+        except FieldDoesNotExist:
+            continue
+    return ""
+
+
 def _errors(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
+    """The services' refusals as messages, each with the label of the field it names (rule: name the field)."""
+    if not hasattr(exc, "error_dict"):
+        for message in exc.messages:
+            messages.error(request, message)
+        return
+    for field, field_messages in exc.message_dict.items():
+        label = _field_label(field)
+        for message in field_messages:
+            messages.error(request, f"{label}: {message}" if label else message)
 
 
 def _require(request: HttpRequest, permission: str) -> None:

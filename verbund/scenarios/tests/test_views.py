@@ -4,10 +4,11 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
+from django.utils.translation import gettext as _
 
 from verbund.scenarios import services
-from verbund.scenarios.choices import ScenarioKind
-from verbund.scenarios.models import PortfolioItem, Scenario
+from verbund.scenarios.choices import ASSUMPTIONS, ScenarioKind
+from verbund.scenarios.models import PortfolioItem, Scenario, ScenarioMove
 
 
 def test_portfolio_shows_the_overlap_and_saves_a_disposition(client, analyst, world):
@@ -135,3 +136,24 @@ def test_member_fees_csv_is_scoped(client, analyst, alice, world):
     client.force_login(alice)
     text = client.get(f"/szenarien/{scenario.pk}/entgelte.csv").content.decode("utf-8-sig")
     assert "Telgte, Stadt" in text and "Ahlen, Stadt" not in text
+
+
+def test_a_refused_change_names_the_field(client, analyst, world):
+    """The services name the field by key (`assumptions.synergy`, `year`); the page's message gives its label."""
+    scenario = services.scenario_create(actor=analyst, name="F", kind=ScenarioKind.MERGER)
+    client.force_login(analyst)
+    data = {"worse_off_limit": "0.05"}
+    for name in ("synergy", "migration", "double_running_months", "attrition", "price_index", "discount_rate"):
+        data |= {f"{name}__low": "0.01", f"{name}__likely": "0.02", f"{name}__high": "0.03"}
+    data |= {"synergy__low": "0.3"}
+    response = client.post(f"/szenarien/{scenario.pk}/annahmen/", data, follow=True)
+    texts = [str(m) for m in response.context["messages"]]
+    assert f"{ASSUMPTIONS['synergy'][0]}: {_('low ≤ likely ≤ high must hold.')}" in texts
+    item = PortfolioItem.objects.get(code="KA-DC")
+    entity = scenario.entities.get()
+    response = client.post(
+        f"/szenarien/{scenario.pk}/verschiebung/", {"item": item.pk, "entity": entity.pk, "year": "2099"}, follow=True
+    )
+    year = ScenarioMove._meta.get_field("year").verbose_name
+    refusal = _("The year lies between the scenario's first and last year.")
+    assert f"{year}: {refusal}" in [str(m) for m in response.context["messages"]]
