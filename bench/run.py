@@ -399,6 +399,7 @@ def main_parent() -> int:
     xrechnung = run_module("bench.xrechnung")
     print("Billing: national final settlement, 10,981 invoices x 25 lines, computed, rendered and validated")
     billing = run_module("bench.billing")
+    scenarios = run_module("bench.scenarios")  # consolidation scenarios, national scale, no database
     billing_db_national, load = run_database_benchmarks(database_url)
 
     document = {
@@ -420,6 +421,8 @@ def main_parent() -> int:
         "billing_national": billing,
         "billing_db_national": billing_db_national,
         "load": load,
+        "strategy": run_module("bench.strategy", progress=True),  # national inventory import + comparison page
+        "scenarios": scenarios,
     }
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     tmp = LATEST.with_name(LATEST.name + ".tmp")

@@ -18,6 +18,7 @@ class Role(models.TextChoices):
     MEMBER_CONTACT = "member_contact", _("Member contact")
     COMMITTEE_MEMBER = "committee_member", _("Committee member")
     AUDITOR = "auditor", _("Auditor (read only)")
+    CONSOLIDATION_ANALYST = "consolidation_analyst", _("Consolidation analyst")
 
 
 READ_ALL = "*.view_*"
@@ -29,11 +30,19 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "costing.*",
         "controlling.*",
         "closing.*",
+        "scenarios.*",
         "registry.*_agreement",
         "registry.*_agreementparty",
     ),
     # Product managers maintain the catalogue; recording its approval is for administrators (later: a decision).
-    Role.PRODUCT_MANAGER: (READ_ALL, "catalog.add_*", "catalog.change_*", "catalog.delete_*", "orders.*"),
+    Role.PRODUCT_MANAGER: (
+        READ_ALL,
+        "catalog.add_*",
+        "catalog.change_*",
+        "catalog.delete_*",
+        "orders.*",
+        "strategy.*_productservicetag",  # tag catalogue products with the LeiKa services they implement
+    ),
     Role.BILLING_CLERK: (READ_ALL, "billing.*"),
     Role.MEMBER_CONTACT: (
         "registry.view_organization",
@@ -51,9 +60,20 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         # Their own over-/under-recovery of a closed year (access layer: approved closings, own rows only).
         "closing.view_closing",
         "closing.view_memberoutcome",
+        # Its own municipality's digitalisation strategy (access layer: own organisation only).
+        "strategy.view_*",
+        "strategy.add_inventoryentry",
+        "strategy.change_inventoryentry",
+        "strategy.*_casevolume",
+        "strategy.*_priorityweights",
+        "strategy.*_roadmapitem",
+        # Published consolidation scenarios and the member's own projected fees (access layer: own only).
+        "scenarios.view_scenario",
+        "scenarios.view_scenariomemberfee",
     ),
     Role.COMMITTEE_MEMBER: (READ_ALL, "governance.add_vote"),
     Role.AUDITOR: (READ_ALL,),
+    Role.CONSOLIDATION_ANALYST: (READ_ALL, "scenarios.*"),
 }
 
 # Roles that see rows of every organisation (subject to their permissions); all others see only their own.
@@ -65,6 +85,7 @@ ALL_ORGANIZATIONS_ROLES = frozenset(
         Role.BILLING_CLERK,
         Role.COMMITTEE_MEMBER,
         Role.AUDITOR,
+        Role.CONSOLIDATION_ANALYST,
     }
 )
 

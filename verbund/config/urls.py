@@ -15,6 +15,8 @@ urlpatterns = [
     path("abrechnung/", include("verbund.billing.urls")),
     path("jahresabschluss/", include("verbund.closing.urls")),
     path("vorgaenge/", include("verbund.jobs.urls")),
+    path("strategie/", include("verbund.strategy.urls")),
+    path("szenarien/", include("verbund.scenarios.urls")),
     path("oparl/v1/", include("verbund.governance.oparl.urls")),
     path("", include("verbund.orders.urls")),
     path("", include("verbund.web.urls")),

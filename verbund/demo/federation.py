@@ -24,6 +24,7 @@ from verbund.demo.catalogue import load_demo_catalogue, load_demo_subscriptions
 from verbund.demo.closing import load_demo_closing
 from verbund.demo.costing import demo_plan, load_demo_costing
 from verbund.demo.governance import approve_demo_plan, hold_demo_meeting, load_demo_governance
+from verbund.demo.scenarios import load_demo_scenarios
 from verbund.registry import gv100ad
 from verbund.registry.choices import OrganizationKind, PartyRole
 from verbund.registry.keys import make_leitweg_id
@@ -87,6 +88,7 @@ DEMO_USERS: list[DemoUser] = [
     DemoUser("controlling", Role.CONTROLLER, "citeq", "Carla", "Controlling"),
     DemoUser("produkt", Role.PRODUCT_MANAGER, "citeq", "Paul", "Produkt"),
     DemoUser("faktura", Role.BILLING_CLERK, "citeq", "Fatma", "Faktura"),
+    DemoUser("analyse", Role.CONSOLIDATION_ANALYST, "citeq", "Arne", "Analyse"),
     DemoUser("pruefung", Role.AUDITOR, (OrganizationKind.MUNICIPALITY, HOST_AGS), "Rita", "Prüfung"),
     DemoUser("ausschuss", Role.COMMITTEE_MEMBER, (OrganizationKind.DISTRICT, "05570"), "Olaf", "Ausschuss"),
     DemoUser("muenster", Role.MEMBER_CONTACT, (OrganizationKind.MUNICIPALITY, "05515000"), "Mia", "Münster"),
@@ -106,6 +108,7 @@ class DemoReport:
     catalogue: dict[str, int] = field(default_factory=dict)
     governance: dict[str, Any] = field(default_factory=dict)
     costing: dict[str, Any] = field(default_factory=dict)
+    scenarios: dict[str, Any] = field(default_factory=dict)
 
 
 class DemoDataMissing(RuntimeError):
@@ -271,4 +274,5 @@ def load_demo(*, gv100ad_path: Path | None) -> DemoReport:
         hold_demo_meeting()
         load_demo_closing()  # the demo year 2026 closed (verbund/demo/closing.py)
         load_demo_billing()  # citeq's seller profile (billing app)
+        report.scenarios = load_demo_scenarios()  # after the plan: citeq's portfolio costs come from it
     return report

@@ -24,6 +24,9 @@ from verbund.governance.choices import SubjectKind
 from verbund.registry.choices import ApprovalStatus
 from verbund.registry.models import AgreementAmendment, AgreementParty
 from verbund.registry.services import agreement_accession_approve, agreement_amendment_approve
+from verbund.scenarios.choices import ScenarioStatus
+from verbund.scenarios.models import Scenario
+from verbund.scenarios.services import scenario_decide
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,10 @@ def _approve_accession(actor: Any, obj: AgreementParty, reference: str, decided_
 
 def _approve_amendment(actor: Any, obj: AgreementAmendment, reference: str, decided_on: dt.date) -> None:
     agreement_amendment_approve(actor=actor, amendment=obj, decision_reference=reference, approved_on=decided_on)
+
+
+def _decide_scenario(actor: Any, obj: Scenario, reference: str, decided_on: dt.date) -> None:
+    scenario_decide(actor=actor, scenario=obj, decision_reference=reference, decided_on=decided_on)
 
 
 HANDLERS: dict[str, SubjectHandler] = {
@@ -79,6 +86,13 @@ HANDLERS: dict[str, SubjectHandler] = {
         lambda o: o.status == ApprovalStatus.PROPOSED,
         _approve_amendment,
         lambda o: o.agreement.get_absolute_url(),
+    ),
+    SubjectKind.SCENARIO_DECISION: SubjectHandler(
+        Scenario,
+        lambda o: str(o),
+        lambda o: o.status == ScenarioStatus.PUBLISHED,
+        _decide_scenario,
+        lambda o: o.get_absolute_url(),
     ),
 }
 

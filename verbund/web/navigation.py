@@ -25,5 +25,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("costing:plan_list", _("Plan costing"), "costing.view_planversion"),
     NavItem("closing:closing_list", _("Year-end closing"), "closing.view_closing"),
     NavItem("billing:invoice_list", _("Invoices"), "billing.view_invoice"),
+    NavItem("strategy:home", _("Digital strategy"), "strategy.view_inventoryentry"),
+    NavItem("scenarios:scenario_list", _("Scenarios"), "scenarios.view_scenario"),
     NavItem("jobs:job_list", _("Background jobs"), "jobs.view_job"),
 ]

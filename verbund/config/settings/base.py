@@ -47,8 +47,10 @@ INSTALLED_APPS = [
     "verbund.governance",
     "verbund.billing",
     "verbund.closing",
+    "verbund.strategy",
     "verbund.web",
     "verbund.jobs",
+    "verbund.scenarios",
     "verbund.demo",
 ]
 

@@ -45,6 +45,7 @@ def test_load_demo_builds_the_federation_and_is_idempotent(db, capsys):
         "member_contact",
         "committee_member",
         "auditor",
+        "consolidation_analyst",
     }
 
     call_command("load-demo")

@@ -7,6 +7,7 @@ from verbund.catalog.models import CatalogueVersion
 from verbund.governance import services
 from verbund.governance.models import AgendaItem, Attendance, Decision, Paper, Vote
 from verbund.governance.tests.pages import attend_all, client_for, messages_of, propose_version, put_catalogue_on_agenda
+from verbund.scenarios.tests.conftest import analyst, world  # noqa: F401 (fixtures of a published scenario)
 
 
 def test_pages_render_for_staff(committee_setup, registry, catalogue, staff):
@@ -312,3 +313,34 @@ def test_paper_form_creates_a_paper_for_a_proposed_subject(committee_setup, regi
     assert response.status_code == 200 and response.context["form"].errors
     assert Paper.objects.filter(reference="ZA-V-2026/09").count() == 1
     assert CatalogueVersion.objects.get(pk=version.pk).status == "proposed"
+
+
+def test_paper_form_offers_a_published_scenario_as_subject(committee_setup, world, analyst, staff):  # noqa: F811
+    """A consolidation scenario concerns several providers: once published it may go to the committee (issue #13)."""
+    from verbund.scenarios import services as scenarios
+    from verbund.scenarios.choices import ScenarioKind
+
+    draft = scenarios.scenario_create(actor=analyst, name="Entwurf", kind=ScenarioKind.MERGER, first_year=2027)
+    published = scenarios.scenario_create(actor=analyst, name="Holding", kind=ScenarioKind.HOLDING, first_year=2027)
+    scenarios.scenario_calculate(actor=analyst, scenario=published)
+    scenarios.scenario_publish(actor=analyst, scenario=published)
+    form = staff.get("/gremien/vorlagen/neu/").content.decode()
+    assert f'value="scenario_decision:{published.pk}"' in form
+    assert f'value="scenario_decision:{draft.pk}"' not in form
+    data = {
+        "body": world["citeq"].pk,
+        "reference": "ZA-V-2026/12",
+        "name": "Konsolidierung",
+        "paper_type": "resolution",
+        "date": "2026-11-01",
+        "subject": f"scenario_decision:{draft.pk}",
+        "majority_rule": "",
+        "proposed_resolution": "Beschlossen.",
+    }
+    response = staff.post("/gremien/vorlagen/neu/", data)  # a draft is not offered: refused, nothing created
+    assert response.status_code == 200 and "subject" in response.context["form"].errors
+    assert not Paper.objects.filter(reference="ZA-V-2026/12").exists()
+    response = staff.post("/gremien/vorlagen/neu/", {**data, "subject": f"scenario_decision:{published.pk}"})
+    assert response.status_code == 302
+    paper = Paper.objects.get(reference="ZA-V-2026/12")
+    assert (paper.subject_kind, paper.subject_id) == ("scenario_decision", published.pk)

@@ -22,6 +22,8 @@ from verbund.governance.models import Paper
 from verbund.governance.views.common import PAGE_SIZE, add_errors, allow, is_htmx, querystring, require
 from verbund.registry.choices import ApprovalStatus
 from verbund.registry.models import AgreementAmendment, AgreementParty
+from verbund.scenarios.choices import ScenarioStatus
+from verbund.scenarios.models import Scenario
 
 
 def subject_link(paper: Paper) -> dict[str, str]:
@@ -79,6 +81,8 @@ def _subject_options(user: Any) -> tuple[list[tuple[str, list[tuple[str, str]]]]
         .order_by("agreement__name", "effective_from")
     )
     add(SubjectKind.AGREEMENT_CHANGE, [(a.pk, str(a), a.agreement.provider_id) for a in amendments])
+    scenarios = Scenario.objects.restrict(user).filter(status=ScenarioStatus.PUBLISHED).order_by("name")
+    add(SubjectKind.SCENARIO_DECISION, [(s.pk, str(s), 0) for s in scenarios])
     return groups, providers
 
 
@@ -92,7 +96,8 @@ def paper_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         body = next(b for b in bodies if b.pk == data["body"])
         kind, subject_id = data["subject"]
-        if kind and providers.get(PaperForm.subject_value(kind, subject_id or 0)) != body.pk:
+        # 0: a subject of several providers (a consolidation scenario) may go to the committee of any body
+        if kind and providers.get(PaperForm.subject_value(kind, subject_id or 0)) not in (body.pk, 0):
             form.add_error("subject", _("The subject belongs to another provider than the paper's body."))
         else:
             try:

@@ -8,6 +8,9 @@ from verbund.demo.costing import summary_line as costing_summary_line
 from verbund.demo.federation import DEMO_PASSWORD, DEMO_USERS, DemoDataMissing, load_demo
 from verbund.demo.governance import AGREEMENT_REFERENCE
 from verbund.demo.governance import summary_line as governance_summary_line
+from verbund.demo.scenarios import summary_line as scenarios_summary_line
+from verbund.demo.strategy import load_demo_strategy
+from verbund.demo.strategy import summary_line as strategy_summary_line
 from verbund.governance.choices import DecisionResult, SubjectKind
 from verbund.governance.models import Decision
 from verbund.registry.choices import ApprovalStatus
@@ -44,6 +47,7 @@ class Command(BaseCommand):
         path = gv100ad or settings.GV100AD_DEFAULT_PATH
         try:
             report = load_demo(gv100ad_path=path)
+            strategy = load_demo_strategy()  # after the catalogue: tags citeq's products (issue #17)
         except (DemoDataMissing, DemoCatalogueError) as exc:
             raise CommandError(str(exc)) from exc
         if report.imported_registry:
@@ -55,7 +59,9 @@ class Command(BaseCommand):
         self.stdout.write(summary_line(report.catalogue))
         self.stdout.write(governance_summary_line(report.governance))
         self.stdout.write(costing_summary_line(report.costing))
+        self.stdout.write(scenarios_summary_line(report.scenarios))
         self.stdout.write(partners_line())
+        self.stdout.write(strategy_summary_line(strategy))
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
         for demo in DEMO_USERS:
             self.stdout.write(f"  {demo.username:<17} {demo.role}")
