@@ -30,6 +30,7 @@ from verbund.costing.api import router as costing_router
 from verbund.governance.api import router as governance_router
 from verbund.orders.api import router as orders_router
 from verbund.registry.api import router as registry_router
+from verbund.strategy.api import router as strategy_router
 
 CONTROL_CHARACTER_MESSAGE = "The text contains a control character (position {position}); remove it."
 
@@ -137,6 +138,7 @@ api.add_router("/governance", governance_router)
 api.add_router("/costing", costing_router)
 api.add_router("/billing", billing_router)
 api.add_router("/closing", closing_router)
+api.add_router("/strategy", strategy_router)
 
 
 # ---------------------------------------------------------------- the one mapping from exceptions to errors

@@ -57,8 +57,41 @@ ROADMAP = {"leika": EHE, "milestone": "2026-06-30", "office": "Standesamt", "sta
 VOLUME = {"leika": EHE, "year": "2025", "cases": "120", "source": "Standesamt"}
 
 
+API_ENTRY = {"online": True, "solution_kind": "catalogue", "online_since": "2025-03-01"}
+
+
+def _api_entry(ctx: Any) -> dict[str, Any]:
+    return {**API_ENTRY, "product_id": ctx.product.pk, "scores": {"2020": dict.fromkeys(RG_2020.criteria, 3)}}
+
+
 class TestEndpoints(EndpointTests):
     endpoints = (
+        # REST API
+        Endpoint(
+            "api:strategy_inventory_list",
+            kind="list",
+            shows=lambda ctx: GEBURT,
+            other_status=404,  # bob may not open Telgte at all (the municipality is not visible to him)
+            **TELGTE,
+        ),
+        Endpoint("api:strategy_inventory_get", setup=_strategy, kwargs=_service(GEBURT), user="alice"),
+        Endpoint(
+            "api:strategy_inventory_set",
+            kind="write",
+            method="PUT",
+            setup=_strategy,
+            kwargs=_service(EHE),
+            user="alice",
+            data=_api_entry,
+            # the service's rule: a date in the future is refused, naming the field
+            bad=Bad(lambda ctx: {**_api_entry(ctx), "online_since": "2999-01-01"}, field="online_since"),
+        ),
+        Endpoint("api:strategy_potential", **TELGTE),
+        Endpoint(
+            "api:strategy_coverage",
+            setup=_strategy,
+            other_status=403,  # the coverage across members is for provider staff only
+        ),
         # Pages of provider staff and shared reference data
         Endpoint(
             "strategy:home",
