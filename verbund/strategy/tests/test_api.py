@@ -111,6 +111,7 @@ def test_setting_an_entry_creates_then_changes_it_with_its_maturity_levels(setup
         ({"scores": {"2020": dict.fromkeys(RG_2020.criteria, 5)}}, "scores"),  # model 1.1 ends at level 4
         ({"scores": {"2025": {"warp_drive": 3}}}, "scores"),  # not a criterion of the model
         ({"scores": {"2030": {"payment": 3}}}, "scores"),  # no such model
+        ({"scores": {"2020": {"payment": 3}}}, "scores"),  # every criterion of a model, or none (as on the page)
         ({"scores": {"2025": dict.fromkeys(RG_2025.criteria, 8)}}, "scores"),
         ({"solution_name": "x" * 201}, "solution_name"),
     ],
