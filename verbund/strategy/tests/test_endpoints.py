@@ -57,6 +57,17 @@ ROADMAP = {"leika": EHE, "milestone": "2026-06-30", "office": "Standesamt", "sta
 VOLUME = {"leika": EHE, "year": "2025", "cases": "120", "source": "Standesamt"}
 
 
+def _upload(text: str) -> Any:
+    """A CSV file as a form upload (a new one per call: each test sends it once)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return lambda ctx: {"upload": "1", "file": SimpleUploadedFile("export.csv", text.encode(), "text/csv")}
+
+
+DASHBOARD_CSV = "leika_key;ozgid;url;online_status;aktiv;art_flaechendeckung\n"
+VOLUMES_CSV = "leika_key;year;cases;source;estimate\n"
+UNKNOWN_KEY = "99999999999999"  # not in the catalogue: the row's error names it (shown with line and column)
+
 API_ENTRY = {"online": True, "solution_kind": "catalogue", "online_since": "2025-03-01"}
 
 
@@ -143,6 +154,15 @@ class TestEndpoints(EndpointTests):
             bad=Bad({**ENTRY, "new-leika": "12345678901234"}, field="leika"),
             **TELGTE,
         ),
+        Endpoint(
+            "strategy:inventory",
+            kind="write",
+            data=_upload(DASHBOARD_CSV + f"{KFZ_AB};10002;https://kfz.example;ok;ja;EfA\n"),
+            bad=Bad(
+                _upload(DASHBOARD_CSV + f"{UNKNOWN_KEY};;;ok;ja;\n"), field="leika_key", message=lambda: UNKNOWN_KEY
+            ),
+            **TELGTE,
+        ),
         Endpoint("strategy:entry_edit", setup=_strategy, kwargs=_service(GEBURT), user="alice"),
         Endpoint(
             "strategy:entry_edit",
@@ -158,6 +178,17 @@ class TestEndpoints(EndpointTests):
         Endpoint("strategy:demand", **TELGTE),
         Endpoint(
             "strategy:demand", kind="write", data=VOLUME, bad=Bad({**VOLUME, "year": "20x5"}, field="year"), **TELGTE
+        ),
+        Endpoint(
+            "strategy:demand",
+            kind="write",
+            data=_upload(VOLUMES_CSV + f"{EHE};2025;95;Standesamt;ja\n"),
+            bad=Bad(
+                _upload(VOLUMES_CSV + f"{UNKNOWN_KEY};2025;95;Standesamt;ja\n"),
+                field="leika_key",
+                message=lambda: UNKNOWN_KEY,
+            ),
+            **TELGTE,
         ),
         Endpoint("strategy:priority", **TELGTE),
         Endpoint(
