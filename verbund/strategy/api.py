@@ -102,8 +102,8 @@ class EntryIn(Schema):
     online_since: Day | None = None
     scores: dict[MaturityModelVersion, dict[Criterion, Level]] | None = Field(
         None,
-        description="model version → criterion → level; replaces the stored scores of each model given, "
-        "leaves the others (omit to keep every score)",
+        description="model version → criterion → level, every criterion of a model or none; replaces the stored "
+        "scores of each model given (an empty model clears them), leaves the others (omit to keep every score)",
     )
 
 
