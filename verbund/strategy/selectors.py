@@ -107,6 +107,24 @@ def inventory(organization: Organization) -> QuerySet[InventoryEntry]:
     )
 
 
+def inventory_for_user(*, user: Any, organization: Organization) -> QuerySet[InventoryEntry]:
+    """A municipality's inventory as the user may read it (access layer: a member contact sees its own
+    organisation's rows only), by service name: a stable order for the API's pages."""
+    return (
+        InventoryEntry.objects.restrict(user)
+        .filter(organization=organization)
+        .select_related("leika", "leika__ozg")
+        .order_by("leika__name", "leika_id")
+    )
+
+
+def inventory_entry_for_user(*, user: Any, organization: Organization, leika_id: int) -> InventoryEntry:
+    """One entry of a municipality's inventory with its maturity scores; 404 where there is none, or none the
+    user may see."""
+    entries = inventory_for_user(user=user, organization=organization).prefetch_related("scores")
+    return get_object_or_404(entries, leika_id=leika_id)
+
+
 @dataclass(frozen=True)
 class Offer:
     product: Product
@@ -286,17 +304,14 @@ class Comparison:
     missing: list[tuple[LeikaService, int, int]] = field(default_factory=list)  # (service, cases, members without)
 
 
-def comparison(*, user: Any, missing_limit: int = 20, member_limit: int = 50) -> Comparison:
-    """Across the members the user may see: coverage per Themenfeld and the members with the most services
-    online (from the pre-aggregated `CoverageFigure`), and the most-demanded services not online at the members
-    that record demand. A fixed number of queries, none over the inventory rows except per recorded volume."""
-    ids = _member_ids(user=user)
-    result = Comparison(members=Organization.objects.filter(pk__in=ids).count())
-    in_scope = scope_services().count()
+def _coverage_figures(*, user: Any, ids: QuerySet[Any] | list[int]) -> QuerySet[CoverageFigure]:
     # Every municipality with coverage figures is a member for provider staff: read the figures unfiltered.
-    figures = (
-        CoverageFigure.objects.all() if user_sees_all(user) else CoverageFigure.objects.filter(organization_id__in=ids)
-    )
+    if user_sees_all(user):
+        return CoverageFigure.objects.all()
+    return CoverageFigure.objects.filter(organization_id__in=ids)
+
+
+def _themen_coverage(figures: QuerySet[CoverageFigure], members: int) -> list[ThemenfeldCoverage]:
     by_theme = dict(figures.values("themenfeld_id").annotate(n=Sum("online")).values_list("themenfeld_id", "n"))
     themen_scope = dict(
         scope_services()
@@ -305,10 +320,30 @@ def comparison(*, user: Any, missing_limit: int = 20, member_limit: int = 50) ->
         .values_list("ozg__lebenslage__themenfeld", "n")
         .order_by()
     )
-    for theme in Themenfeld.objects.filter(withdrawn_in__isnull=True):
-        result.themen.append(
-            ThemenfeldCoverage(theme, themen_scope.get(theme.pk, 0), by_theme.get(theme.pk) or 0, result.members)
-        )
+    return [
+        ThemenfeldCoverage(theme, themen_scope.get(theme.pk, 0), by_theme.get(theme.pk) or 0, members)
+        for theme in Themenfeld.objects.filter(withdrawn_in__isnull=True)
+    ]
+
+
+def themenfeld_coverage(*, user: Any) -> Comparison:
+    """Coverage per Themenfeld across the members the user may see (from the pre-aggregated `CoverageFigure`),
+    without the comparison's member ranking and missing services: four queries."""
+    ids = _member_ids(user=user)
+    result = Comparison(members=Organization.objects.filter(pk__in=ids).count())
+    result.themen = _themen_coverage(_coverage_figures(user=user, ids=ids), result.members)
+    return result
+
+
+def comparison(*, user: Any, missing_limit: int = 20, member_limit: int = 50) -> Comparison:
+    """Across the members the user may see: coverage per Themenfeld and the members with the most services
+    online (from the pre-aggregated `CoverageFigure`), and the most-demanded services not online at the members
+    that record demand. A fixed number of queries, none over the inventory rows except per recorded volume."""
+    ids = _member_ids(user=user)
+    result = Comparison(members=Organization.objects.filter(pk__in=ids).count())
+    in_scope = scope_services().count()
+    figures = _coverage_figures(user=user, ids=ids)
+    result.themen = _themen_coverage(figures, result.members)
     top = list(
         figures.values("organization_id").annotate(n=Sum("online")).order_by("-n", "organization_id")[:member_limit]
     )

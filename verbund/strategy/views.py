@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from verbund.catalog.models import Product
 from verbund.core.access import Action, user_sees_all
 from verbund.core.explain import render_steps
+from verbund.core.params import query_id
 from verbund.costing.charts import bar_chart
 from verbund.jobs.services import job_start
 from verbund.jobs.shortcuts import job_redirect
@@ -352,11 +353,13 @@ def comparison(request: HttpRequest) -> HttpResponse:
             cache.set(key, chart, 3600)
     leika = None
     online_at: list[Organization] = []
-    key = request.GET.get("leika", "").strip()
+    raw = request.GET.get("leika", "").strip()[:20]
+    key = "".join(c if c.isprintable() else "\ufffd" for c in raw)  # shown again in the message and the form
     if key:
-        leika = LeikaService.objects.filter(key=key).first()
+        # Only digits are looked up: PostgreSQL refuses a NUL in the query (answered 500), and a key is 14 digits.
+        leika = LeikaService.objects.filter(key=key).first() if key == raw and key.isdigit() else None
         if leika is None:
-            messages.error(request, _("No service of the catalogue has the LeiKa key %(key)s.") % {"key": key[:20]})
+            messages.error(request, _("No service of the catalogue has the LeiKa key %(key)s.") % {"key": key})
         else:
             online_at = selectors.online_at(user=request.user, leika=leika)
     context = {
@@ -379,7 +382,9 @@ def tags(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not may_tag:
             raise PermissionDenied
-        product = get_object_or_404(Product.objects.restrict(request.user), pk=request.POST.get("product") or 0)
+        # A malformed id ("abc", a number beyond 64 bits) is no product either: 404, not a 500 from the lookup.
+        product_id = query_id(request.POST.get("product")) or 0
+        product = get_object_or_404(Product.objects.restrict(request.user), pk=product_id)
         if form.is_valid():
             try:
                 services.product_tags_add(actor=request.user, product=product, leikas=form.cleaned_data["service"])

@@ -1,5 +1,7 @@
 """The API answers bad input with a documented 4xx in the declared error schema, never with a 500 (ADR 0023)."""
 
+import re
+
 import jsonschema
 import pytest
 from django import forms
@@ -92,7 +94,9 @@ def test_a_huge_offset_is_refused_on_every_paged_list(openapi, api_client):
     ]
     assert len(paged) >= 8
     for path in paged:
-        response = api_client.get(path, {"offset": "9223372036854775808"})
+        # A list below an object (/strategy/municipalities/{organization_id}/inventory): any valid id, since
+        # the parameters are checked before the object is looked up.
+        response = api_client.get(re.sub(r"\{[a-z_]+\}", "1", path), {"offset": "9223372036854775808"})
         assert response.status_code == 422, (path, response.content)
         assert response.json()["detail"][0]["loc"] == ["query", "offset"]
         jsonschema.validate(response.json(), _declared(openapi, path, "get", 422))

@@ -142,6 +142,11 @@ def _check_entry(data: EntryData, today: dt.date) -> None:
             overall_level(model, scores)
         except MaturityError as exc:
             errors.setdefault("scores", []).append(_(exc.message) % exc.params)
+        else:
+            if scores and set(scores) != set(model.criteria):  # an empty model clears its scores
+                errors.setdefault("scores", []).append(
+                    _("Give a level for every criterion of the %(model)s model, or for none.") % {"model": version}
+                )
     if errors:
         raise ValidationError(errors)
 

@@ -307,6 +307,20 @@ def test_staff_pages_comparison_pdf_and_tags(client, setup, admin_user, alice):
     assert client.post(reverse("strategy:tags"), {"product": setup["product"].pk, "service": GEBURT}).status_code == 403
 
 
+def test_malformed_input_is_answered_without_a_server_error(client, setup, admin_user):
+    client.force_login(admin_user)
+    tags = setup["product"].strategy_tags.count()
+    for product in ("abc", "99999999999999999999999", "1\x00", ""):
+        response = client.post(reverse("strategy:tags"), {"product": product, "service": KFZ_AB})
+        assert response.status_code == 404, product  # no such product (a ValueError of the lookup answered 500)
+    assert setup["product"].strategy_tags.count() == tags
+    # A control character in the LeiKa key of the comparison (PostgreSQL refuses NUL in a query: 500 there).
+    response = client.get(reverse("strategy:comparison"), {"leika": GEBURT[:6] + "\x00" + GEBURT[6:]})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "\x00" not in text and GEBURT[:6] + "\ufffd" + GEBURT[6:] in text  # not looked up, shown as refused
+
+
 def test_catalogue_import_job_from_the_web(client, db, admin_user, tmp_path, settings):
     from verbund.strategy.models import CatalogueImport
     from verbund.strategy.tests.conftest import write_catalogue
