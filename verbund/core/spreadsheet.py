@@ -42,7 +42,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from verbund.core.csvexport import CsvWriter, NumberText, unprotect
-from verbund.core.money import MoneyError, to_decimal
+from verbund.core.money import MoneyError, has_places, round_even, to_decimal
 
 MAX_ROWS = 100_000
 MAX_COLUMNS = 100
@@ -413,7 +413,7 @@ class Cells:
                 _("Too large: at most %(digits)s digits before the decimal point.") % {"digits": max_digits - places},
             )
             return None
-        if value != value.quantize(Decimal(1).scaleb(-places)):
+        if not has_places(value, Decimal(1).scaleb(-places)):
             self.error(column, _("At most %(places)s decimal places.") % {"places": places})
             return None
         return self._in_range(column, value, minimum, maximum)
@@ -480,7 +480,7 @@ def decimal_text(value: Decimal) -> NumberText:
     1200.0000 → 1200,00; 0.1250 → 0,125."""
     exponent = value.normalize().as_tuple().exponent
     places = max(2, -exponent) if isinstance(exponent, int) else 2
-    return NumberText(format(value.quantize(Decimal(1).scaleb(-places)), "f").replace(".", ","))
+    return NumberText(format(round_even(value, Decimal(1).scaleb(-places)), "f").replace(".", ","))
 
 
 def _csv_cell(value: Any) -> Any:

@@ -19,6 +19,7 @@ from ninja.pagination import paginate
 from verbund.core.access import Action, user_sees_all
 from verbund.core.api_types import BoundedLimitOffsetPagination, Filter, Id, Year
 from verbund.core.explain import render_steps
+from verbund.core.money import CENT, round_even
 from verbund.costing import engine, selectors, services
 from verbund.costing.choices import Method
 from verbund.costing.models import PlanVersion, ProductRate
@@ -263,7 +264,7 @@ def plans_compare(request: HttpRequest, plan_id: Id, other_id: Id) -> Any:
         rate_a, rate_b = (a.rate if a else None), (b.rate if b else None)
         percent = None
         if rate_a is not None and rate_b:
-            percent = ((rate_a - rate_b) / rate_b * 100).quantize(Decimal("0.01"))
+            percent = round_even((rate_a - rate_b) / rate_b * 100, CENT)
         products.append(
             CompareLineOut(
                 product_number=number,

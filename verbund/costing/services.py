@@ -19,6 +19,7 @@ from verbund.catalog.choices import ProductStatus, RevisionStatus
 from verbund.catalog.models import PriceRevision, Product
 from verbund.core.audit import audit_record, model_snapshot
 from verbund.core.models import AuditAction
+from verbund.core.money import CENT, round_even
 from verbund.core.params import check_year
 from verbund.core.steps import steps_json
 from verbund.costing import engine
@@ -229,7 +230,8 @@ def plan_version_calculate(*, actor: Any, plan: PlanVersion) -> engine.CostingRe
 
 
 def engine_money(value: Decimal) -> Decimal:
-    return value.quantize(Decimal("0.01"))
+    """A sum of exact engine amounts shown to the cent (half to even; for information, not a boundary)."""
+    return round_even(value, CENT)
 
 
 @transaction.atomic

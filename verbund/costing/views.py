@@ -7,7 +7,7 @@ their own organisation only. Writes go through `costing.services`; their errors 
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -28,6 +28,7 @@ from verbund.core.access import Action, can, user_sees_all
 from verbund.core.audit import audit_events_for
 from verbund.core.csvexport import CsvWriter
 from verbund.core.explain import Line, render_steps
+from verbund.core.money import round_money
 from verbund.costing import charts, engine, selectors, services
 from verbund.costing.choices import CentreKind, Charging, PlanStatus
 from verbund.costing.forms import CompareForm, PlanCopyForm, PlanCreateForm, PlannedCostGridForm
@@ -449,7 +450,7 @@ def _showback(
     lines = []
     for fee in fees:
         rate = getattr(fee.product_plan, "rate", None)  # select_related: None when the rate row is missing
-        share = (fee.share * HUNDRED).quantize(Decimal("0.0001"), ROUND_HALF_UP) if fee.share is not None else None
+        share = round_money(fee.share * HUNDRED, Decimal("0.0001")) if fee.share is not None else None
         lines.append(
             ShowbackLine(
                 fee=fee,
@@ -560,7 +561,7 @@ class Difference:
         if change is None or not self.base:
             return None
         assert self.base is not None
-        return (change / self.base * HUNDRED).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        return round_money(change / self.base * HUNDRED, Decimal("0.1"))
 
 
 @dataclass(frozen=True)

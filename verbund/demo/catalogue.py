@@ -33,7 +33,7 @@ import datetime as dt
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -56,6 +56,7 @@ from verbund.catalog.services import (
     product_family_create,
     product_transition,
 )
+from verbund.core.money import round_money
 from verbund.orders.models import Subscription
 from verbund.orders.services import order_confirm, order_submit_new
 from verbund.registry.choices import OrganizationKind
@@ -144,7 +145,7 @@ class ProductSpec:
             exact = Decimal(self.price) / PRICE_INCREASE_2026
             # Catalogue-style rounding: whole euros from 100 €, cents from 1 €, tenths of a cent below.
             places = Decimal("1") if exact >= 100 else Decimal("0.01") if exact >= 1 else Decimal("0.001")
-            return exact.quantize(places, rounding=ROUND_HALF_UP)
+            return round_money(exact, places)
         return Decimal(self.price)
 
     def years(self) -> tuple[int, ...]:

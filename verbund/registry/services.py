@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from verbund.core.audit import audit_record, audit_record_many, build_event, model_snapshot
 from verbund.core.models import AuditAction
+from verbund.core.money import CENT, round_even
 from verbund.registry import gv100ad
 from verbund.registry.choices import PARTY_KINDS, ApprovalStatus, DataSource, OrganizationKind, PartyRole
 from verbund.registry.models import Agreement, AgreementAmendment, AgreementParty, Organization
@@ -403,7 +404,7 @@ def _target_values(record: gv100ad.Gv100Record, aggregates: dict[tuple[str, str]
         "land": record.land,
         "official_type": record.type_code,
         "population": population,
-        "area_km2": None if area is None else area.quantize(Decimal("0.01")),
+        "area_km2": None if area is None else round_even(area, CENT),
         "city": record.seat or (record.name.split(",")[0] if kind == OrganizationKind.MUNICIPALITY else ""),
         "postcode": record.postcode,
         "territorial_status": record.status_date,
@@ -427,7 +428,7 @@ def _aggregate(records: list[gv100ad.Gv100Record]) -> dict[tuple[str, str], tupl
 
 def _comparable(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return value.quantize(Decimal("0.01"))
+        return round_even(value, CENT)
     return value
 
 
