@@ -1,6 +1,6 @@
-"""Plan costing UI (a package): plan versions, the entry grid for planned costs, the workflow and the plan
-import (`plans`), the reports (`reports`: rate sheet, cost-centre sheet, showback per member) and the
-comparison of two versions (`compare`).
+"""Plan costing UI (a package): plan versions, the entry grid for planned costs and the workflow (`plans`), the
+upload of a plan spreadsheet (`imports`), the reports (`reports`: rate sheet, cost-centre sheet, showback per
+member) and the comparison of two versions (`compare`).
 
 Every plan and every fee is fetched through the access layer: members see approved plans only and the fees of
 their own organisation only. Writes go through `costing.services`; their errors become messages or cell errors.
@@ -14,6 +14,7 @@ from .compare import (
     Difference,
     compare,
 )
+from .imports import plan_import
 from .plans import (
     plan_copy,
     plan_costs_save,
@@ -45,6 +46,7 @@ __all__ = [
     "plan_costs_save",
     "plan_create",
     "plan_detail",
+    "plan_import",
     "plan_list",
     "plan_workflow",
     "rate_sheet",
