@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from verbund.core.access import Action, require_permission
 from verbund.costing import spreadsheet
@@ -13,6 +14,15 @@ from verbund.costing.tasks import PLAN_IMPORT, check_plan_rows, read_plan_file
 from verbund.costing.views.common import _plan
 from verbund.jobs.services import job_start
 from verbund.jobs.shortcuts import job_redirect
+
+COUNT_LABELS = {
+    "centres": gettext_lazy("Cost centres"),
+    "cost_types": gettext_lazy("Cost types"),
+    "costs": gettext_lazy("Planned costs"),
+    "flows": gettext_lazy("Service flows"),
+    "products": gettext_lazy("Products"),
+    "mappings": gettext_lazy("Product mappings"),
+}
 
 
 @login_required
@@ -29,7 +39,9 @@ def plan_import(request: HttpRequest, plan_id: int) -> HttpResponse:
         try:
             rows = read_plan_file(upload.name, data)
             if form.cleaned_data["dry_run"]:
-                context["result"] = spreadsheet.import_rows(actor=request.user, plan=plan, rows=rows, dry_run=True)
+                result = spreadsheet.import_rows(actor=request.user, plan=plan, rows=rows, dry_run=True)
+                context["result"] = result
+                context["counts"] = [(COUNT_LABELS.get(name, name), n) for name, n in result.counts.items()]
             else:
                 check_plan_rows(plan=plan, rows=rows)
                 job = job_start(
