@@ -15,12 +15,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal, DivisionByZero, InvalidOperation, Overflow
 
-from verbund.core.money import CENT, round_down, round_even, round_money
+from verbund.core.money import CENT, PRICE_PLACES, round_down, round_even, round_money
 
 from .errors import CostingError
 
 ENGINE_CONTEXT = Context(prec=34, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, DivisionByZero, Overflow])
-RATE_PLACES = Decimal("0.0001")
+RATE_PLACES = PRICE_PLACES  # a rate becomes the catalogue's unit price: 4 decimals at most
 NOISE_PLACES = Decimal("1E-12")
 SHARE_PLACES = Decimal("0.000001")  # display only
 ZERO = Decimal(0)
