@@ -66,7 +66,7 @@ def round_down(value: Decimal, places: Decimal = CENT) -> Decimal:
 def ratio_units(numerator: int, denominator: int, places: int = 2) -> int:
     """numerator / denominator (denominator > 0) in whole units of 10^-places (cents by default), rounded half
     away from zero (the money rule), exactly: integer arithmetic, no Decimal context involved."""
-    factor = 2 * 10**places
+    factor = 2 * int(10**places)  # int(): typeshed types int ** int as Any (a negative power is a float)
     if numerator >= 0:
         return (factor * numerator + denominator) // (2 * denominator)
     return -((-factor * numerator + denominator) // (2 * denominator))

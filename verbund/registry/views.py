@@ -9,10 +9,14 @@ from pydantic import ValidationError as PydanticValidationError
 
 from verbund.core.access import Action, can, require_permission
 from verbund.core.audit import audit_events_for
-from verbund.registry import selectors, services
+from verbund.jobs.services import job_start
+from verbund.jobs.shortcuts import job_redirect
+from verbund.registry import gv100ad, selectors, services
 from verbund.registry.choices import OrganizationKind
 from verbund.registry.filters import OrganizationFilter
+from verbund.registry.forms import DirectoryImportForm
 from verbund.registry.keys import LAND_NAMES
+from verbund.registry.tasks import DIRECTORY_IMPORT, error_rows, parse_directory
 
 PAGE_SIZE = 50
 
@@ -108,12 +112,6 @@ def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
 def directory_import(request: HttpRequest) -> HttpResponse:
     """Upload a GV100AD file: parsed at once (line errors on the page, nothing written), then imported by a
     background job that stores the file (`registry.tasks.DIRECTORY_IMPORT`, ADR 0026)."""
-    from verbund.jobs.services import job_start
-    from verbund.jobs.shortcuts import job_redirect
-    from verbund.registry import gv100ad
-    from verbund.registry.forms import DirectoryImportForm
-    from verbund.registry.tasks import DIRECTORY_IMPORT, error_rows, parse_directory
-
     require_permission(request.user, "registry.add_organization")
     form = DirectoryImportForm(request.POST or None, request.FILES or None)
     context: dict[str, object] = {"form": form}
