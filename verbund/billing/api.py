@@ -11,14 +11,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Router, Schema
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from verbund.billing import selectors, services
 from verbund.billing.exports import CiiInvalid, cii_filename, invoice_cii, invoice_filename, invoice_xml
 from verbund.billing.models import Invoice, InvoiceRun
 from verbund.billing.pdf import invoice_pdf
-from verbund.core.access import Action
+from verbund.core.access import Action, require_permission
 from verbund.core.api_types import (
     PDF_DOCUMENT,
     XML_DOCUMENT,
@@ -33,11 +32,6 @@ from verbund.registry.models import Organization
 from verbund.registry.selectors import organization_get_for_user
 
 router = Router(tags=["billing"])
-
-
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise HttpError(403, "You are not allowed to do this.")
 
 
 # ---------------------------------------------------------------- schemas
@@ -162,7 +156,7 @@ def runs_list(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 @router.post("/runs", response={201: RunDetailOut}, summary="Prepare a run (or prepare it again)")
 def runs_prepare(request: HttpRequest, payload: RunIn):  # type: ignore[no-untyped-def]
-    _require(request, "billing.add_invoicerun")
+    require_permission(request.user, "billing.add_invoicerun")
     provider: Organization | None
     if payload.provider_id is not None:
         provider = organization_get_for_user(user=request.user, organization_id=payload.provider_id)
@@ -194,7 +188,7 @@ def runs_get(request: HttpRequest, run_id: Id):  # type: ignore[no-untyped-def]
     summary="Issue every draft of the run, or none",
 )
 def runs_issue(request: HttpRequest, run_id: Id):  # type: ignore[no-untyped-def]
-    _require(request, "billing.change_invoicerun")
+    require_permission(request.user, "billing.change_invoicerun")
     run = selectors.run_get_for_user(user=request.user, run_id=run_id, action=Action.CHANGE)
     try:
         run = services.billing_run_issue(actor=request.user, run=run)
@@ -273,7 +267,7 @@ def invoices_pdf(request: HttpRequest, invoice_id: Id) -> HttpResponse:
 
 @router.post("/invoices/{invoice_id}/credit", response={201: InvoiceOut}, summary="Reverse with a credit note")
 def invoices_credit(request: HttpRequest, invoice_id: Id, payload: CreditIn):  # type: ignore[no-untyped-def]
-    _require(request, "billing.add_invoice")
+    require_permission(request.user, "billing.add_invoice")
     invoice = selectors.invoice_get_for_user(user=request.user, invoice_id=invoice_id)
     credit = services.invoice_credit(actor=request.user, invoice=invoice, reason=payload.reason)
     return 201, Invoice.objects.select_related("member").get(pk=credit.pk)

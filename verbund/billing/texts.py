@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, npgettext, pgettext, pgettext
 
 from verbund.billing import engine
 from verbund.billing.choices import InvoiceType, RunKind
+from verbund.core.money import unit_price_places
 
 DOCUMENT_LANGUAGES = {"DE": "de"}  # buyer country → language of its documents
 DEFAULT_DOCUMENT_LANGUAGE = "en"
@@ -36,8 +37,7 @@ def money(value: Decimal) -> str:
 
 def price(value: Decimal) -> str:
     """A unit price: two decimals, four where it has them (1.266,6667)."""
-    places = 2 if value == value.quantize(Decimal("0.01")) else 4
-    return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+    return number_format(value, decimal_pos=unit_price_places(value), use_l10n=True, force_grouping=True)
 
 
 def number(value: Decimal) -> str:

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,16 +20,11 @@ from verbund.billing.documents import invoice_language
 from verbund.billing.exports import CiiInvalid, cii_filename, invoice_cii, invoice_filename, invoice_xml, run_zip_name
 from verbund.billing.pdf import invoice_pdf
 from verbund.billing.tasks import RUN_ISSUE, RUN_PREPARE, RUN_ZIP, run_prepare_check
-from verbund.core.access import Action
+from verbund.core.access import Action, require_permission
 from verbund.core.params import query_year
 from verbund.jobs.selectors import job_current_for
 from verbund.jobs.services import job_start
 from verbund.jobs.shortcuts import job_file_or_redirect, job_redirect
-
-
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
 
 
 def _int(text: str | None) -> int | None:
@@ -68,7 +63,7 @@ def _attachment(data: bytes, content_type: str, filename: str) -> HttpResponse:
 
 @login_required
 def run_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "billing.view_invoicerun")
+    require_permission(request.user, "billing.view_invoicerun")
     runs = selectors.run_list(user=request.user)
     page = Paginator(runs, 50).get_page(request.GET.get("page"))
     today = timezone.localdate()
@@ -80,7 +75,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
     }
     errors: list[str] = []
     if request.method == "POST":
-        _require(request, "billing.add_invoicerun")
+        require_permission(request.user, "billing.add_invoicerun")
         form = {
             key: request.POST.get(key, "").strip()
             for key in ("kind", "year", "period", "billing_date", "early_final_reason")
@@ -135,7 +130,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
-    _require(request, "billing.view_invoicerun")
+    require_permission(request.user, "billing.view_invoicerun")
     run = selectors.run_get_for_user(user=request.user, run_id=run_id)
     invoices = list(selectors.invoice_list(user=request.user, run=run).order_by("member__name", "vat_group", "id"))
     refusal = (run.summary or {}).get("last_refusal")
@@ -165,7 +160,7 @@ def _prepared_token(run: Any) -> str:
 @login_required
 @require_POST
 def run_issue(request: HttpRequest, run_id: int) -> HttpResponse:
-    _require(request, "billing.change_invoicerun")
+    require_permission(request.user, "billing.change_invoicerun")
     run = selectors.run_get_for_user(user=request.user, run_id=run_id, action=Action.CHANGE)
     if run.status == "draft":
         if request.POST.get("confirm") != "yes":
@@ -185,7 +180,7 @@ def run_issue(request: HttpRequest, run_id: int) -> HttpResponse:
 
 @login_required
 def run_download(request: HttpRequest, run_id: int) -> HttpResponse:
-    _require(request, "billing.view_invoicerun")
+    require_permission(request.user, "billing.view_invoicerun")
     run = selectors.run_get_for_user(user=request.user, run_id=run_id)
     if run.status != "issued":
         raise Http404("the run is not issued")
@@ -199,7 +194,7 @@ def run_download(request: HttpRequest, run_id: int) -> HttpResponse:
 
 @login_required
 def invoice_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "billing.view_invoice")
+    require_permission(request.user, "billing.view_invoice")
     status = request.GET.get("status", "")
     if status not in InvoiceStatus.values:
         status = ""
@@ -224,7 +219,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
-    _require(request, "billing.view_invoice")
+    require_permission(request.user, "billing.view_invoice")
     invoice = selectors.invoice_get_for_user(user=request.user, invoice_id=invoice_id)
     lines = list(selectors.invoice_lines(invoice=invoice))
     credit_notes = list(invoice.credit_notes.all()) if invoice.is_issued else []
@@ -247,7 +242,7 @@ def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 @login_required
 def invoice_download_xml(request: HttpRequest, invoice_id: int) -> HttpResponse:
-    _require(request, "billing.view_invoice")
+    require_permission(request.user, "billing.view_invoice")
     invoice = selectors.invoice_get_for_user(user=request.user, invoice_id=invoice_id)
     data = invoice_xml(invoice)
     if data is None:
@@ -257,7 +252,7 @@ def invoice_download_xml(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 @login_required
 def invoice_download_cii(request: HttpRequest, invoice_id: int) -> HttpResponse:
-    _require(request, "billing.view_invoice")
+    require_permission(request.user, "billing.view_invoice")
     invoice = selectors.invoice_get_for_user(user=request.user, invoice_id=invoice_id)
     try:
         data = invoice_cii(invoice)
@@ -275,7 +270,7 @@ def invoice_download_cii(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 @login_required
 def invoice_download_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
-    _require(request, "billing.view_invoice")
+    require_permission(request.user, "billing.view_invoice")
     invoice = selectors.invoice_get_for_user(user=request.user, invoice_id=invoice_id)
     data = invoice_pdf(invoice, list(selectors.invoice_lines(invoice=invoice)))
     return _attachment(data, "application/pdf", invoice_filename(invoice, "pdf"))
@@ -284,7 +279,7 @@ def invoice_download_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def invoice_credit(request: HttpRequest, invoice_id: int) -> HttpResponse:
-    _require(request, "billing.add_invoice")
+    require_permission(request.user, "billing.add_invoice")
     invoice = selectors.invoice_get_for_user(user=request.user, invoice_id=invoice_id)
     try:
         credit = services.invoice_credit(actor=request.user, invoice=invoice, reason=request.POST.get("reason", ""))

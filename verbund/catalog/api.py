@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 from verbund.catalog import selectors
 from verbund.catalog.choices import Category, ProductStatus
 from verbund.catalog.engine.pricing import MESSAGES as PRICING_MESSAGES
-from verbund.catalog.engine.pricing import LineInput, PricingError, line_preview
+from verbund.catalog.engine.pricing import PricingError
 from verbund.catalog.models import PriceRevision, Product
 from verbund.core.api_types import BoundedLimitOffsetPagination, Day, Id, Year
 from verbund.core.explain import render_steps
@@ -134,15 +134,7 @@ def product_preview(  # type: ignore[no-untyped-def]
     if revision is None:
         raise HttpError(422, f"{product.number} has no approved price on {day.isoformat()}")
     try:
-        preview = line_preview(
-            LineInput(
-                unit=product.unit,
-                unit_price=revision.unit_price,
-                vat_rate=revision.vat_rate,
-                entered_quantity=quantity,
-                population=member.population,
-            )
-        )
+        preview = selectors.fee_preview(product=product, revision=revision, member=member, quantity=quantity)
     except PricingError as exc:
         raise HttpError(422, f"{exc.field}: {exc}") from exc
     return PreviewOut(

@@ -1,12 +1,14 @@
 """Reads for the catalogue, through the access layer."""
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from verbund.catalog.choices import ProductStatus, RevisionStatus
+from verbund.catalog.engine.pricing import LineInput, LinePreview, line_preview
 from verbund.catalog.models import CatalogueVersion, PriceRevision, Product
 from verbund.core.access import Action
 
@@ -45,6 +47,20 @@ def approved_price_on(*, product: Product, on: dt.date) -> PriceRevision | None:
         PriceRevision.objects.filter(product=product, status=RevisionStatus.APPROVED, valid_from__lte=on)
         .order_by("-valid_from", "-approved_at", "-id")
         .first()
+    )
+
+
+def fee_preview(*, product: Product, revision: PriceRevision, member: Any, quantity: Decimal | None) -> LinePreview:
+    """The fee of `quantity` of `product` for `member` at `revision`'s price (the pricing engine's input built in
+    one place for the order form's preview, the preview API and order submission). Raises `PricingError`."""
+    return line_preview(
+        LineInput(
+            unit=product.unit,
+            unit_price=revision.unit_price,
+            vat_rate=revision.vat_rate,
+            entered_quantity=quantity,
+            population=member.population,
+        )
     )
 
 

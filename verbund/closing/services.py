@@ -35,6 +35,7 @@ from verbund.closing.models import (
 from verbund.closing.selectors import actual_costs, actual_flows, actual_usage_rows, closing_model, price_indices
 from verbund.core.audit import audit_record, model_snapshot
 from verbund.core.models import AuditAction
+from verbund.core.money import has_places
 from verbund.core.steps import steps_json
 from verbund.costing import engine
 from verbund.costing.choices import PlanStatus
@@ -49,7 +50,7 @@ def _fits(value: Decimal, *, places: int, digits: int) -> bool:
     """A finite, non-negative number that the database column holds (at most `digits` digits, `places` decimals)."""
     if not value.is_finite() or value < 0 or value >= Decimal(10) ** (digits - places):
         return False
-    return value == value.quantize(Decimal(1).scaleb(-places))
+    return has_places(value, Decimal(1).scaleb(-places))
 
 
 def _locked(closing: Closing) -> Closing:
@@ -259,7 +260,7 @@ def price_indices_replace(
     for code, index in figures.items():
         if code not in types:
             raise ValidationError({"figures": _("No cost type %(code)s in the plan.") % {"code": code}})
-        if not index.is_finite() or index <= 0 or index >= 10000 or index != index.quantize(Decimal("0.0001")):
+        if not index.is_finite() or index <= 0 or index >= 10000 or not has_places(index, Decimal("0.0001")):
             raise ValidationError(
                 {"figures": _("A price index is a positive number with at most four decimals, e.g. 1.03.")}
             )

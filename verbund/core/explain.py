@@ -14,6 +14,7 @@ from typing import Any
 from django.utils.formats import get_format, number_format
 from django.utils.translation import gettext
 
+from verbund.core.money import round_even
 from verbund.core.steps import (
     Catalogue,
     Formatter,
@@ -55,7 +56,7 @@ def locale_number(value: Any) -> str:
 
 def locale_share(value: Any) -> str:
     number = _decimal(value)
-    return "0" if number == 0 else locale_number(number.quantize(Decimal("0.000001")))
+    return "0" if number == 0 else locale_number(round_even(number, Decimal("0.000001")))
 
 
 def locale_formatters(names: Names | None = None) -> dict[Kind, Formatter]:

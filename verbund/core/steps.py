@@ -21,7 +21,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from verbund.core.money import round_money
+from verbund.core.money import round_even, round_money
 
 
 def gettext_noop(message: str) -> str:
@@ -131,7 +131,7 @@ def plain_number(value: Decimal) -> str:
 
 
 def plain_share(value: Decimal) -> str:
-    return plain_number(Decimal(value).quantize(Decimal("0.000001"))) if value != 0 else "0"
+    return plain_number(round_even(Decimal(value), Decimal("0.000001"))) if value != 0 else "0"
 
 
 def plain_formatters(names: Names | None = None) -> dict[Kind, Formatter]:

@@ -13,12 +13,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from verbund.core.access import Action, user_sees_all
+from verbund.core.access import Action, require_permission, user_sees_all
 from verbund.core.api_types import BoundedLimitOffsetPagination, Filter, Id, Year
 from verbund.core.explain import render_steps
+from verbund.core.money import CENT, round_even
 from verbund.costing import engine, selectors, services
 from verbund.costing.choices import Method
 from verbund.costing.models import PlanVersion, ProductRate
@@ -28,11 +28,6 @@ from verbund.registry.selectors import organization_get_for_user
 router = Router(tags=["costing"])
 
 PROVIDER_KINDS = (OrganizationKind.PROVIDER, OrganizationKind.ASSOCIATION, OrganizationKind.OPERATING_COMPANY)
-
-
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise HttpError(403, "You are not allowed to do this.")
 
 
 # ---------------------------------------------------------------- schemas
@@ -174,7 +169,7 @@ def _detail(plan: PlanVersion) -> PlanVersion:
 
 
 def _plan_for_change(request: HttpRequest, plan_id: Id) -> PlanVersion:
-    _require(request, "costing.change_planversion")
+    require_permission(request.user, "costing.change_planversion")
     return selectors.plan_get_for_user(user=request.user, plan_id=plan_id, action=Action.CHANGE)
 
 
@@ -263,7 +258,7 @@ def plans_compare(request: HttpRequest, plan_id: Id, other_id: Id) -> Any:
         rate_a, rate_b = (a.rate if a else None), (b.rate if b else None)
         percent = None
         if rate_a is not None and rate_b:
-            percent = ((rate_a - rate_b) / rate_b * 100).quantize(Decimal("0.01"))
+            percent = round_even((rate_a - rate_b) / rate_b * 100, CENT)
         products.append(
             CompareLineOut(
                 product_number=number,
@@ -292,7 +287,7 @@ def plans_compare(request: HttpRequest, plan_id: Id, other_id: Id) -> Any:
 
 @router.post("/plans", response={201: PlanOut}, summary="Create a draft plan version")
 def plans_create(request: HttpRequest, payload: PlanIn) -> Any:
-    _require(request, "costing.add_planversion")
+    require_permission(request.user, "costing.add_planversion")
     provider = organization_get_for_user(user=request.user, organization_id=payload.provider_id)
     if provider.kind not in PROVIDER_KINDS:
         raise ValidationError({"provider_id": f"{provider} is not an IT service provider."})
@@ -304,7 +299,7 @@ def plans_create(request: HttpRequest, payload: PlanIn) -> Any:
 
 @router.post("/plans/{plan_id}/copy", response={201: PlanOut}, summary="Copy a plan's figures to a new draft")
 def plans_copy(request: HttpRequest, plan_id: Id, payload: CopyIn) -> Any:
-    _require(request, "costing.add_planversion")
+    require_permission(request.user, "costing.add_planversion")
     source = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
     plan = services.plan_version_copy(actor=request.user, source=source, year=payload.year, name=payload.name)
     return 201, plan

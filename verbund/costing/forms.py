@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from verbund.core.forms import SpreadsheetUploadForm
 from verbund.core.params import YEAR_MAX, YEAR_MIN
 from verbund.costing.choices import Method
 from verbund.costing.models import CostCentre, CostType, PlanVersion
@@ -139,3 +140,7 @@ class PlannedCostGridForm(forms.Form):
         return [
             (self[name], str(error)) for name, errors in self.errors.items() for error in errors if name in self.fields
         ]
+
+
+class PlanImportForm(SpreadsheetUploadForm):
+    """A plan spreadsheet (CSV or Excel, the columns of the plan export)."""

@@ -1,5 +1,9 @@
 """Background job kinds of the costing app (see `verbund.jobs.kinds`)."""
 
+import io
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
@@ -40,9 +44,29 @@ def plan_import(*, actor: object, plan: PlanVersion, rows: list[tuple[int, dict[
     return _("The file equals the plan's figures; nothing changed.")
 
 
+def read_plan_file(name: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
+    """The rows of an uploaded plan spreadsheet: Excel by its name (.xlsx), otherwise CSV. Raises
+    PlanImportError naming the line (a file too large, an unreadable or wrong header)."""
+    stream = io.BytesIO(data)
+    return spreadsheet.read_xlsx(stream) if name.lower().endswith(".xlsx") else spreadsheet.read_csv(stream)
+
+
+def check_plan_rows(*, plan: PlanVersion, rows: Sequence[tuple[int, Mapping[str, Any]]]) -> None:
+    """The check of every line (reads only), so that the upload page shows the line errors at once; the job's
+    import checks again and writes all or nothing."""
+    _figures, errors = spreadsheet.parse_rows(plan=plan, rows=rows)
+    if errors:
+        raise spreadsheet.PlanImportError(errors)
+
+
 @job_kind(PLAN_IMPORT, label=gettext_lazy("Plan import"))
 def plan_import_job(job: Job, progress: Progress) -> Outcome:
+    """Import an uploaded plan spreadsheet (the file is stored with the job, so any worker machine can read it);
+    a job started with parsed rows in `params["rows"]` is imported the same way."""
     plan = PlanVersion.objects.get(pk=job.subject_key)
-    rows = [(int(line), dict(values)) for line, values in job.params["rows"]]
+    if job.input_data is not None:
+        rows = read_plan_file(job.input_name, bytes(job.input_data))
+    else:
+        rows = [(int(line), dict(values)) for line, values in job.params["rows"]]
     summary = plan_import(actor=job.started_by, plan=plan, rows=rows, progress=progress)
     return Outcome(summary=summary, url=plan.get_absolute_url())

@@ -8,6 +8,7 @@ urlpatterns = [
     path("neu/", views.plan_create, name="plan_create"),
     path("kopieren/", views.plan_copy, name="plan_copy"),
     path("<int:plan_id>/", views.plan_detail, name="plan_detail"),
+    path("<int:plan_id>/import/", views.plan_import, name="plan_import"),
     path("<int:plan_id>/plankosten/", views.plan_costs_save, name="plan_costs_save"),
     path("<int:plan_id>/berechnen/", views.plan_workflow, {"step": "calculate"}, name="plan_calculate"),
     path("<int:plan_id>/einreichen/", views.plan_workflow, {"step": "submit"}, name="plan_submit"),

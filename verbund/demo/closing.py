@@ -17,7 +17,7 @@ that follows from the member's AGS (`_usage_factor`), so that members differ and
 
 import datetime as dt
 import zlib
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -26,6 +26,7 @@ from verbund.catalog.choices import ChargeUnit
 from verbund.closing import services
 from verbund.closing.choices import BusinessPlanPart, ClosingStatus
 from verbund.closing.models import BusinessPlanLine, CarryForward, Closing, CommitteeReport, ProductOutcome
+from verbund.core.money import round_money
 from verbund.costing import services as costing_services
 from verbund.costing.choices import Charging, PlanStatus
 from verbund.costing.models import PlannedCost, PlanVersion, ProductPlan
@@ -42,7 +43,6 @@ COST_CHANGE = {"PERS": Decimal("1.032"), "SACH": Decimal("0.985"), "AFA": Decima
 # Part of the change is price (collective pay rise, licence prices), the rest consumption.
 PRICE_INDEX = {"PERS": Decimal("1.025"), "LIZ": Decimal("1.040")}
 USAGE_UNITS = {ChargeUnit.CASE, ChargeUnit.GIGABYTE, ChargeUnit.HOUR}
-CENT = Decimal("0.01")
 
 
 def _usage_factor(ags: str) -> Decimal:
@@ -51,9 +51,7 @@ def _usage_factor(ags: str) -> Decimal:
 
 def _actual_costs(plan: PlanVersion) -> dict[tuple[str, str], Decimal]:
     return {
-        (c.centre.code, c.cost_type.code): (c.amount * COST_CHANGE.get(c.cost_type.code, Decimal(1))).quantize(
-            CENT, ROUND_HALF_UP
-        )
+        (c.centre.code, c.cost_type.code): round_money(c.amount * COST_CHANGE.get(c.cost_type.code, Decimal(1)))
         for c in PlannedCost.objects.filter(plan=plan).select_related("centre", "cost_type")
     }
 
@@ -70,8 +68,8 @@ def _actual_usage(plan: PlanVersion) -> dict[tuple[int, int, str], Decimal]:
         if pp is None or pp.product.unit not in USAGE_UNITS or sub.quantity is None:
             continue
         member = members[sub.member]
-        yearly = (sub.quantity * _usage_factor(member.ags or str(member.pk))).quantize(Decimal(1), ROUND_HALF_UP)
-        half = (yearly / 2).quantize(Decimal(1), ROUND_HALF_UP)
+        yearly = round_money(sub.quantity * _usage_factor(member.ags or str(member.pk)), Decimal(1))
+        half = round_money(yearly / 2, Decimal(1))
         usage[(member.pk, pp.pk, f"{plan.year}-Q1")] = half  # two periods: the import sums them per year
         usage[(member.pk, pp.pk, f"{plan.year}-Q3")] = yearly - half
     return usage
@@ -119,8 +117,8 @@ def _quantized(figures: dict[tuple[str, str], tuple[str, Decimal, Decimal | None
     return {
         key: (
             label,
-            planned.quantize(CENT, ROUND_HALF_UP),
-            None if actual is None else actual.quantize(CENT, ROUND_HALF_UP),
+            round_money(planned),
+            None if actual is None else round_money(actual),
         )
         for key, (label, planned, actual) in figures.items()
     }

@@ -39,7 +39,7 @@ Figures (all demo assumptions, no real citeq figures):
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -48,6 +48,7 @@ from django.db.models import Q
 from verbund.catalog.choices import ProductStatus
 from verbund.catalog.models import Product
 from verbund.catalog.selectors import approved_price_on
+from verbund.core.money import round_money
 from verbund.costing import services
 from verbund.costing.choices import CentreKind, Charging, Method, PlanStatus
 from verbund.costing.models import PlanVersion
@@ -242,7 +243,7 @@ def demo_figures(plan: PlanVersion) -> services.PlanFigures:
         product_figures.append(figure)
         price = approved_price_on(product=product, on=day)
         unit_price = price.unit_price if price is not None else Decimal(1)
-        equivalence = (volume * unit_price).quantize(Decimal(1), rounding=ROUND_HALF_UP) or Decimal(1)
+        equivalence = round_money(volume * unit_price, Decimal(1)) or Decimal(1)
         mappings.append(services.MappingFigure(_centre_for(product), product.number, equivalence))
     return services.PlanFigures(
         centres=tuple(services.CentreFigure(code, name, kind) for code, name, kind in CENTRES),

@@ -18,6 +18,7 @@ from typing import Any
 from django.db import transaction
 
 from verbund.catalog.models import Product
+from verbund.core.money import round_even
 from verbund.demo.governance import UPCOMING_START
 from verbund.governance import services as governance_services
 from verbund.governance.choices import MeetingState, PaperType, SubjectKind
@@ -152,7 +153,7 @@ def _profiles(providers: dict[str, Organization]) -> None:
 def _equal_owners(ids: list[int]) -> list[dict[str, Any]]:
     if not ids:
         return []
-    share = (D(1) / len(ids)).quantize(D("0.0001"))
+    share = round_even(D(1) / len(ids), D("0.0001"))
     owners = [{"authority": pk, "share": str(share), "seats": 1} for pk in ids]
     owners[0]["share"] = str(D(1) - share * (len(ids) - 1))
     return owners

@@ -18,9 +18,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from verbund.catalog.choices import ONE_OFF_UNITS, ChargeUnit, ProductStatus
-from verbund.catalog.engine.pricing import LineInput, PricingError, line_preview
+from verbund.catalog.engine.pricing import PricingError
 from verbund.catalog.models import PriceRevision, Product
-from verbund.catalog.selectors import approved_price_on
+from verbund.catalog.selectors import approved_price_on, fee_preview
 from verbund.core.access import user_sees_all
 from verbund.core.audit import audit_record, model_snapshot
 from verbund.core.explain import translate_message
@@ -97,15 +97,7 @@ def _quantity_and_preview(
     product: Product, member: Organization, quantity: Decimal | None, revision: PriceRevision
 ) -> tuple[Decimal, Decimal]:
     try:
-        preview = line_preview(
-            LineInput(
-                unit=product.unit,
-                unit_price=revision.unit_price,
-                vat_rate=revision.vat_rate,
-                entered_quantity=quantity,
-                population=member.population,
-            )
-        )
+        preview = fee_preview(product=product, revision=revision, member=member, quantity=quantity)
     except PricingError as exc:
         raise ValidationError({exc.field: pricing_error_text(exc)}) from exc
     return preview.quantity, preview.net

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 
 from verbund.catalog.choices import DERIVED_QUANTITY_UNITS
 from verbund.catalog.engine.pricing import MESSAGES as PRICING_MESSAGES
-from verbund.catalog.engine.pricing import LineInput, PricingError, line_preview
-from verbund.catalog.selectors import approved_price_on, product_get_for_user
+from verbund.catalog.engine.pricing import PricingError
+from verbund.catalog.selectors import approved_price_on, fee_preview, product_get_for_user
 from verbund.core.access import Action, user_sees_all
 from verbund.core.audit import audit_events_for
 from verbund.core.csvexport import CsvWriter
@@ -114,15 +114,7 @@ def order_preview(request: HttpRequest, product_id: int) -> HttpResponse:
         quantity = quantity_field.clean(raw) if raw else None
         if revision is None:
             raise ValidationError(_("No approved price on this date."))
-        preview = line_preview(
-            LineInput(
-                unit=product.unit,
-                unit_price=revision.unit_price,
-                vat_rate=revision.vat_rate,
-                entered_quantity=quantity,
-                population=member.population,
-            )
-        )
+        preview = fee_preview(product=product, revision=revision, member=member, quantity=quantity)
         context["preview"] = preview
         context["explanation"] = render_steps(preview.trace, PRICING_MESSAGES)
         context["revision"] = revision

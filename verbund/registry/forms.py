@@ -17,3 +17,22 @@ class OrganizationContactForm(forms.Form):
         required=False,
         help_text=_("Routing ID for e-invoices (XRechnung BT-10), e.g. 05515000-ITDL-56."),
     )
+
+
+MAX_DIRECTORY_BYTES = 20 * 1024 * 1024  # the national GV100AD file is about 4 MB
+
+
+class DirectoryImportForm(forms.Form):
+    """A GV100AD file of Destatis (fixed width, as published) and whether organisations missing from it are
+    deactivated."""
+
+    file = forms.FileField(label=_("GV100AD file"))
+    deactivate_missing = forms.BooleanField(
+        label=_("Deactivate imported organisations that the file no longer contains"), required=False
+    )
+
+    def clean_file(self):  # type: ignore[no-untyped-def]
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_DIRECTORY_BYTES:
+            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        return upload

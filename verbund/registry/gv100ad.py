@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from verbund.core.steps import gettext_noop
 from verbund.registry.keys import LAND_NAMES
 
 STATE, REGION, DISTRICT_REGION, DISTRICT, ASSOCIATION, MUNICIPALITY = "10", "20", "30", "40", "50", "60"
@@ -118,14 +119,26 @@ class Gv100Record:
 
 @dataclass(frozen=True, slots=True)
 class Gv100Error:
+    """One error: the line, the field, and what is wrong as an English `template` (a msgid, marked with
+    `gettext_noop`) with its `params`, so that pages show it translated (`registry.directory.error_text`)."""
+
     line: int
     field: str
-    message: str
+    template: str
     value: str = ""
+    params: tuple[tuple[str, object], ...] = ()
+
+    @property
+    def message(self) -> str:
+        return self.template % dict(self.params) if self.params else self.template
 
     def __str__(self) -> str:
         shown = f" ({self.value!r})" if self.value else ""
         return f"line {self.line}, field {self.field}: {self.message}{shown}"
+
+
+def _thousands(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
 
 
 class Gv100ParseError(ValueError):
@@ -138,7 +151,7 @@ def _digits(errors: list[Gv100Error], number: int, field: str, raw: str, *, blan
     if blank_ok and raw.strip() == "":
         return raw.strip()
     if not raw.isdigit():
-        errors.append(Gv100Error(number, field, "digits expected", raw))
+        errors.append(Gv100Error(number, field, gettext_noop("digits expected"), raw))
     return raw
 
 
@@ -148,7 +161,15 @@ def _number(errors: list[Gv100Error], number: int, field: str, raw: str, maximum
         return None
     value = int(raw)
     if value > maximum:
-        errors.append(Gv100Error(number, field, f"out of range: at most {maximum:,}".replace(",", "."), raw))
+        errors.append(
+            Gv100Error(
+                number,
+                field,
+                gettext_noop("out of range: at most %(maximum)s"),
+                raw,
+                (("maximum", _thousands(maximum)),),
+            )
+        )
         return None
     return value
 
@@ -160,7 +181,12 @@ def _check_characters(line: str, number: int, errors: list[Gv100Error]) -> bool:
     for position, char in enumerate(line):
         if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co"):
             errors.append(
-                Gv100Error(number, field_at(position), f"control character U+{ord(char):04X} in column {position + 1}")
+                Gv100Error(
+                    number,
+                    field_at(position),
+                    gettext_noop("control character U+%(code)s in column %(column)s"),
+                    params=(("code", f"{ord(char):04X}"), ("column", position + 1)),
+                )
             )
             return False
     return True
@@ -174,7 +200,8 @@ def _check_layout(line: str, record_type: str, number: int, errors: list[Gv100Er
             Gv100Error(
                 number,
                 "length",
-                f"line too long: {len(line)} characters, a record has {RECORD_LENGTH} (are fields shifted?)",
+                gettext_noop("line too long: %(length)s characters, a record has %(record)s (are fields shifted?)"),
+                params=(("length", len(line)), ("record", RECORD_LENGTH)),
             )
         )
         return False
@@ -183,7 +210,8 @@ def _check_layout(line: str, record_type: str, number: int, errors: list[Gv100Er
             Gv100Error(
                 number,
                 "length",
-                f"line too short: {len(line)} characters, at least {MIN_LENGTH[record_type]}",
+                gettext_noop("line too short: %(length)s characters, at least %(minimum)s"),
+                params=(("length", len(line)), ("minimum", MIN_LENGTH[record_type])),
             )
         )
         return False
@@ -193,14 +221,15 @@ def _check_layout(line: str, record_type: str, number: int, errors: list[Gv100Er
         raw = padded[item.start : item.end]
         width = item.end - item.start
         if item.kind == "blank" and raw.strip():
-            message = f"must be blank (columns {item.start + 1}-{item.end}); are fields shifted?"
+            message = gettext_noop("must be blank (columns %(start)s-%(end)s); are fields shifted?")
         elif item.kind == "digits" and not raw.isdigit():
-            message = f"{width} digits expected (columns {item.start + 1}-{item.end})"
+            message = gettext_noop("%(width)s digits expected (columns %(start)s-%(end)s)")
         elif item.kind == "digits_or_blank" and raw.strip() and not raw.isdigit():
-            message = f"{width} digits or blank expected (columns {item.start + 1}-{item.end})"
+            message = gettext_noop("%(width)s digits or blank expected (columns %(start)s-%(end)s)")
         else:
             continue
-        errors.append(Gv100Error(number, item.name, message, raw))
+        params = (("width", width), ("start", item.start + 1), ("end", item.end))
+        errors.append(Gv100Error(number, item.name, message, raw, params))
         ok = False
     return ok
 
@@ -212,7 +241,9 @@ def parse_line(text: str, number: int, errors: list[Gv100Error]) -> Gv100Record 
     record_type = line[0:2]
     if record_type not in RECORD_TYPES:
         errors.append(
-            Gv100Error(number, "Satzart", "unknown record type (expected 10, 20, 30, 40, 50, 60)", record_type)
+            Gv100Error(
+                number, "Satzart", gettext_noop("unknown record type (expected 10, 20, 30, 40, 50, 60)"), record_type
+            )
         )
         return None
     if not _check_layout(line, record_type, number, errors):
@@ -224,10 +255,10 @@ def parse_line(text: str, number: int, errors: list[Gv100Error]) -> Gv100Record 
     try:
         status_date = dt.datetime.strptime(raw_date, "%Y%m%d").date()  # noqa: DTZ007 (a calendar date)
     except ValueError:
-        errors.append(Gv100Error(number, "Gebietsstand", "date YYYYMMDD expected", raw_date))
+        errors.append(Gv100Error(number, "Gebietsstand", gettext_noop("date YYYYMMDD expected"), raw_date))
     land = _digits(errors, number, "Land", line[10:12])
     if land.isdigit() and land not in LAND_NAMES:
-        errors.append(Gv100Error(number, "Land", "Land code must be 01 to 16", land))
+        errors.append(Gv100Error(number, "Land", gettext_noop("Land code must be 01 to 16"), land))
     rb = _digits(errors, number, "Regierungsbezirk", line[12], blank_ok=record_type == STATE)
     # Region records (30, Baden-Württemberg) carry a one-digit region number here; they are not imported.
     kreis = (
@@ -245,7 +276,7 @@ def parse_line(text: str, number: int, errors: list[Gv100Error]) -> Gv100Record 
     )
     name = line[22:72].strip()
     if not name:
-        errors.append(Gv100Error(number, "Name", "name is empty"))
+        errors.append(Gv100Error(number, "Name", gettext_noop("name is empty")))
     type_code = line[122:124].strip()
     area_ha = population = None
     postcode = ""
@@ -287,8 +318,9 @@ def _check_totals(records: list[Gv100Record], errors: list[Gv100Error]) -> None:
         for index, field, maximum in ((0, "Bevölkerung", MAX_POPULATION), (1, "Fläche", MAX_AREA_HA)):
             if total[index] > maximum and (record.land, index) not in reported:
                 reported.add((record.land, index))
-                message = f"the total of Land {record.land} exceeds {maximum:,}".replace(",", ".")
-                errors.append(Gv100Error(record.line, field, message))
+                message = gettext_noop("the total of Land %(land)s exceeds %(maximum)s")
+                params = (("land", record.land), ("maximum", _thousands(maximum)))
+                errors.append(Gv100Error(record.line, field, message, params=params))
 
 
 def parse_lines(lines: Iterable[str]) -> list[Gv100Record]:
@@ -305,7 +337,15 @@ def parse_lines(lines: Iterable[str]) -> list[Gv100Record]:
         if record.record_type in (STATE, REGION, DISTRICT, MUNICIPALITY):
             key = (record.record_type, record.ags)
             if key in seen:
-                errors.append(Gv100Error(number, "AGS", f"duplicate key, first seen in line {seen[key]}", record.ags))
+                errors.append(
+                    Gv100Error(
+                        number,
+                        "AGS",
+                        gettext_noop("duplicate key, first seen in line %(first)s"),
+                        record.ags,
+                        (("first", seen[key]),),
+                    )
+                )
                 continue
             seen[key] = number
         records.append(record)
@@ -313,7 +353,7 @@ def parse_lines(lines: Iterable[str]) -> list[Gv100Record]:
     if errors:
         raise Gv100ParseError(errors)
     if not records:
-        raise Gv100ParseError([Gv100Error(0, "file", "no records found")])
+        raise Gv100ParseError([Gv100Error(0, "file", gettext_noop("no records found"))])
     return records
 
 

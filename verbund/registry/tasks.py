@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -11,6 +13,7 @@ from verbund.registry import gv100ad
 from verbund.registry.services import ImportReport, gemeindeverzeichnis_import
 
 DIRECTORY_IMPORT = "registry.import_gv100ad"
+MAX_ERRORS_SHOWN = 200
 _LEVELS = 4  # Länder, Regierungsbezirke, Kreise, Gemeinden: the service reports once per level
 
 
@@ -21,6 +24,16 @@ def parse_directory(data: bytes) -> list[gv100ad.Gv100Record]:
     except UnicodeDecodeError:
         text = data.decode("latin-1")
     return gv100ad.parse_lines(text.splitlines())
+
+
+def error_text(error: gv100ad.Gv100Error) -> str:
+    """A parser error's message in the active language (the parser keeps an English template and its values)."""
+    return _(error.template) % dict(error.params) if error.params else _(error.template)
+
+
+def error_rows(exc: gv100ad.Gv100ParseError) -> list[dict[str, object]]:
+    """The errors of a refused file for `web/_import_errors.html`: line, field, translated message, value."""
+    return [{"line": e.line, "column": e.field, "message": error_text(e), "value": e.value.strip()} for e in exc.errors]
 
 
 def directory_import(
@@ -62,11 +75,21 @@ def report_summary(report: ImportReport) -> str:
 
 @job_kind(DIRECTORY_IMPORT, label=gettext_lazy("Municipality directory import"))
 def directory_import_job(job: Job, progress: Progress) -> Outcome:
+    """Import a stored GV100AD file. A refused file fails the job with its line errors, in the job's language."""
+    try:
+        records = parse_directory(bytes(job.input_data or b""))
+    except gv100ad.Gv100ParseError as exc:
+        lines = [
+            _("Line %(line)s, field %(field)s: %(message)s")
+            % {"line": e.line, "field": e.field, "message": error_text(e)}
+            for e in exc.errors[:MAX_ERRORS_SHOWN]
+        ]
+        raise ValidationError(lines) from exc
     report = directory_import(
         actor=job.started_by,
-        records=parse_directory(bytes(job.input_data or b"")),
+        records=records,
         source_name=job.input_name,
         deactivate_missing=bool(job.params.get("deactivate_missing")),
         progress=progress,
     )
-    return Outcome(summary=report_summary(report))
+    return Outcome(summary=report_summary(report), url=reverse("registry:organization_list"))

@@ -7,12 +7,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from pydantic import ValidationError as PydanticValidationError
 
-from verbund.core.access import Action, can
+from verbund.core.access import Action, can, require_permission
 from verbund.core.audit import audit_events_for
-from verbund.registry import selectors, services
+from verbund.jobs.services import job_start
+from verbund.jobs.shortcuts import job_redirect
+from verbund.registry import gv100ad, selectors, services
 from verbund.registry.choices import OrganizationKind
 from verbund.registry.filters import OrganizationFilter
+from verbund.registry.forms import DirectoryImportForm
 from verbund.registry.keys import LAND_NAMES
+from verbund.registry.tasks import DIRECTORY_IMPORT, error_rows, parse_directory
 
 PAGE_SIZE = 50
 
@@ -102,3 +106,29 @@ def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
             "events": audit_events_for(agreement)[:50],
         },
     )
+
+
+@login_required
+def directory_import(request: HttpRequest) -> HttpResponse:
+    """Upload a GV100AD file: parsed at once (line errors on the page, nothing written), then imported by a
+    background job that stores the file (`registry.tasks.DIRECTORY_IMPORT`, ADR 0026)."""
+    require_permission(request.user, "registry.add_organization")
+    form = DirectoryImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, object] = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            parse_directory(data)
+        except gv100ad.Gv100ParseError as exc:
+            context["import_errors"] = error_rows(exc)
+        else:
+            job = job_start(
+                actor=request.user,
+                kind=DIRECTORY_IMPORT,
+                params={"deactivate_missing": form.cleaned_data["deactivate_missing"]},
+                input_name=upload.name,
+                input_data=data,
+            )
+            return job_redirect(request, job)
+    return render(request, "registry/directory_import.html", context)

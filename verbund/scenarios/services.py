@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from verbund.core.audit import audit_record, model_snapshot
 from verbund.core.models import AuditAction
+from verbund.core.money import round_even
 from verbund.core.params import check_year
 from verbund.core.steps import steps_json
 from verbund.jobs.kinds import Progress, no_progress
@@ -94,7 +95,7 @@ def _owners_of_all_providers() -> list[dict[str, Any]]:
     unique = sorted(set(authorities))
     if not unique:
         return []
-    share = (Decimal(1) / len(unique)).quantize(Decimal("0.0001"))
+    share = round_even(Decimal(1) / len(unique), Decimal("0.0001"))
     owners = [{"authority": a, "share": str(share), "seats": 1} for a in unique]
     owners[0]["share"] = str(Decimal(1) - share * (len(unique) - 1))
     return owners
@@ -297,7 +298,9 @@ def scenario_calculate(*, actor: Any, scenario: Scenario) -> engine.ScenarioResu
         sq = base_fees.get(member, {})
         before_fee = sq.get(last, Decimal(0))
         change = (
-            ((fees.get(last, Decimal(0)) - before_fee) / before_fee).quantize(Decimal("0.0001")) if before_fee else None
+            round_even((fees.get(last, Decimal(0)) - before_fee) / before_fee, Decimal("0.0001"))
+            if before_fee
+            else None
         )
         rows.append(
             ScenarioMemberFee(

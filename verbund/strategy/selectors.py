@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from verbund.catalog.models import PriceRevision, Product
 from verbund.catalog.selectors import approved_price_on
 from verbund.core.access import Action, user_sees_all
+from verbund.core.money import round_even
 from verbund.registry.choices import ApprovalStatus
 from verbund.registry.models import AgreementParty, Organization
 from verbund.strategy.choices import SolutionKind
@@ -293,7 +294,7 @@ class ThemenfeldCoverage:
     @property
     def share(self) -> Decimal:
         base = self.in_scope * self.members
-        return (Decimal(self.online) * 100 / base).quantize(Decimal("0.1")) if base else Decimal(0)
+        return round_even(Decimal(self.online) * 100 / base, Decimal("0.1")) if base else Decimal(0)
 
 
 @dataclass
@@ -399,5 +400,5 @@ def ozg_coverage_of_members(*, organization_ids: list[int]) -> OzgCoverage:
     in_scope = scope_services().count()
     online = CoverageFigure.objects.filter(organization_id__in=organization_ids).aggregate(n=Sum("online"))["n"] or 0
     base = in_scope * len(organization_ids)
-    share = (Decimal(online) * 100 / base).quantize(Decimal("0.1")) if base else Decimal(0)
+    share = round_even(Decimal(online) * 100 / base, Decimal("0.1")) if base else Decimal(0)
     return OzgCoverage(len(organization_ids), in_scope, online, share)

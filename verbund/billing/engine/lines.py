@@ -8,9 +8,9 @@ line is a lump sum: 1 LS × amount, and the line text explains the quantity and 
 """
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from verbund.core.money import round_money
+from verbund.core.money import PRICE_PLACES, has_places, round_even, round_money
 
 # Charge units of the catalogue (catalog.choices.ChargeUnit values) → UN/ECE Recommendation 20 unit codes.
 UNIT_CODES: dict[str, str] = {
@@ -24,7 +24,6 @@ UNIT_CODES: dict[str, str] = {
     "gigabyte": "E34",
 }
 LUMP_SUM = "LS"
-PRICE_PLACES = Decimal("0.0001")
 QUANTITY_STEP = Decimal("0.000001")  # the quantity's last decimal (InvoiceLine.quantity has 6)
 
 
@@ -61,11 +60,11 @@ def line_figures(*, net: Decimal, quantity: Decimal | None, code: str, price: De
     if quantity is None or quantity == 0:
         return lump_sum(net)
     signed = abs(quantity) if net >= 0 else -abs(quantity)
-    if price is not None and price > 0 and price == price.quantize(PRICE_PLACES):
+    if price is not None and price > 0 and has_places(price, PRICE_PLACES):
         fitted = _quantity_for(net, signed, price)
         if fitted is not None:
-            return LineFigures(quantity=fitted, unit_code=code, unit_price=price.quantize(PRICE_PLACES), net=net)
-    derived = (abs(net) / abs(quantity)).quantize(PRICE_PLACES, rounding=ROUND_HALF_UP)
+            return LineFigures(quantity=fitted, unit_code=code, unit_price=round_even(price, PRICE_PLACES), net=net)
+    derived = round_money(abs(net) / abs(quantity), PRICE_PLACES)
     if round_money(signed * derived) == net:
         return LineFigures(quantity=signed, unit_code=code, unit_price=derived, net=net)
     return lump_sum(net)
@@ -78,5 +77,5 @@ def _quantity_for(net: Decimal, quantity: Decimal, price: Decimal) -> Decimal | 
     for distance in (1, 2):
         for q in (quantity - distance * QUANTITY_STEP, quantity + distance * QUANTITY_STEP):
             if q != 0 and (q > 0) == (quantity > 0) and round_money(q * price) == net:
-                return q.quantize(QUANTITY_STEP)
+                return round_even(q, QUANTITY_STEP)
     return None

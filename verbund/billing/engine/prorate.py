@@ -49,6 +49,7 @@ from verbund.billing.engine.periods import (
     periods_of_year,
     whole_year,
 )
+from verbund.core.money import ratio_units, round_fraction, round_ratio
 
 ZERO = Decimal("0.00")
 _OPEN = dt.date.max.toordinal()
@@ -160,17 +161,12 @@ class Actual:
 
 def _scaled(numerator: int, denominator: int, places: int) -> Decimal:
     """numerator / denominator (denominator > 0) rounded half away from zero to `places` decimals."""
-    factor = 2 * 10**places
-    if numerator >= 0:
-        return Decimal((factor * numerator + denominator) // (2 * denominator)).scaleb(-places)
-    return Decimal(-((-factor * numerator + denominator) // (2 * denominator))).scaleb(-places)
+    return round_ratio(numerator, denominator, places)
 
 
 def _cents(numerator: int, denominator: int) -> int:
     """numerator / denominator in whole cents, half away from zero (the project's money rule)."""
-    if numerator >= 0:
-        return (200 * numerator + denominator) // (2 * denominator)
-    return -((-200 * numerator + denominator) // (2 * denominator))
+    return ratio_units(numerator, denominator, 2)
 
 
 def _money(cents: int) -> Decimal:
@@ -178,8 +174,8 @@ def _money(cents: int) -> Decimal:
 
 
 def round_exact(value: Fraction) -> Decimal:
-    """Round an exact value to the cent, half away from zero (ROUND_HALF_UP, as `core.money.round_money`)."""
-    return _money(_cents(value.numerator, value.denominator))
+    """Round an exact value to the cent, half away from zero (`core.money.round_fraction`, the money rule)."""
+    return round_fraction(value)
 
 
 def _show(value: Decimal) -> str:

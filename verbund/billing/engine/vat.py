@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from verbund.core.money import round_money
+from verbund.core.money import round_even, round_money
 
 STANDARD = "S"
 ZERO_RATED = "Z"
@@ -128,7 +128,7 @@ def vat_breakdown(amounts: Iterable[TaxedAmount]) -> tuple[VatGroup, ...]:
     sums: dict[tuple[str, Decimal], Decimal] = {}
     reasons: dict[str, tuple[str, str]] = {}
     for item in items:
-        key = (item.category, item.rate.quantize(RATE_PLACES))
+        key = (item.category, round_even(item.rate, RATE_PLACES))
         sums[key] = sums.get(key, ZERO) + item.net
         if item.exemption_reason and item.category not in reasons:
             reasons[item.category] = (item.exemption_reason, item.exemption_code)

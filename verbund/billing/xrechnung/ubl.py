@@ -30,9 +30,8 @@ from verbund.billing.xrechnung.document import (
     Party,
     VatBreakdown,
 )
-from verbund.core.money import round_money
+from verbund.core.money import PRICE_PLACES, round_money
 
-_PRICE_PLACES = Decimal("0.0001")
 _DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 _Element: TypeAlias = etree._Element
 
@@ -61,7 +60,7 @@ def amount(value: Decimal) -> str:
 
 def price(value: Decimal) -> str:
     """Two to four decimals: 12.5 → "12.50", 0.12345 → "0.1235", 1.123 → "1.123"."""
-    text = f"{round_money(value, _PRICE_PLACES):.4f}"
+    text = f"{round_money(value, PRICE_PLACES):.4f}"
     while text.endswith("0") and len(text.split(".")[1]) > 2:
         text = text[:-1]
     return text

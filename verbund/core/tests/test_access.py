@@ -115,3 +115,14 @@ def test_district_contact_cannot_open_a_member_municipality_or_its_history(regis
     assert client.get(f"/api/v1/organizations/{registry['telgte'].pk}").status_code == 404
     own = client.get(reverse("registry:organization_detail", args=[registry["kreis"].pk]))
     assert own.status_code == 200
+
+
+def test_require_permission_refuses_what_the_role_does_not_grant(registry, alice, admin_user):
+    from django.core.exceptions import PermissionDenied
+
+    from verbund.core.access import require_permission
+
+    require_permission(alice, "costing.view_planversion")  # member contacts read plans
+    require_permission(admin_user, "billing.add_invoicerun")
+    with pytest.raises(PermissionDenied):
+        require_permission(alice, "billing.add_invoicerun")

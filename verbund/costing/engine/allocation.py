@@ -16,7 +16,7 @@ remainder method to the total of the primary costs, so Σ end totals == Σ prima
 from dataclasses import dataclass
 from decimal import Decimal
 
-from verbund.core.money import round_money
+from verbund.core.money import round_even, round_money
 from verbund.core.steps import Step
 
 from .errors import CostingError
@@ -188,7 +188,7 @@ def allocate(
             "centre": end,
             "primary": primary[end],
             "allocated": exact.end_exact[end] - primary[end],
-            "exact": exact.end_exact[end].quantize(Decimal("0.000001")),
+            "exact": round_even(exact.end_exact[end], Decimal("0.000001")),
             "total": split.amounts[end],
         }
         trace.append(Step("allocation.end", args, end in split.bumped))

@@ -11,6 +11,7 @@ exactly to the carry-forward.
 
 from decimal import Decimal
 
+from verbund.core.money import round_even
 from verbund.core.steps import Step
 
 from .errors import CostingError
@@ -116,7 +117,7 @@ def product_costs(index: Index, allocation: AllocationResult) -> tuple[ProductRe
         else:
             exact = net / planned
             rate = round_rate(exact)
-            args = {"net": net, "planned": planned, "unit": product.unit, "exact": exact.quantize(Decimal("1E-8"))}
+            args = {"net": net, "planned": planned, "unit": product.unit, "exact": round_even(exact, Decimal("1E-8"))}
             trace.append(Step("product.rate", {**args, "rate": rate}))
         results.append(
             ProductResult(product.id, product.charging, cost, by_centre, carry, net, planned, rate, tuple(trace))

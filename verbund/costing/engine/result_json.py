@@ -3,7 +3,7 @@
 from decimal import Decimal
 from typing import Any
 
-from verbund.core.money import round_money
+from verbund.core.money import round_even, round_money
 from verbund.core.steps import steps_json
 
 from .results import AllocationResult, CostingResult, FeeLine, ProductResult, VarianceResult
@@ -34,7 +34,7 @@ def allocation_json(result: AllocationResult, trace: bool) -> dict[str, Any]:
             {
                 "from": f.provider,
                 "to": f.receiver,
-                "share": dec(f.share.quantize(SHARE_DIGITS).normalize()),
+                "share": dec(round_even(f.share, SHARE_DIGITS).normalize()),
                 "amount": dec(f.amount),
             }
             for f in result.flows
@@ -68,7 +68,7 @@ def fee_json(line: FeeLine, trace: bool) -> dict[str, Any]:
         data["quantity"] = dec(line.quantity)
         data["rate"] = dec(line.rate)
     if line.share is not None:
-        data["share"] = dec(line.share.quantize(SHARE_DIGITS).normalize())
+        data["share"] = dec(round_even(line.share, SHARE_DIGITS).normalize())
     if trace:
         data["trace"] = steps_json(line.trace)
     return data

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
+from verbund.core.money import round_even
 from verbund.core.steps import Step
 
 from .inputs import Charging, Method
@@ -91,7 +92,7 @@ class FeeLine(NamedTuple):
             return (Step("fee.metered", args),)
         assert self.share is not None and self.base is not None
         parts = tuple((str(p.basis), p.weight, p.value, p.total) for p in self.parts)
-        exact = self.exact.quantize(Decimal("0.0001"))
+        exact = round_even(self.exact, Decimal("0.0001"))
         return (
             Step("fee.key_share", {**who, "parts": parts, "share": self.share}),
             Step(

@@ -3,7 +3,7 @@
 Rules (docs/costing-model-format.md, "Rounding"):
 
 - Arithmetic runs in `ENGINE_CONTEXT` (34 significant digits). Nothing is rounded until a figure is reported.
-- Money is rounded to the cent with `round_money` (commercial, ROUND_HALF_UP), except where a set of figures
+- Money is rounded to the cent with `round_money` (commercial, half up), except where a set of figures
   must add up exactly to a given total: then the *largest remainder method* is used (`largest_remainder`).
 - Largest remainder: every exact amount is first cleaned of numerical noise (quantised to 10⁻¹² EUR, half-even),
   then floored to the cent; the cents still missing to the total go, one each, to the amounts with the largest
@@ -13,14 +13,14 @@ Rules (docs/costing-model-format.md, "Rounding"):
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Context, Decimal, DivisionByZero, InvalidOperation, Overflow
+from decimal import ROUND_HALF_EVEN, Context, Decimal, DivisionByZero, InvalidOperation, Overflow
 
-from verbund.core.money import CENT, round_money
+from verbund.core.money import CENT, PRICE_PLACES, round_down, round_even, round_money
 
 from .errors import CostingError
 
 ENGINE_CONTEXT = Context(prec=34, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, DivisionByZero, Overflow])
-RATE_PLACES = Decimal("0.0001")
+RATE_PLACES = PRICE_PLACES  # a rate becomes the catalogue's unit price: 4 decimals at most
 NOISE_PLACES = Decimal("1E-12")
 SHARE_PLACES = Decimal("0.000001")  # display only
 ZERO = Decimal(0)
@@ -54,8 +54,8 @@ def largest_remainder(exact: Iterable[tuple[str, Decimal]], total: Decimal, *, p
     remainders: list[tuple[Decimal, str]] = []
     floor_sum = ZERO
     for key, value in exact:
-        clean = value.quantize(NOISE_PLACES, rounding=ROUND_HALF_EVEN)
-        floor = clean.quantize(CENT, rounding=ROUND_FLOOR)
+        clean = round_even(value, NOISE_PLACES)
+        floor = round_down(clean, CENT)
         floors[key] = floor
         floor_sum += floor
         remainders.append((clean - floor, key))
@@ -83,4 +83,4 @@ def num(value: Decimal) -> str:
 
 def share(value: Decimal) -> str:
     """A share for display, 6 decimals at most: 0.333333."""
-    return num(value.quantize(SHARE_PLACES)) if value != ZERO else "0"
+    return num(round_even(value, SHARE_PLACES)) if value != ZERO else "0"

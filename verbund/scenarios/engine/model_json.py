@@ -6,6 +6,7 @@ Amounts are JSON strings or numbers, read as Decimal; every error names the path
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from verbund.core.money import round_money
 from verbund.core.steps import Step, render_plain, steps_json
 from verbund.costing.engine import Charging
 
@@ -217,7 +218,7 @@ def coalition_savings(model: ScenarioModel, scenario: Scenario) -> tuple[dict[st
 
     split = shapley(providers, value)
     blocking = in_core(split, value)
-    return {p: str(v.quantize(Decimal("0.01"))) for p, v in split.items()}, [sorted(c) for c in blocking]
+    return {p: str(round_money(v)) for p, v in split.items()}, [sorted(c) for c in blocking]
 
 
 def _scenario_json(result: ScenarioResult, *, trace: bool) -> dict[str, Any]:

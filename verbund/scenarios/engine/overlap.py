@@ -5,6 +5,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from verbund.core.money import round_even
+
 from .inputs import Item
 
 
@@ -29,7 +31,7 @@ def jaccard(a: set[str], b: set[str]) -> Decimal:
     union = a | b
     if not union:
         return Decimal(0)
-    return (Decimal(len(a & b)) / Decimal(len(union))).quantize(Decimal("0.0001"))
+    return round_even(Decimal(len(a & b)) / Decimal(len(union)), Decimal("0.0001"))
 
 
 def overlap(items: tuple[Item, ...] | list[Item]) -> Overlap:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from statistics import median
 
-from verbund.core.money import round_money
+from verbund.core.money import round_even, round_money
 from verbund.core.steps import Step
 from verbund.costing import engine as costing
 
@@ -435,7 +435,7 @@ def project_scenario(model: ScenarioModel, scenario: Scenario, values: Values | 
                     "overhead": overhead_total,
                     "vat": vat_total,
                     "total": total,
-                    "factor": discount.quantize(Decimal("0.000001")),
+                    "factor": round_even(discount, Decimal("0.000001")),
                     "present": present,
                 },
             )
@@ -490,9 +490,9 @@ def compare_fees(
         summary = FeeSummary(
             year.year,
             len(changes),
-            ordered[0].quantize(q),
-            Decimal(median(ordered)).quantize(q),
-            ordered[-1].quantize(q),
+            round_even(ordered[0], q),
+            round_even(Decimal(median(ordered)), q),
+            round_even(ordered[-1], q),
             losers,
             over,
         )

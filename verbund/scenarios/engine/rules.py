@@ -7,6 +7,7 @@ None: information only) and a step that gives the figures. The rule texts are su
 from dataclasses import dataclass
 from decimal import Decimal
 
+from verbund.core.money import round_even
 from verbund.core.steps import Kind, Message, Step, gettext_noop
 
 from .inputs import EMPLOYS_CIVIL_SERVANTS, ZERO, Entity, Item, LegalForm
@@ -108,7 +109,7 @@ def in_house_checks(entity: Entity, year: int, member_fees: dict[str, Decimal]) 
     missing = served - owners
     total = sum(member_fees.values(), ZERO) + entity.third_party_turnover
     owned = sum((fee for m, fee in member_fees.items() if m in owners), ZERO)
-    share = (owned / total).quantize(Decimal("0.0001")) if total else Decimal(1)
+    share = round_even(owned / total, Decimal("0.0001")) if total else Decimal(1)
     private = "yes" if entity.private_capital else "no"
     return [
         Check(

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from verbund.core.money import round_even
 from verbund.core.steps import Kind, Message, Step, gettext_noop
 
 PLACES = Decimal("0.0001")
@@ -90,7 +91,7 @@ class WeightError(ValueError):
 
 
 def _q(value: Decimal) -> Decimal:
-    return value.quantize(PLACES)
+    return round_even(value, PLACES)
 
 
 def check_weights(weights: Weights) -> None:

@@ -34,10 +34,11 @@ def unit_price(value: Any) -> str:
     """A unit price: two decimals, or up to four where the price has them (0,3850 €/inhabitant)."""
     from decimal import Decimal
 
+    from verbund.core.money import unit_price_places
+
     if value is None or value == "":
         return "–"
-    places = 2 if Decimal(value) == Decimal(value).quantize(Decimal("0.01")) else 4
-    return _format(value, places)
+    return _format(value, unit_price_places(Decimal(value)))
 
 
 @register.simple_tag

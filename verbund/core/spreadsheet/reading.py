@@ -1,31 +1,4 @@
-"""The one reader of imported spreadsheets (CSV and Excel), for every importer of the platform.
-
-An importer describes its file with a `Sheet` (the column names, which of them the header must have, the error
-type it raises) and gets the data rows as `(line, {column: text})`, line numbers as the spreadsheet shows them
-(the header is line 1). It then checks each row with `Cells`, whose parsers record a `RowError` (line, column,
-message) and return None for a bad value, so that *every* error of a file is reported at once; only a file without
-errors is written (all or nothing)::
-
-    PRODUCTS = Sheet(columns=("number", "name", "price"), error=ProductImportError)
-
-    rows = read_file(path, PRODUCTS)               # or read_csv(stream, ...) / read_xlsx(upload, ...)
-    errors: list[RowError] = []
-    for line, raw in rows:
-        cells = Cells(line, raw, errors)
-        number = cells.text("number", max_length=20, required=True)
-        price = cells.decimal("price", places=2, max_digits=14)
-    if errors:
-        raise ProductImportError(errors)
-
-Bounds: a file is refused *before* its cells are read when it has more than `Sheet.max_rows` data rows or more
-than `Sheet.max_columns` cells in a row (an Excel sheet's declared size is checked first, then reading stops at
-the bound), or when an Excel file unpacks to more than `MAX_XLSX_BYTES`. A 5 KB workbook with one cell at
-XFD1048576 would otherwise be padded to 16,384 columns in every row and exhaust the memory.
-
-Text cells that `verbund.core.csvexport` protected against formula injection (`'=...`) are read back without the
-apostrophe. CSV files may be UTF-8 (with or without BOM) or Windows-1252 (German Excel's "CSV"), with `;`, `,` or
-tab between cells.
-"""
+"""Reading CSV and Excel files within bounds: `Sheet`, the row errors, `read_csv`, `read_xlsx`, `read_file`."""
 
 import csv
 import datetime as dt
@@ -38,11 +11,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, ClassVar
 
-from django.db import models
 from django.utils.translation import gettext as _
 
-from verbund.core.csvexport import CsvWriter, NumberText, unprotect
-from verbund.core.money import MoneyError, to_decimal
+from verbund.core.csvexport import unprotect
 
 MAX_ROWS = 100_000
 MAX_COLUMNS = 100
@@ -128,10 +99,14 @@ class Sheet:
 
     def write_csv(self, rows: Iterable[Mapping[str, Any]], stream: IO[Any]) -> None:
         """A CSV for German Excel (BOM, `;`, decimal comma), text protected; `read_csv` reads it back."""
+        from verbund.core.spreadsheet.writing import write_csv  # writing builds on this module
+
         write_csv(rows, stream, self.columns)
 
     def write_xlsx(self, rows: Iterable[Mapping[str, Any]], path_or_stream: str | Path | IO[bytes]) -> None:
         """A workbook with one sheet named `title`; `read_xlsx` reads it back."""
+        from verbund.core.spreadsheet.writing import write_xlsx  # writing builds on this module
+
         write_xlsx(rows, path_or_stream, columns=self.columns, title=self.title, number_formats=self.number_formats)
 
 
@@ -308,236 +283,3 @@ def read_file(path: Path, sheet: Sheet) -> list[Row]:
     if suffix == ".xlsx":
         return read_xlsx(path, sheet)
     raise sheet.refuse(_("Give a .csv or .xlsx file, not %(name)s.") % {"name": path.name})
-
-
-# ---------------------------------------------------------------- cell parsers
-
-
-class Cells:
-    """One row's cells with parsers that record a `RowError` and return None for a bad value.
-
-    Empty cells: `text` returns "", the others None (or their `default`); `required=True` makes an empty cell an
-    error. Numbers may be written 1234.56, 1.234,56 or 1234,56 (German), with € or %."""
-
-    def __init__(self, line: int, raw: Mapping[str, Any], errors: list[RowError]):
-        self.line = line
-        self.raw = raw
-        self.errors = errors
-
-    def error(self, column: str, message: str) -> None:
-        self.errors.append(RowError(self.line, column, message))
-
-    def get(self, column: str) -> str:
-        """The cell as stripped text ("" when empty or absent)."""
-        return cell_text(self.raw.get(column)).strip()
-
-    def text(self, column: str, *, max_length: int, required: bool = False) -> str:
-        """The text (also when it is too long, so that later checks can name it); the error is recorded."""
-        value = self.get(column)
-        if required and not value:
-            self.error(column, _("Required; the cell is empty."))
-        elif len(value) > max_length:
-            self.error(
-                column,
-                _("At most %(max)s characters (this value has %(length)s).")
-                % {"max": max_length, "length": len(value)},
-            )
-        return value
-
-    def choice(self, column: str, choices: type[models.TextChoices], *, default: str | None = None) -> str | None:
-        value = self.get(column).lower()
-        allowed = ", ".join(str(v) for v in choices.values)
-        if not value:
-            if default is not None:
-                return default
-            self.error(column, _("Required; the cell is empty. Allowed values: %(allowed)s") % {"allowed": allowed})
-            return None
-        if value not in choices.values:
-            self.error(
-                column,
-                _('Unknown value "%(value)s"; allowed values: %(allowed)s')
-                % {"value": self.get(column), "allowed": allowed},
-            )
-            return None
-        return value
-
-    def boolean(self, column: str) -> bool | None:
-        """ja/nein (also true/false, 1/0, x); empty is no."""
-        value = self.get(column).lower()
-        if value in TRUE_WORDS:
-            return True
-        if value in FALSE_WORDS:
-            return False
-        self.error(column, _('Write ja or nein (also true/false, 1/0), not "%(value)s".') % {"value": self.get(column)})
-        return None
-
-    def decimal(
-        self,
-        column: str,
-        *,
-        places: int,
-        max_digits: int,
-        minimum: Decimal | None = Decimal(0),
-        maximum: Decimal | None = None,
-        required: bool = False,
-    ) -> Decimal | None:
-        text = self.get(column).replace("€", "").replace("%", "").strip()
-        if not text:
-            if required:
-                self.error(column, _("Required; the cell is empty."))
-            return None
-        return self.number(column, text, places=places, max_digits=max_digits, minimum=minimum, maximum=maximum)
-
-    def number(
-        self,
-        column: str,
-        text: str,
-        *,
-        places: int,
-        max_digits: int,
-        minimum: Decimal | None,
-        maximum: Decimal | None,
-    ) -> Decimal | None:
-        """Parse `text` (part of a cell) as a number with at most `max_digits` digits, `places` of them decimals."""
-        if "," in text and "." in text and text.rfind(".") > text.rfind(","):
-            self.error(column, _('Write the number as 1234.56 or 1.234,56, not "%(value)s".') % {"value": text})
-            return None
-        try:
-            value = to_decimal(text)
-        except MoneyError:
-            self.error(column, _('Not a number: "%(value)s"') % {"value": text})
-            return None
-        if abs(value) >= Decimal(10) ** (max_digits - places):
-            self.error(
-                column,
-                _("Too large: at most %(digits)s digits before the decimal point.") % {"digits": max_digits - places},
-            )
-            return None
-        if value != value.quantize(Decimal(1).scaleb(-places)):
-            self.error(column, _("At most %(places)s decimal places.") % {"places": places})
-            return None
-        return self._in_range(column, value, minimum, maximum)
-
-    def integer(self, column: str, *, minimum: int, maximum: int, default: int | None = None) -> int | None:
-        text = self.get(column)
-        if not text:
-            return default
-        try:
-            value = to_decimal(text)
-        except MoneyError:
-            value = None
-        if value is None or value != value.to_integral_value():
-            self.error(column, _('Not a whole number: "%(value)s"') % {"value": text})
-            return None
-        if not minimum <= value <= maximum:
-            self.error(column, _("Must be between %(min)s and %(max)s.") % {"min": minimum, "max": maximum})
-            return None
-        return int(value)
-
-    def date(self, column: str) -> dt.date | None:
-        """YYYY-MM-DD or DD.MM.YYYY (a time after the date, as spreadsheets write it, is ignored)."""
-        text = self.get(column)
-        if not text:
-            return None
-        text = text.split(" ")[0].split("T")[0]
-        match = _ISO_DATE.fullmatch(text)
-        parts = (match.group(1), match.group(2), match.group(3)) if match else None
-        if parts is None and (german := _GERMAN_DATE.fullmatch(text)):
-            parts = (german.group(3), german.group(2), german.group(1))
-        try:
-            if parts is None:
-                raise ValueError(text)
-            return dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
-        except ValueError:
-            self.error(
-                column,
-                _('Not a date: "%(value)s"; write YYYY-MM-DD or DD.MM.YYYY.') % {"value": self.get(column)},
-            )
-            return None
-
-    def _in_range(
-        self, column: str, value: Decimal, minimum: Decimal | None, maximum: Decimal | None
-    ) -> Decimal | None:
-        if minimum is not None and maximum is not None and not minimum <= value <= maximum:
-            self.error(column, _("Must be between %(min)s and %(max)s.") % {"min": minimum, "max": maximum})
-        elif minimum is not None and value < minimum:
-            self.error(column, _("Must not be less than %(min)s.") % {"min": minimum})
-        elif maximum is not None and value > maximum:
-            self.error(column, _("Must not be more than %(max)s.") % {"max": maximum})
-        else:
-            return value
-        return None
-
-
-# ---------------------------------------------------------------- writing files the importers read back
-
-ILLEGAL_XLSX_CHARS = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
-MAX_COLUMN_WIDTH = 60
-
-
-def decimal_text(value: Decimal) -> NumberText:
-    """Decimal comma (German Excel reads it as a number), at least two decimal places, more only where needed:
-    1200.0000 → 1200,00; 0.1250 → 0,125."""
-    exponent = value.normalize().as_tuple().exponent
-    places = max(2, -exponent) if isinstance(exponent, int) else 2
-    return NumberText(format(value.quantize(Decimal(1).scaleb(-places)), "f").replace(".", ","))
-
-
-def _csv_cell(value: Any) -> Any:
-    if isinstance(value, bool):
-        return "ja" if value else "nein"
-    if isinstance(value, Decimal):
-        return decimal_text(value)
-    return value
-
-
-def write_csv(rows: Iterable[Mapping[str, Any]], stream: IO[Any], columns: Sequence[str]) -> None:
-    """The rows as a CSV that `read_csv` reads back (header = `columns`): German Excel's dialect, decimal comma,
-    text protected against formula injection (`verbund.core.csvexport`). `stream`: binary, or text with newline=""."""
-    with CsvWriter(stream) as writer:
-        writer.writerow(columns)
-        writer.writerows([_csv_cell(row.get(column)) for column in columns] for row in rows)
-
-
-def write_xlsx(
-    rows: Iterable[Mapping[str, Any]],
-    path_or_stream: str | Path | IO[bytes],
-    *,
-    columns: Sequence[str],
-    title: str,
-    number_formats: Mapping[str, str],
-) -> None:
-    """An Excel workbook with one sheet: bold, frozen header row with a filter; numbers and dates as real cells
-    (formatted by `number_formats`), text never a formula."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title
-    widths = [len(column) for column in columns]
-    bold = Font(bold=True)
-    for index, column in enumerate(columns, start=1):
-        sheet.cell(row=1, column=index, value=column).font = bold
-    for row_number, row in enumerate(rows, start=2):
-        for index, column in enumerate(columns, start=1):
-            value = row.get(column)
-            if value is None or value == "":
-                continue
-            if isinstance(value, bool):
-                value = "ja" if value else "nein"
-            elif isinstance(value, str):
-                value = ILLEGAL_XLSX_CHARS.sub("", value)
-            cell = sheet.cell(row=row_number, column=index, value=value)
-            if isinstance(value, str) and value.startswith("="):
-                cell.data_type = "s"  # text, never a formula
-            elif column in number_formats and not isinstance(value, str):
-                cell.number_format = number_formats[column]
-            shown = 10 if isinstance(value, dt.date) else max(len(part) for part in str(value).split("\n"))
-            widths[index - 1] = max(widths[index - 1], shown)
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, MAX_COLUMN_WIDTH)
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    workbook.save(path_or_stream)
