@@ -50,7 +50,10 @@ test-postgres: messages
 	scripts/with-postgres.sh $(BIN)/pytest -q
 
 # Everything: lint, migrations check, translations, the whole suite (browser tests included) on SQLite and PostgreSQL.
-test: lint test-sqlite test-postgres
+# The two suites run side by side, one per core of the 2-core CI machine (they share nothing but var/media, whose
+# file names Django keeps unique); --output-sync prints each suite's output as one block when it ends.
+test: lint
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 bench: messages
 	@mkdir -p bench/results

@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from playwright.sync_api import expect
 
 pytestmark = [
@@ -18,7 +19,8 @@ pytestmark = [
 
 # The test writes its screenshot under var/ so that a test run never changes a tracked file; copy it to
 # docs/screenshot.png by hand when the README's picture should change (docs/development.md, "Browser tests").
-SCREENSHOT = Path(__file__).resolve().parents[2] / "var" / "screenshot.png"
+# One file per database, as `make test` runs the SQLite and PostgreSQL suites side by side.
+VAR = Path(__file__).resolve().parents[2] / "var"
 
 # The other municipalities of Kreis Warendorf, so that the README screenshot shows a realistic list
 # (Telgte and Ahlen come from the shared `registry` fixture). Source: Statistisches Bundesamt (Destatis),
@@ -124,9 +126,10 @@ def test_admin_logs_in_switches_language_and_finds_organisation(
     page.goto(f"{live_server.url}/organisationen/")
     expect(_result_rows(page)).to_have_count(ALL_ORGANISATIONS)
     expect(page.locator("html")).to_have_attribute("lang", "de")
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT), full_page=True)
-    assert SCREENSHOT.stat().st_size > 10_000
+    screenshot = VAR / f"screenshot-{connection.vendor}.png"
+    screenshot.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(screenshot), full_page=True)
+    assert screenshot.stat().st_size > 10_000
 
 
 def test_member_contact_sees_only_her_own_organisation(live_server, page, login, password, registry, alice, bob):
