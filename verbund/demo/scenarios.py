@@ -19,7 +19,7 @@ from django.db import transaction
 
 from verbund.catalog.models import Product
 from verbund.core.money import round_even
-from verbund.demo.governance import UPCOMING_START
+from verbund.demo.governance.common import UPCOMING_START
 from verbund.governance import services as governance_services
 from verbund.governance.choices import MeetingState, PaperType, SubjectKind
 from verbund.governance.models import Meeting, Paper
