@@ -10,7 +10,14 @@ from verbund.registry.choices import OrganizationKind
 from verbund.registry.models import Organization
 from verbund.strategy import scope
 from verbund.strategy.choices import EntrySource, RoadmapStatus, SolutionKind
-from verbund.strategy.models import CaseVolume, CatalogueImport, InventoryEntry, LeikaService, RoadmapItem
+from verbund.strategy.models import (
+    CaseVolume,
+    CatalogueImport,
+    InventoryEntry,
+    LeikaService,
+    ProductServiceTag,
+    RoadmapItem,
+)
 from verbund.strategy.services import (
     EntryData,
     case_volume_save,
@@ -108,7 +115,7 @@ def load_demo_strategy(*, actor: Any = None) -> dict[str, int]:
             if (
                 product is not None
                 and key in services
-                and not product.strategy_tags.filter(leika=services[key]).exists()
+                and not ProductServiceTag.objects.filter(product=product, leika=services[key]).exists()
             ):
                 product_tag_add(actor=actor, product=product, leika=services[key])
                 counts["tags"] += 1
