@@ -15,12 +15,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from verbund.closing import imports, selectors, services
 from verbund.closing.models import ActualImport, CarryForward, Closing, MemberOutcome, ProductOutcome
-from verbund.core.access import Action
+from verbund.core.access import Action, require_permission
 from verbund.core.api_types import BoundedLimitOffsetPagination, Day, Id, Year
 from verbund.core.explain import render_steps
 from verbund.core.spreadsheet import SpreadsheetError
@@ -32,11 +31,6 @@ from verbund.registry.models import Organization
 
 router = Router(tags=["closing"])
 MAX_API_ROWS = 100_000
-
-
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise HttpError(403, "You are not allowed to do this.")
 
 
 def _trace(trace: list[Any]) -> list[str]:
@@ -186,7 +180,7 @@ class CarryOut(Schema):
 
 
 def _for_change(request: HttpRequest, closing_id: int) -> Closing:
-    _require(request, "closing.change_closing")
+    require_permission(request.user, "closing.change_closing")
     return selectors.closing_get_for_user(user=request.user, closing_id=closing_id, action=Action.CHANGE)
 
 
@@ -225,7 +219,7 @@ def closings_list(request: HttpRequest, year: Year | None = None) -> Any:
 
 @router.post("/closings", response={201: ClosingOut}, summary="Start the post-calculation of an approved plan")
 def closings_create(request: HttpRequest, payload: ClosingIn) -> Any:
-    _require(request, "closing.add_closing")
+    require_permission(request.user, "closing.add_closing")
     plan = get_object_or_404(PlanVersion.objects.restrict(request.user), pk=payload.plan_id)
     return 201, services.closing_create(actor=request.user, plan=plan, name=payload.name)
 
@@ -324,7 +318,7 @@ def closings_members(request: HttpRequest, closing_id: Id) -> Any:
     summary="Carry the over-/under-recovery into a later draft plan (ADR 0017)",
 )
 def closings_carry(request: HttpRequest, closing_id: Id, payload: CarryIn) -> Any:
-    _require(request, "closing.add_carryforward")
+    require_permission(request.user, "closing.add_carryforward")
     closing = selectors.closing_get_for_user(user=request.user, closing_id=closing_id)
     target = get_object_or_404(PlanVersion.objects.restrict(request.user, Action.CHANGE), pk=payload.target_plan_id)
     carried = services.carry_forward_apply(
@@ -369,14 +363,14 @@ def _provider_for(request: HttpRequest, provider_id: int) -> Organization:
 
 @router.get("/business-plan", response=list[BusinessLineOut], summary="A provider's business plan and annual accounts")
 def business_plan_get(request: HttpRequest, provider_id: Id, year: Year) -> Any:
-    _require(request, "closing.view_businessplanline")
+    require_permission(request.user, "closing.view_businessplanline")
     provider = _provider_for(request, provider_id)
     return list(selectors.business_plan_lines(user=request.user, provider=provider, year=year))
 
 
 @router.post("/business-plan", response=ImportOut, summary="Replace a year's business plan lines")
 def business_plan_put(request: HttpRequest, payload: BusinessPlanIn) -> Any:
-    _require(request, "closing.change_businessplanline")
+    require_permission(request.user, "closing.change_businessplanline")
     provider = _provider_for(request, payload.provider_id)
     try:
         figures = imports.parse_business_plan(_rows(payload.rows))
@@ -409,7 +403,7 @@ class ReportOut(Schema):
     summary="Put a year's business plan and annual accounts on a meeting's agenda (report paper, no vote)",
 )
 def committee_report_create(request: HttpRequest, payload: ReportIn) -> Any:
-    _require(request, "closing.add_committeereport")
+    require_permission(request.user, "closing.add_committeereport")
     provider = _provider_for(request, payload.provider_id)
     meeting = get_object_or_404(Meeting.objects.restrict(request.user), pk=payload.meeting_id)
     report = services.committee_report_create(

@@ -1,0 +1,237 @@
+"""Replacing the actual figures (import or grid) as a whole, with a diff kept on the import record."""
+
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from verbund.closing.choices import ImportKind
+from verbund.closing.models import (
+    ActualCost,
+    ActualFlow,
+    ActualImport,
+    ActualPriceIndex,
+    ActualUsage,
+    Closing,
+)
+from verbund.closing.selectors import actual_costs, actual_flows, actual_usage_rows, price_indices
+from verbund.closing.services.common import _fits, _invalidate, _locked, _require_draft
+from verbund.core.audit import audit_record
+from verbund.core.models import AuditAction
+from verbund.core.money import has_places
+from verbund.costing.models import CostCentre, CostType, ProductPlan
+
+K = TypeVar("K", bound=Hashable)
+MAX_DIFF_LINES = 500  # lines of a replacement's diff kept with the import (the counts are always complete)
+
+
+def figures_diff(
+    before: Mapping[K, Decimal], after: Mapping[K, Decimal], label: Callable[[K], str]
+) -> tuple[int, int, int, list[dict[str, str]]]:
+    """(added, changed, removed, lines) between two sets of figures; lines are {key, before, after}."""
+    lines: list[dict[str, str]] = []
+    added = changed = removed = 0
+    for key in sorted(set(before) | set(after), key=label):
+        old, new = before.get(key), after.get(key)
+        if old is not None and new is not None and old == new:
+            continue
+        if old is None:
+            added += 1
+        elif new is None:
+            removed += 1
+        else:
+            changed += 1
+        if len(lines) < MAX_DIFF_LINES:
+            lines.append(
+                {"key": label(key), "before": "" if old is None else str(old), "after": "" if new is None else str(new)}
+            )
+    return added, changed, removed, lines
+
+
+def _record_import(
+    *,
+    actor: Any,
+    closing: Closing,
+    kind: str,
+    file_name: str,
+    rows: int,
+    diff: tuple[int, int, int, list[dict[str, str]]],
+) -> ActualImport:
+    added, changed, removed, lines = diff
+    record = ActualImport.objects.create(
+        closing=closing,
+        kind=kind,
+        file_name=file_name[:200],
+        rows=rows,
+        added=added,
+        changed=changed,
+        removed=removed,
+        diff=lines,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=closing,
+        after={"kind": kind, "file": file_name, "rows": rows, "added": added, "changed": changed, "removed": removed},
+        scope_organization_id=closing.provider_id,
+        message=_("Actual figures replaced (%(kind)s): %(added)s added, %(changed)s changed, %(removed)s removed")
+        % {"kind": ImportKind(kind).label, "added": added, "changed": changed, "removed": removed},
+    )
+    _invalidate(closing)
+    return record
+
+
+MODELS: dict[str, type[models.Model]] = {
+    ImportKind.COSTS: ActualCost,
+    ImportKind.FLOWS: ActualFlow,
+    ImportKind.USAGE: ActualUsage,
+    ImportKind.PRICE_INDICES: ActualPriceIndex,
+}
+
+
+def _store(
+    *,
+    actor: Any,
+    closing: Closing,
+    kind: str,
+    file_name: str,
+    before: Mapping[K, Decimal],
+    figures: Mapping[K, Decimal],
+    label: Callable[[K], str],
+    rows: Callable[[], Iterable[models.Model]],
+) -> ActualImport | None:
+    """The one way actual figures are replaced (after the caller validated them): equal figures write nothing
+    (None); otherwise the stored rows of `kind` give way to `rows()` and the import record keeps the diff."""
+    diff = figures_diff(before, figures, label)
+    if not any(diff[:3]):
+        return None
+    model = MODELS[kind]
+    model.objects.filter(closing=closing).delete()  # type: ignore[attr-defined]
+    model.objects.bulk_create(rows(), batch_size=5000)  # type: ignore[attr-defined]
+    return _record_import(actor=actor, closing=closing, kind=kind, file_name=file_name, rows=len(figures), diff=diff)
+
+
+@transaction.atomic
+def actual_costs_replace(
+    *, actor: Any, closing: Closing, figures: Mapping[tuple[str, str], Decimal], file_name: str = ""
+) -> ActualImport | None:
+    """Replace the actual costs by `figures` ((centre code, cost type code) → EUR). Equal figures write nothing
+    (None); otherwise the import record keeps the diff."""
+    locked = _locked(closing)
+    _require_draft(locked)
+    centres = {c.code: c for c in CostCentre.objects.filter(plan_id=locked.plan_id)}
+    types = {t.code: t for t in CostType.objects.filter(plan_id=locked.plan_id)}
+    for (centre, cost_type), amount in figures.items():
+        if centre not in centres or cost_type not in types:
+            raise ValidationError(
+                {"figures": _("Unknown cost centre or cost type %(c)s/%(t)s.") % {"c": centre, "t": cost_type}}
+            )
+        if not _fits(amount, places=2, digits=14):
+            raise ValidationError(
+                {"figures": _("An actual cost is an amount in EUR, not negative, with at most two decimals.")}
+            )
+    return _store(
+        actor=actor,
+        closing=locked,
+        kind=ImportKind.COSTS,
+        file_name=file_name,
+        before=actual_costs(closing=locked),
+        figures=figures,
+        label=lambda k: f"{k[0]}/{k[1]}",
+        rows=lambda: (
+            ActualCost(closing=locked, centre=centres[c], cost_type=types[t], amount=amount)
+            for (c, t), amount in figures.items()
+        ),
+    )
+
+
+@transaction.atomic
+def actual_flows_replace(
+    *, actor: Any, closing: Closing, figures: Mapping[tuple[str, str], Decimal], file_name: str = ""
+) -> ActualImport | None:
+    """Replace the actual service quantities ((support centre, receiver) → quantity); none = the plan's hold."""
+    locked = _locked(closing)
+    _require_draft(locked)
+    centres = {c.code: c for c in CostCentre.objects.filter(plan_id=locked.plan_id)}
+    for (provider, receiver), quantity in figures.items():
+        if provider not in centres or receiver not in centres or provider == receiver:
+            raise ValidationError(
+                {"figures": _("Unknown cost centres %(p)s → %(r)s.") % {"p": provider, "r": receiver}}
+            )
+        if not _fits(quantity, places=4, digits=16):
+            raise ValidationError({"figures": _("A quantity is a number, not negative, with at most four decimals.")})
+    return _store(
+        actor=actor,
+        closing=locked,
+        kind=ImportKind.FLOWS,
+        file_name=file_name,
+        before=actual_flows(closing=locked),
+        figures=figures,
+        label=lambda k: f"{k[0]}→{k[1]}",
+        rows=lambda: (
+            ActualFlow(closing=locked, provider=centres[p], receiver=centres[r], quantity=q)
+            for (p, r), q in figures.items()
+        ),
+    )
+
+
+@transaction.atomic
+def actual_usage_replace(
+    *, actor: Any, closing: Closing, figures: Mapping[tuple[int, int, str], Decimal], file_name: str = ""
+) -> ActualImport | None:
+    """Replace the actual usage ((member id, product plan id, period) → quantity) of metered products."""
+    locked = _locked(closing)
+    _require_draft(locked)
+    product_plans = set(ProductPlan.objects.filter(plan_id=locked.plan_id).values_list("pk", flat=True))
+    for (_member, product_plan, _period), quantity in figures.items():
+        if product_plan not in product_plans:
+            raise ValidationError({"figures": _("A product of the usage is not in the plan.")})
+        if not _fits(quantity, places=4, digits=16):
+            raise ValidationError({"figures": _("A quantity is a number, not negative, with at most four decimals.")})
+    return _store(
+        actor=actor,
+        closing=locked,
+        kind=ImportKind.USAGE,
+        file_name=file_name,
+        before=actual_usage_rows(closing=locked),
+        figures=figures,
+        label=lambda k: f"{k[0]}/{k[1]}/{k[2]}",
+        rows=lambda: (
+            ActualUsage(closing=locked, member_id=m, product_plan_id=p, period=period, quantity=q)
+            for (m, p, period), q in figures.items()
+        ),
+    )
+
+
+@transaction.atomic
+def price_indices_replace(
+    *, actor: Any, closing: Closing, figures: Mapping[str, Decimal], file_name: str = ""
+) -> ActualImport | None:
+    """Replace the price indices (cost type code → actual price level against plan, 1 = as planned); a cost
+    type without one is taken at plan prices. They split the actual cost into price and efficiency variance."""
+    locked = _locked(closing)
+    _require_draft(locked)
+    types = {t.code: t for t in CostType.objects.filter(plan_id=locked.plan_id)}
+    for code, index in figures.items():
+        if code not in types:
+            raise ValidationError({"figures": _("No cost type %(code)s in the plan.") % {"code": code}})
+        if not index.is_finite() or index <= 0 or index >= 10000 or not has_places(index, Decimal("0.0001")):
+            raise ValidationError(
+                {"figures": _("A price index is a positive number with at most four decimals, e.g. 1.03.")}
+            )
+    return _store(
+        actor=actor,
+        closing=locked,
+        kind=ImportKind.PRICE_INDICES,
+        file_name=file_name,
+        before=price_indices(closing=locked),
+        figures=figures,
+        label=str,
+        rows=lambda: (
+            ActualPriceIndex(closing=locked, cost_type=types[code], index=index) for code, index in figures.items()
+        ),
+    )
