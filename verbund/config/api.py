@@ -24,6 +24,7 @@ from verbund.accounts.selectors import user_for_api_token
 from verbund.billing.api import router as billing_router
 from verbund.catalog.api import router as catalog_router
 from verbund.closing.api import router as closing_router
+from verbund.evidence.api import router as evidence_router
 from verbund.core.api_types import Error, ErrorItem, error_items
 from verbund.core.params import control_character_position
 from verbund.costing.api import router as costing_router
@@ -139,6 +140,7 @@ api.add_router("/costing", costing_router)
 api.add_router("/billing", billing_router)
 api.add_router("/closing", closing_router)
 api.add_router("/scenarios", scenarios_router)
+api.add_router("/evidence", evidence_router)
 
 
 # ---------------------------------------------------------------- the one mapping from exceptions to errors
