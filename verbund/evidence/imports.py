@@ -63,6 +63,7 @@ SHEETS: dict[str, Sheet] = {
     ImportKind.CONTROLS: CONTROLS,
     ImportKind.INCIDENTS: INCIDENTS,
 }
+EvidenceImportError.columns = tuple(dict.fromkeys(c for sheet in SHEETS.values() for c in sheet.columns))
 # German words a status column may also use (as the WiBA checklists answer: ja / teilweise / nein / entbehrlich).
 STATE_WORDS = {
     "umgesetzt": ControlState.IMPLEMENTED,
