@@ -1,5 +1,5 @@
-"""A small OSCAL catalogue (four controls in two subgroups of one group, one nested), citeq's evidence of 2025 imported from the
-files below, and a controller (carla)."""
+"""A small OSCAL catalogue (four controls in two subgroups of one group, one nested), citeq's evidence of 2025
+imported from the files below, and a controller (carla)."""
 
 import io
 import json
