@@ -211,7 +211,7 @@ class Incident(_YearRow):
         return self.reference
 
 
-LIST_URLS = {
+LIST_URLS: dict[str, str] = {
     ImportKind.STAFF: "evidence:post_list",
     ImportKind.ASSETS: "evidence:asset_list",
     ImportKind.CONTROLS: "evidence:control_list",

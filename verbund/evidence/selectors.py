@@ -118,13 +118,13 @@ def control_classes() -> list[str]:
 
 def latest_year(*, provider_id: int, kind: str, start: dt.date, end: dt.date) -> int | None:
     """The newest year within start..end for which `kind` was imported for the provider."""
-    model = {
+    models: dict[str, type[Any]] = {
         ImportKind.STAFF: Post,
         ImportKind.ASSETS: Asset,
         ImportKind.CONTROLS: ControlStatus,
         ImportKind.INCIDENTS: Incident,
-    }[kind]
-    manager: Any = model._default_manager
+    }
+    manager: Any = models[kind]._default_manager
     found = manager.filter(provider_id=provider_id, year__gte=start.year, year__lte=end.year).aggregate(
         year=Max("year")
     )["year"]

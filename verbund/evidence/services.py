@@ -99,10 +99,10 @@ def evidence_replace(
     stale = removed + changed
     if stale:
         manager.filter(provider=provider, year=year, **{f"{key_name}__in": stale}).delete()
-    store_key = {ImportKind.CONTROLS: None}.get(kind, key_name)  # controls are keyed by their foreign key
+    store_key = "" if kind == ImportKind.CONTROLS else key_name  # controls are keyed by their foreign key
     new = []
     for key in added + changed:
-        values = dict(records[key])
+        values: dict[str, Any] = dict(records[key])
         if store_key:
             values[store_key] = key
         new.append(model(provider=provider, year=year, demo=demo, **values))
@@ -112,7 +112,7 @@ def evidence_replace(
         + [{"key": key, "change": "changed", "before": before[key], "after": after[key]} for key in changed]
         + [{"key": key, "change": "removed", "before": before[key]} for key in removed]
     )
-    record = EvidenceImport.objects.create(
+    evidence = EvidenceImport.objects.create(
         provider=provider,
         year=year,
         kind=kind,
@@ -128,14 +128,14 @@ def evidence_replace(
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE if before else AuditAction.CREATE,
-        obj=record,
+        obj=evidence,
         before={"records": len(before)},
         after={"records": len(after), "added": len(added), "changed": len(changed), "removed": len(removed)},
         scope_organization_id=provider.pk,
         message=_("Evidence %(kind)s %(year)s imported from %(file)s")
         % {"kind": ImportKind(kind).label, "year": year, "file": file_name or "-"},
     )
-    return record
+    return evidence
 
 
 @transaction.atomic

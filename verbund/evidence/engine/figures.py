@@ -153,17 +153,21 @@ def occupancy_rate(posts: Sequence[PostFact]) -> Result:
 
 
 def time_to_fill_days(posts: Sequence[PostFact], period: Period) -> Result:
-    filled = [
-        p
+    spans = [
+        (p.key, Decimal((p.started_on - p.advertised_on).days))
         for p in posts
-        if p.started_on in period and p.advertised_on is not None and p.started_on >= p.advertised_on  # type: ignore[operator]
+        if p.started_on is not None
+        and p.advertised_on is not None
+        and p.started_on in period
+        and p.started_on >= p.advertised_on
     ]
-    if not filled:
+    if not spans:
         return Result(None)
-    days = [Decimal((p.started_on - p.advertised_on).days) for p in filled]  # type: ignore[operator]
+    filled = [key for key, _days in spans]
+    days = [span for _key, span in spans]
     value = _number(Decimal(median(days)), "0.1")
     step = Step("evidence.time_to_fill", {"value": value, "count": len(filled)})
-    return Result(value, tuple(p.key for p in filled), (step,))
+    return Result(value, tuple(filled), (step,))
 
 
 def turnover_rate(posts: Sequence[PostFact], period: Period) -> Result:
@@ -205,13 +209,18 @@ def sustainable_hardware_share(assets: Sequence[AssetFact], period: Period) -> R
 
 
 def mean_service_life_years(assets: Sequence[AssetFact], period: Period) -> Result:
-    retired = [a for a in assets if a.retired_on in period and a.retired_on >= a.purchased_on]  # type: ignore[operator]
-    if not retired:
+    spans = [
+        (a.key, (a.retired_on - a.purchased_on).days)
+        for a in assets
+        if a.retired_on is not None and a.retired_on in period and a.retired_on >= a.purchased_on
+    ]
+    if not spans:
         return Result(None)
-    days = sum(((a.retired_on - a.purchased_on).days for a in retired), 0)  # type: ignore[operator]
+    retired = [key for key, _days in spans]
+    days = sum(span for _key, span in spans)
     value = _number(Decimal(days) / DAYS_PER_YEAR / len(retired))
     step = Step("evidence.service_life", {"value": value, "count": len(retired)})
-    return Result(value, tuple(a.key for a in retired), (step,))
+    return Result(value, tuple(retired), (step,))
 
 
 def _rate(controls: Iterable[ControlFact]) -> tuple[int, int]:

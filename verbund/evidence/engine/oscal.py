@@ -57,7 +57,7 @@ def _control(data: dict[str, Any], group: dict[str, Any], parent: str) -> Contro
     if not isinstance(data, dict) or not data.get("id") or not isinstance(data.get("title"), str):
         raise CatalogueError(f"A control of group {group.get('id')} has no id or title.")
     props = data.get("props") or []
-    statement = next((p for p in data.get("parts") or [] if p.get("name") == "statement"), {})
+    statement: dict[str, Any] = next((p for p in data.get("parts") or [] if p.get("name") == "statement"), {})
     effort = _prop(props, "effort_level")
     return ControlEntry(
         control_id=str(data["id"]).upper()[:40],

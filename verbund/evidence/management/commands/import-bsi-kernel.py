@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from verbund.evidence.engine.oscal import CatalogueError
 from verbund.evidence.models import ATTRIBUTION
@@ -34,5 +35,6 @@ class Command(BaseCommand):
                 ids = record.diff.get(change, [])
                 if ids and record.controls != len(ids):
                     self.stdout.write(f"{change}: {', '.join(ids[:200])}")
-        self.stdout.write(catalogue_summary(record))
+        with translation.override("en"):  # the command line speaks English, like the other import commands
+            self.stdout.write(catalogue_summary(record))
         self.stdout.write(ATTRIBUTION)
