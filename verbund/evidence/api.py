@@ -31,6 +31,7 @@ def _require(request: HttpRequest, permission: str) -> None:
 
 
 def _provider(request: HttpRequest, provider_id: int) -> Organization:
+    """The provider the caller may see (404 otherwise); the lists without one show every provider's records."""
     providers = Organization.objects.restrict(request.user).filter(kind__in=services.PROVIDER_KINDS)
     return get_object_or_404(providers, pk=provider_id)
 
@@ -105,15 +106,15 @@ def _filters(**values: Any) -> dict[str, str]:
 @paginate(BoundedLimitOffsetPagination)
 def posts_list(
     request: HttpRequest,
-    provider_id: Id,
-    year: Year,
+    provider_id: Id | None = None,
+    year: Year | None = None,
     vacant: bool = False,
     filled: bool = False,
     left: bool = False,
     telework: bool = False,
 ) -> Any:
     _require(request, "evidence.view_post")
-    provider = _provider(request, provider_id)
+    provider = _provider(request, provider_id) if provider_id is not None else None
     filters = _filters(vacant=vacant, filled=filled, left=left, telework=telework)
     return selectors.post_list(user=request.user, provider=provider, year=year, filters=filters)
 
@@ -122,14 +123,14 @@ def posts_list(
 @paginate(BoundedLimitOffsetPagination)
 def assets_list(
     request: HttpRequest,
-    provider_id: Id,
-    year: Year,
+    provider_id: Id | None = None,
+    year: Year | None = None,
     bought: bool = False,
     retired: bool = False,
     label: Filter = "",
 ) -> Any:
     _require(request, "evidence.view_asset")
-    provider = _provider(request, provider_id)
+    provider = _provider(request, provider_id) if provider_id is not None else None
     filters = _filters(bought=bought, retired=retired, label=label)
     return selectors.asset_list(user=request.user, provider=provider, year=year, filters=filters)
 
@@ -142,24 +143,30 @@ def assets_list(
 @paginate(BoundedLimitOffsetPagination)
 def controls_list(
     request: HttpRequest,
-    provider_id: Id,
-    year: Year,
+    provider_id: Id | None = None,
+    year: Year | None = None,
     state: Filter = "",
     level: Filter = "",
     requirement_class: Filter = "",
     applicable: bool = False,
 ) -> Any:
     _require(request, "evidence.view_controlstatus")
-    provider = _provider(request, provider_id)
+    provider = _provider(request, provider_id) if provider_id is not None else None
     filters = _filters(state=state, level=level, applicable=applicable, **{"class": requirement_class})
     return selectors.control_status_list(user=request.user, provider=provider, year=year, filters=filters)
 
 
 @router.get("/incidents", response=list[IncidentOut], summary="A provider's security incidents of a year")
 @paginate(BoundedLimitOffsetPagination)
-def incidents_list(request: HttpRequest, provider_id: Id, year: Year, extent: Filter = "", cause: Filter = "") -> Any:
+def incidents_list(
+    request: HttpRequest,
+    provider_id: Id | None = None,
+    year: Year | None = None,
+    extent: Filter = "",
+    cause: Filter = "",
+) -> Any:
     _require(request, "evidence.view_incident")
-    provider = _provider(request, provider_id)
+    provider = _provider(request, provider_id) if provider_id is not None else None
     filters = _filters(extent=extent, cause=cause)
     return selectors.incident_list(user=request.user, provider=provider, year=year, filters=filters)
 
