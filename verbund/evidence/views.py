@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from verbund.core import kpi
 from verbund.evidence import selectors
 from verbund.evidence.choices import ControlState, EcoLabel, ImportKind, IncidentCause, IncidentExtent
+from verbund.evidence.engine import figures
 from verbund.evidence.forms import ImportForm
 from verbund.evidence.models import ATTRIBUTION, LICENCE_URL, list_url
 from verbund.evidence.services import PROVIDER_KINDS
@@ -205,6 +206,12 @@ def control_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.control_status_list(
         user=request.user, provider=context["provider"], year=context["year"], filters=request.GET
     )
+    facts = selectors.control_facts(provider_id=context["provider"].pk, year=context["year"])
+    rate = figures.implementation_rate(facts)
+    context["rate"] = rate.value
+    context["breakdown"] = [
+        {"group": group, "rate": value, "applicable": applicable} for group, value, applicable in rate.breakdown
+    ]
     return _list(request, "evidence.view_controlstatus", "evidence/control_list.html", rows, context)
 
 

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -29,6 +31,9 @@ def test_list_filters_are_the_drill_down_subsets(client, admin_user, evidence, r
     response = _get(client, admin_user, "evidence:control_list", provider=citeq, year=2025, level="erhöht")
     assert sorted(s.control.control_id for s in response.context["page"]) == ["TST.2.1", "TST.2.2"]
     assert "CC BY-SA 4.0" in response.content.decode()
+    assert response.context["rate"] == Decimal("0.333333")  # of every status, not only the filtered ones
+    assert {"group": "erhöht", "rate": Decimal(0), "applicable": 1} in response.context["breakdown"]
+    assert {"group": "MUSS", "rate": Decimal(1), "applicable": 1} in response.context["breakdown"]
     high = _get(client, admin_user, "evidence:incident_list", provider=citeq, year=2025, extent="high")
     assert [i.reference for i in high.context["page"]] == ["SV-2"]
 
