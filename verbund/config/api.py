@@ -24,10 +24,10 @@ from verbund.accounts.selectors import user_for_api_token
 from verbund.billing.api import router as billing_router
 from verbund.catalog.api import router as catalog_router
 from verbund.closing.api import router as closing_router
-from verbund.evidence.api import router as evidence_router
 from verbund.core.api_types import Error, ErrorItem, error_items
 from verbund.core.params import control_character_position
 from verbund.costing.api import router as costing_router
+from verbund.evidence.api import router as evidence_router
 from verbund.governance.api import router as governance_router
 from verbund.orders.api import router as orders_router
 from verbund.registry.api import router as registry_router
