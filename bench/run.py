@@ -423,6 +423,7 @@ def main_parent() -> int:
         "load": load,
         "strategy": run_module("bench.strategy", progress=True),  # national inventory import + comparison page
         "scenarios": scenarios,
+        "evidence": run_module("bench.evidence"),  # evidence files and figures, no database (issue #15)
     }
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     tmp = LATEST.with_name(LATEST.name + ".tmp")

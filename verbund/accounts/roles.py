@@ -31,6 +31,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "controlling.*",
         "closing.*",
         "scenarios.*",
+        "evidence.*",  # import the evidence files and the BSI kernel catalogue (issue #15)
         "registry.*_agreement",
         "registry.*_agreementparty",
     ),

@@ -27,6 +27,7 @@ from verbund.closing.api import router as closing_router
 from verbund.core.api_types import Error, ErrorItem, error_items
 from verbund.core.params import control_character_position
 from verbund.costing.api import router as costing_router
+from verbund.evidence.api import router as evidence_router
 from verbund.governance.api import router as governance_router
 from verbund.orders.api import router as orders_router
 from verbund.registry.api import router as registry_router
@@ -141,6 +142,7 @@ api.add_router("/billing", billing_router)
 api.add_router("/closing", closing_router)
 api.add_router("/strategy", strategy_router)
 api.add_router("/scenarios", scenarios_router)
+api.add_router("/evidence", evidence_router)
 
 
 # ---------------------------------------------------------------- the one mapping from exceptions to errors

@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from verbund.demo.catalogue import DemoCatalogueError, summary_line
 from verbund.demo.costing import summary_line as costing_summary_line
+from verbund.demo.evidence import load_demo_evidence
+from verbund.demo.evidence import summary_line as evidence_summary_line
 from verbund.demo.federation import DEMO_PASSWORD, DEMO_USERS, DemoDataMissing, load_demo
 from verbund.demo.governance import AGREEMENT_REFERENCE
 from verbund.demo.governance import summary_line as governance_summary_line
@@ -62,6 +64,7 @@ class Command(BaseCommand):
         self.stdout.write(scenarios_summary_line(report.scenarios))
         self.stdout.write(partners_line())
         self.stdout.write(strategy_summary_line(strategy))
+        self.stdout.write(evidence_summary_line(load_demo_evidence()))  # issue #15: citeq's demo evidence
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
         for demo in DEMO_USERS:
             self.stdout.write(f"  {demo.username:<17} {demo.role}")
