@@ -18,7 +18,7 @@ import numpy as np
 
 from .errors import ScenarioError
 from .inputs import Entity, Range, Scenario, ScenarioModel
-from .projection import entity_fees, likely_values, status_quo, timelines, validate
+from .projection import Prepared, entity_fees, gc_paused, likely_values, prepare, status_quo, timelines, validate
 from .rules import vat_rate
 
 Progress = Callable[[int, int], None]
@@ -47,7 +47,7 @@ class Structure:
     base_offset: int  # start year − base year
 
 
-def _structure(model: ScenarioModel, scenario: Scenario, columns: dict[str, int]) -> Structure:
+def _structure(model: ScenarioModel, scenario: Scenario, columns: dict[str, int], prepared: Prepared) -> Structure:
     years = np.arange(model.start_year, model.end_year + 1)
     t_count = len(years)
     items = list(model.items)
@@ -73,7 +73,7 @@ def _structure(model: ScenarioModel, scenario: Scenario, columns: dict[str, int]
                 ramp[k, t] = min(1.0, (year - line[1][0] + 1) / assumptions.ramp_years)
         moves.extend((k, int(start - model.start_year)) for start, _entity in line[1:])
     # Fee weights from the costing engine (likely values, final year): fee line ÷ the product's net cost.
-    _rows, results, _ = entity_fees(model, scenario, likely_values(assumptions), model.end_year)
+    _rows, results, _ = entity_fees(model, scenario, likely_values(assumptions), model.end_year, prepared)
     weights: dict[tuple[str, int], float] = {}
     shares: dict[int, list[tuple[str, float]]] = {}
     for entity_id, result in results.items():
@@ -306,8 +306,11 @@ def simulate(
     ranges = _ranges(scenario)
     columns = {name: j for j, (name, _r) in enumerate(ranges)}
     base = status_quo(model, scenario)
-    s_struct = _structure(model, scenario, columns)
-    q_struct = _structure(model, base, columns)
+    with gc_paused():
+        prepared = prepare(model)
+        s_struct = _structure(model, scenario, columns, prepared)
+        q_struct = _structure(model, base, columns, prepared)
+        del prepared
     rng = np.random.default_rng(seed)
     u = latin_hypercube(draws, len(ranges), rng)
     params = np.column_stack([_triangular(u[:, j], r) for j, (_n, r) in enumerate(ranges)])
