@@ -27,6 +27,7 @@ from verbund.scenarios.engine import (
 )
 from verbund.scenarios.engine import projection as projection_module
 from verbund.scenarios.engine.inputs import CategorySynergy
+from verbund.scenarios.engine.model_json import coalition_savings
 from verbund.scenarios.engine.montecarlo import _ranges, _triangular, latin_hypercube, simulate
 from verbund.scenarios.engine.projection import (
     Values,
@@ -37,6 +38,7 @@ from verbund.scenarios.engine.projection import (
     status_quo,
 )
 from verbund.scenarios.engine.rules import vat_rate
+from verbund.scenarios.engine.shapley import shapley
 
 FORMS = (LegalForm.OWN_UNIT, LegalForm.ASSOCIATION, LegalForm.AOR, LegalForm.GMBH)
 
@@ -230,3 +232,18 @@ def test_gc_paused_restores_the_collector():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_shapley_with_the_shared_costing_cache_equals_fresh_projections():
+    model = _model([1000, 2000, 3000, 4000, 5000, 6000], [0, 2, 3], [2027, 2028, None, 2030, 2029, 2030], spread=False)
+    scenario = model.scenarios[0]
+    provider_of = {i.id: i.provider for i in model.items}
+    base = project_scenario(model, status_quo(model, scenario)).npv
+
+    def value(coalition):
+        moves = tuple(m for m in scenario.moves if provider_of[m.item] in coalition)
+        return base - project_scenario(model, replace(scenario, moves=moves)).npv if coalition else D(0)
+
+    expected = shapley(tuple(p.id for p in model.providers), value)
+    split, _blocking = coalition_savings(model, scenario)
+    assert split == {p: str(round_money(v)) for p, v in expected.items()}
