@@ -10,6 +10,7 @@ in the costing engine. With zero spread (low = likely = high) the result equals 
 up to the cent rounding of the latter.
 """
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -74,22 +75,33 @@ def _structure(model: ScenarioModel, scenario: Scenario, columns: dict[str, int]
         moves.extend((k, int(start - model.start_year)) for start, _entity in line[1:])
     # Fee weights from the costing engine (likely values, final year): fee line ÷ the product's net cost.
     _rows, results, _ = entity_fees(model, scenario, likely_values(assumptions), model.end_year, prepared)
-    weights: dict[tuple[str, int], float] = {}
-    shares: dict[int, list[tuple[str, float]]] = {}
+    # Per fee line: member, item and weight (share × (1 + VAT)); the rate depends on the member only through the
+    # entity's host city (rules.vat_rate). The shares per item give the VAT of the item under any owner: the rate
+    # for any other member times the item's total share, corrected for the owner's host city's share.
+    hosts = {e.host for e in entities.values() if e.host}
+    member_ids: dict[str, int] = {}
+    sub_member_list: list[int] = []
+    sub_item_list: list[int] = []
+    sub_weight_list: list[float] = []
+    total_share: dict[int, float] = defaultdict(float)
+    host_share: dict[int, dict[str, float]] = defaultdict(dict)
     for entity_id, result in results.items():
+        entity = entities[entity_id]
+        others = 1.0 + float(vat_rate(entity, NOT_HOST, assumptions.vat_rate))
+        at_host = 1.0 + float(vat_rate(entity, entity.host, assumptions.vat_rate)) if entity.host else others
         net = {p.product: p.net_cost for p in result.products}
         for fee in result.fees.lines:
-            if net[fee.product]:
-                share = float(fee.exact / net[fee.product])
+            cost = net[fee.product]
+            if cost:
+                share = float(fee.exact / cost)
                 k = index[fee.product]
-                shares.setdefault(k, []).append((fee.member, share))
-                rate = float(vat_rate(entities[entity_id], fee.member, assumptions.vat_rate))
-                weights[(fee.member, k)] = weights.get((fee.member, k), 0.0) + share * (1.0 + rate)
-    # The VAT of an item's fees under its owner of the year: Σ share × rate(owner, member). The rate depends on the
-    # member only through the owner's host city (rules.vat_rate), so it is the rate for any other member times the
-    # total share, corrected for the host's share.
-    total_share = {k: sum(share for _m, share in pairs) for k, pairs in shares.items()}
-    host_share = {k: dict(pairs) for k, pairs in shares.items()}
+                member = fee.member
+                total_share[k] += share
+                if member in hosts:
+                    host_share[k][member] = host_share[k].get(member, 0.0) + share
+                sub_member_list.append(member_ids.setdefault(member, len(member_ids)))
+                sub_item_list.append(k)
+                sub_weight_list.append(share * (at_host if member == entity.host else others))
     vat = np.zeros((len(items), t_count))
     memo: dict[tuple[int, str], float] = {}
     for k in range(len(items)):
@@ -148,12 +160,13 @@ def _structure(model: ScenarioModel, scenario: Scenario, columns: dict[str, int]
         fee_part = fee_coef[f] * (1.0 + vat) if kind != "migration" else fee_coef[f] * vat
         total[f] = fee_part.sum(axis=0) + cash_extra[f]
     # Member fees in the final year: Σ over the member's fee weights of the item's final-year fee cost.
-    ordered = sorted(weights.items())
-    members = sorted({m for (m, _k) in weights})
-    member_pos = {m: j for j, m in enumerate(members)}
-    sub_member = np.array([member_pos[m] for (m, _k), _w in ordered], dtype=int)
-    sub_item = np.array([k for (_m, k), _w in ordered], dtype=int)
-    sub_weight = np.array([w for _key, w in ordered])
+    members = sorted(member_ids)
+    position = np.empty(len(members), dtype=int)  # first-seen index → sorted position
+    for j, member in enumerate(members):
+        position[member_ids[member]] = j
+    sub_member = position[np.array(sub_member_list, dtype=int)] if sub_member_list else np.zeros(0, dtype=int)
+    sub_item = np.array(sub_item_list, dtype=int)
+    sub_weight = np.array(sub_weight_list)
     fee_factors = [f for f in range(len(factors)) if np.any(fee_coef[f][:, -1])]
     member_coef = np.zeros((len(fee_factors), len(members)))
     for row, f in enumerate(fee_factors):
