@@ -86,14 +86,14 @@ def _structure(model: ScenarioModel, scenario: Scenario, columns: dict[str, int]
     total_share: dict[int, float] = defaultdict(float)
     host_share: dict[int, dict[str, float]] = defaultdict(dict)
     for entity_id, result in results.items():
-        entity = entities[entity_id]
-        others = 1.0 + float(vat_rate(entity, NOT_HOST, assumptions.vat_rate))
-        at_host = 1.0 + float(vat_rate(entity, entity.host, assumptions.vat_rate)) if entity.host else others
+        seller = entities[entity_id]
+        others = 1.0 + float(vat_rate(seller, NOT_HOST, assumptions.vat_rate))
+        at_host = 1.0 + float(vat_rate(seller, seller.host, assumptions.vat_rate)) if seller.host else others
         net = {p.product: p.net_cost for p in result.products}
         for fee in result.fees.lines:
-            cost = net[fee.product]
-            if cost:
-                share = float(fee.exact / cost)
+            net_cost = net[fee.product]
+            if net_cost:
+                share = float(fee.exact / net_cost)
                 k = index[fee.product]
                 member = fee.member
                 total_share[k] += share
@@ -101,7 +101,7 @@ def _structure(model: ScenarioModel, scenario: Scenario, columns: dict[str, int]
                     host_share[k][member] = host_share[k].get(member, 0.0) + share
                 sub_member_list.append(member_ids.setdefault(member, len(member_ids)))
                 sub_item_list.append(k)
-                sub_weight_list.append(share * (at_host if member == entity.host else others))
+                sub_weight_list.append(share * (at_host if member == seller.host else others))
     vat = np.zeros((len(items), t_count))
     memo: dict[tuple[int, str], float] = {}
     for k in range(len(items)):
