@@ -122,11 +122,16 @@ SCENARIOS: list[tuple[str, str, str, int, int, str, list[str]]] = [
         LegalForm.AOR,
         2030,
         3,
-        "Seed 004: ein zentraler Dienstleister entsteht als Nukleus und wächst modular; Infrastruktur 2030, "
-        "Arbeitsplatz 2033, Fachverfahren 2036.",
+        "Seed 004: ein zentraler Dienstleister entsteht als Nukleus und wächst modular um Produkte und "
+        "Dienstleister: citeq bringt 2030 die Infrastruktur ein, KAAW tritt 2032 bei, Kreis Steinfurt IT 2034; "
+        "bei jedem folgen Arbeitsplatz nach drei und Fachverfahren nach sechs Jahren (zuletzt 2040).",
         ["6", "6", "4", "6", "6", "4", "9"],
     ),
 ]
+
+
+# NRW nucleus: years after the first stage in which each provider joins (citeq is the nucleus).
+NUCLEUS_JOINS = {"citeq": 0, "KAAW": 2, "Kreis Steinfurt IT": 4}
 
 
 def _org(kind: str, ags: str) -> Organization | None:
@@ -222,14 +227,19 @@ def load_demo_scenarios() -> dict[str, Any]:
                 stages=stages,
                 legal_form=form,
             )
-            if kind == ScenarioKind.VARIANT:  # the NRW nucleus: three modular stages, 3 years apart
+            if kind == ScenarioKind.VARIANT:  # the NRW nucleus grows by products and by providers joining
                 entity = ScenarioEntity.objects.get(scenario=scenario)
                 entity.name = "Zentraldienstleister NRW (Nukleus)"
                 entity.save()
                 step: dict[str, int] = {INF: 0, W: 3, P: 3, F: 6}
                 ScenarioMove.objects.bulk_create(
-                    ScenarioMove(scenario=scenario, item=item, entity=entity, year=first + step[item.category])
-                    for item in PortfolioItem.objects.filter(provider__in=providers.values())
+                    ScenarioMove(
+                        scenario=scenario,
+                        item=item,
+                        entity=entity,
+                        year=first + NUCLEUS_JOINS[item.provider.short_name] + step[item.category],
+                    )
+                    for item in PortfolioItem.objects.filter(provider__in=providers.values()).select_related("provider")
                 )
             if kind == ScenarioKind.HOLDING:  # the holding's administration costs the operating company
                 ScenarioEntity.objects.filter(scenario=scenario).update(

@@ -40,6 +40,13 @@ def test_demo_scenarios_are_calculated_and_idempotent(federation):  # noqa: F811
     holding = next(s for s in scenarios if s.kind == "holding")
     assert holding.status == "published" and holding.npv > Decimal(0)
     assert ScenarioMemberFee.objects.filter(scenario=holding, member__name="Ahaus, Stadt").exists()
+    nucleus = next(s for s in scenarios if s.kind == "variant")
+    first_year = {
+        short: min(m.year for m in nucleus.moves.all() if m.item.provider.short_name == short)
+        for short in ("citeq", "KAAW", "Kreis Steinfurt IT")
+    }
+    assert first_year == {"citeq": 2030, "KAAW": 2032, "Kreis Steinfurt IT": 2034}  # providers join the nucleus
+    assert max(m.year for m in nucleus.moves.all()) == 2040
     counts = _counts()
     assert load_demo_scenarios() == {"items": 0, "scenarios": 0, "agenda_items": 0}
     assert _counts() == counts

@@ -28,7 +28,15 @@ from .inputs import (
 from .mcda import MESSAGES as MCDA_MESSAGES
 from .mcda import Criterion, Direction, Problem, analyse
 from .montecarlo import simulate
-from .projection import Projection, ScenarioResult, project, project_scenario, status_quo
+from .projection import (
+    Projection,
+    ScenarioResult,
+    gc_paused,
+    prepare,
+    project,
+    project_scenario,
+    status_quo,
+)
 from .shapley import in_core, shapley
 from .staged_plan import PlanProblem, PlanProduct, optimise
 
@@ -201,8 +209,14 @@ def load_model(data: Any) -> ScenarioModel:
 def coalition_savings(model: ScenarioModel, scenario: Scenario) -> tuple[dict[str, str], list[list[str]]]:
     """Shapley split of the scenario's NPV savings between the providers: v(S) = the savings when only the
     items of the providers in S move as the scenario says."""
+    with gc_paused():
+        return _coalition_savings(model, scenario)
+
+
+def _coalition_savings(model: ScenarioModel, scenario: Scenario) -> tuple[dict[str, str], list[list[str]]]:
     providers = tuple(p.id for p in model.providers)
-    base = project_scenario(model, status_quo(model, scenario)).npv
+    prepared = prepare(model)  # shared by every coalition: an entity-year that repeats is costed once
+    base = project_scenario(model, status_quo(model, scenario), prepared=prepared).npv
     provider_of = {i.id: i.provider for i in model.items}
     cache: dict[frozenset[str], Decimal] = {}
 
@@ -213,7 +227,7 @@ def coalition_savings(model: ScenarioModel, scenario: Scenario) -> tuple[dict[st
             else:
                 moves = tuple(m for m in scenario.moves if provider_of[m.item] in coalition)
                 restricted = Scenario(scenario.id, scenario.name, scenario.entities, moves, scenario.assumptions)
-                cache[coalition] = base - project_scenario(model, restricted).npv
+                cache[coalition] = base - project_scenario(model, restricted, prepared=prepared).npv
         return cache[coalition]
 
     split = shapley(providers, value)
