@@ -31,6 +31,7 @@ from verbund.governance.api import router as governance_router
 from verbund.orders.api import router as orders_router
 from verbund.registry.api import router as registry_router
 from verbund.scenarios.api import router as scenarios_router
+from verbund.surveys.api import router as surveys_router
 
 CONTROL_CHARACTER_MESSAGE = "The text contains a control character (position {position}); remove it."
 
@@ -139,6 +140,7 @@ api.add_router("/costing", costing_router)
 api.add_router("/billing", billing_router)
 api.add_router("/closing", closing_router)
 api.add_router("/scenarios", scenarios_router)
+api.add_router("/surveys", surveys_router)
 
 
 # ---------------------------------------------------------------- the one mapping from exceptions to errors

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "verbund.web",
     "verbund.jobs",
     "verbund.scenarios",
+    "verbund.surveys",
     "verbund.demo",
 ]
 
