@@ -75,7 +75,7 @@ def closed_wave(questionnaire, registry):
     from verbund.surveys.models import Target
 
     wave = services.wave_create(
-        actor=None, provider=registry["citeq"], questionnaire=questionnaire, year=2025,
+        actor=None, provider=registry["citeq"], questionnaire=questionnaire, year=2025, name="Befragung 2025",
         opens_on=TODAY - dt.timedelta(days=30), closes_on=TODAY + dt.timedelta(days=1),
     )
     _targets(wave, registry)
@@ -102,7 +102,7 @@ def open_wave(closed_wave, questionnaire, registry):
     from verbund.surveys import services
 
     wave = services.wave_create(
-        actor=None, provider=registry["citeq"], questionnaire=questionnaire, year=2026,
+        actor=None, provider=registry["citeq"], questionnaire=questionnaire, year=2026, name="Befragung 2026",
         opens_on=TODAY - dt.timedelta(days=1), closes_on=TODAY + dt.timedelta(days=30),
     )
     _targets(wave, registry)
