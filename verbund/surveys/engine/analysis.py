@@ -19,6 +19,7 @@ Definitions (frozen; the report states them):
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from math import sqrt
 
 from verbund.core.steps import Kind, Message, Step, gettext_noop
@@ -109,34 +110,60 @@ class WaveInput:
     responses: Iterable[ResponseRow]
 
 
-class _Acc:
-    __slots__ = ("dist", "n", "sq", "total")
-
-    def __init__(self, size: int) -> None:
-        self.n = 0
-        self.total = 0
-        self.sq = 0
-        self.dist = [0] * size
-
-    def add(self, value: int) -> None:
-        self.n += 1
-        self.total += value
-        self.sq += value * value
-        self.dist[value] += 1
-
-
-@dataclass(frozen=True)
 class Stat:
-    """The figures of one question (or pool of questions) in one group of answers."""
+    """The figures of one question (or pool of questions) in one group of answers, from the count per answer
+    value (index = value) and the population size (for the FPC). The intervals are computed when first read, so
+    that a national wave's hundreds of thousands of office and member cells cost only their counts."""
 
-    kind: str
-    n: int
-    distribution: tuple[int, ...]  # count per answer value (index = value)
-    mean: Interval | None
-    top2: Interval | None = None  # Likert
-    nps: Interval | None = None  # NPS
-    variance: float = 0.0
-    population: int | None = None
+    __slots__ = ("__dict__", "distribution", "kind", "population")
+
+    def __init__(self, kind: str, distribution: Sequence[int], population: int | None = None) -> None:
+        self.kind = kind
+        self.distribution = tuple(distribution)
+        self.population = population
+
+    def __repr__(self) -> str:
+        return f"Stat({self.kind!r}, {self.distribution!r}, {self.population!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Stat) and (self.kind, self.distribution, self.population) == (
+            other.kind,
+            other.distribution,
+            other.population,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    @cached_property
+    def n(self) -> int:
+        return sum(self.distribution)
+
+    @cached_property
+    def total(self) -> int:
+        return sum(value * count for value, count in enumerate(self.distribution))
+
+    @cached_property
+    def variance(self) -> float:
+        n = self.n
+        if n < 2:
+            return 0.0
+        squares = sum(value * value * count for value, count in enumerate(self.distribution))
+        return max(0.0, (squares - self.total * self.total / n) / (n - 1))
+
+    @cached_property
+    def mean(self) -> Interval | None:
+        squares = sum(value * value * count for value, count in enumerate(self.distribution))
+        return stats.mean_interval(self.total, squares, self.n, population=self.population)
+
+    @cached_property
+    def top2(self) -> Interval | None:
+        return stats.wilson(self.top2_count, self.n, population=self.population) if self.kind == LIKERT else None
+
+    @cached_property
+    def nps(self) -> Interval | None:
+        if self.kind != NPS:
+            return None
+        return stats.nps(self.promoters, self.passives, self.detractors, population=self.population)
 
     @property
     def top2_count(self) -> int:
@@ -160,26 +187,6 @@ class Stat:
         return self.top2 if self.kind == LIKERT else self.nps
 
 
-def _stat(kind: str, acc: _Acc, population: int | None) -> Stat:
-    n = acc.n
-    variance = (acc.sq - acc.total * acc.total / n) / (n - 1) if n > 1 else 0.0
-    mean = stats.mean_interval(acc.total, acc.sq, n, population=population)
-    if kind == LIKERT:
-        top = acc.dist[4] + acc.dist[5]
-        return Stat(kind, n, tuple(acc.dist), mean, top2=stats.wilson(top, n, population=population),
-                    variance=max(0.0, variance), population=population)
-    promoters, detractors = acc.dist[9] + acc.dist[10], sum(acc.dist[0:7])
-    return Stat(
-        kind,
-        n,
-        tuple(acc.dist),
-        mean,
-        nps=stats.nps(promoters, n - promoters - detractors, detractors, population=population),
-        variance=max(0.0, variance),
-        population=population,
-    )
-
-
 @dataclass(frozen=True)
 class Weighted:
     """The member-weighted figure: every member with answers counts equally."""
@@ -190,31 +197,44 @@ class Weighted:
 
 
 def _weighted(kind: str, by_member: Mapping[int, Stat]) -> Weighted:
-    groups = [s for s in by_member.values() if s.n > 0]
-    m = len(groups)
+    """Each member with answers counts equally: the mean of the member figures, SE = √(Σ SE_m²)/M."""
+    z = stats.Z95
+    m = 0
+    mean_sum = mean_var = head_sum = head_var = 0.0
+    for stat in by_member.values():
+        d = stat.distribution
+        n = sum(d)
+        if not n:
+            continue
+        m += 1
+        f = stats.fpc_factor(n, stat.population)
+        total = 0
+        squares = 0
+        for value, c in enumerate(d):
+            total += value * c
+            squares += value * value * c
+        mean = total / n
+        variance = max(0.0, (squares - total * mean) / (n - 1)) if n > 1 else 0.0
+        mean_sum += mean
+        mean_var += variance / n * f
+        if kind == LIKERT:
+            p = (d[4] + d[5]) / n
+            head_sum += p
+            head_var += p * (1 - p) / n * f
+        else:
+            promoters, detractors = d[9] + d[10], sum(d[0:7])
+            head_sum += (promoters - detractors) / n
+            head_var += stats.nps_se(promoters, n - promoters - detractors, detractors) ** 2 * f
     if not m:
         return Weighted(0, None, None)
-    z = stats.Z95
-
-    def combine(points: list[float], ses: list[float]) -> Interval:
-        point = sum(points) / m
-        se = sqrt(sum(se * se for se in ses)) / m
-        return Interval(point, point - z * se, point + z * se)
-
-    mean_points = [s.mean.point for s in groups if s.mean]
-    mean_ses = [sqrt(s.variance / s.n * stats.fpc_factor(s.n, s.population)) for s in groups]
-    if kind == LIKERT:
-        shares = [s.top2_count / s.n for s in groups]
-        ses = [sqrt(p * (1 - p) / s.n * stats.fpc_factor(s.n, s.population)) for p, s in zip(shares, groups)]
-        head = combine(shares, ses)
-        head = Interval(head.point, max(0.0, head.low), min(1.0, head.high))
-    else:
-        points = [(s.promoters - s.detractors) / s.n for s in groups]
-        ses = [stats.nps_se(s.promoters, s.passives, s.detractors) * sqrt(stats.fpc_factor(s.n, s.population))
-               for s in groups]
-        head = combine(points, ses)
-        head = Interval(head.point, max(-1.0, head.low), min(1.0, head.high))
-    return Weighted(m, combine(mean_points, mean_ses), head)
+    mean_point, mean_se = mean_sum / m, sqrt(mean_var) / m
+    head_point, head_se = head_sum / m, sqrt(head_var) / m
+    low_bound = 0.0 if kind == LIKERT else -1.0
+    return Weighted(
+        m,
+        Interval(mean_point, mean_point - z * mean_se, mean_point + z * mean_se),
+        Interval(head_point, max(low_bound, head_point - z * head_se), min(1.0, head_point + z * head_se)),
+    )
 
 
 @dataclass(frozen=True)
@@ -259,10 +279,6 @@ def _size(kind: str) -> int:
     return 6 if kind == LIKERT else 11
 
 
-def _valid(kind: str, value: int) -> bool:
-    return 1 <= value <= 5 if kind == LIKERT else 0 <= value <= 10
-
-
 def analyse(data: WaveInput) -> WaveResult:
     """Every figure of a wave in one pass over the responses."""
     specs = {q.key: q for q in data.questions if q.kind in NUMERIC_KINDS}
@@ -277,52 +293,65 @@ def analyse(data: WaveInput) -> WaveResult:
         invited_office[(cell.member_id, cell.office)] = (
             invited_office.get((cell.member_id, cell.office), 0) + cell.invited
         )
-    overall = {key: _Acc(_size(q.kind)) for key, q in specs.items()}
-    member_acc: dict[tuple[str, int], _Acc] = {}
-    office_acc: dict[tuple[str, int, str], _Acc] = {}
-    product_acc: dict[int, _Acc] = {}
-    product_member_acc: dict[tuple[int, int], _Acc] = {}
+    overall = {key: [0] * _size(q.kind) for key, q in specs.items()}
+    member_acc: dict[int, dict[str, list[int]]] = {}
+    office_acc: dict[tuple[int, str], dict[str, list[int]]] = {}
+    product_acc: dict[int, list[int]] = {}
+    product_member_acc: dict[tuple[int, int], list[int]] = {}
     responses_member: dict[int, int] = {}
     responses_office: dict[tuple[int, str], int] = {}
+    sizes = {key: _size(q.kind) for key, q in specs.items()}
+    products = {key: q.product_id for key, q in specs.items() if q.product_id is not None and q.kind == LIKERT}
     count = 0
     for row in data.responses:
         count += 1
-        member, office = row.member_id, row.office
+        member = row.member_id
+        cell = (member, row.office)
         responses_member[member] = responses_member.get(member, 0) + 1
-        responses_office[(member, office)] = responses_office.get((member, office), 0) + 1
+        responses_office[cell] = responses_office.get(cell, 0) + 1
+        m_acc = member_acc.get(member)
+        if m_acc is None:
+            m_acc = member_acc[member] = {}
+        o_acc = office_acc.get(cell)
+        if o_acc is None:
+            o_acc = office_acc[cell] = {}
         for key, value in row.values.items():
-            spec = specs.get(key)
-            if spec is None or not _valid(spec.kind, value):
+            size = sizes.get(key)
+            if size is None or value < (0 if size == 11 else 1) or value >= size:
                 continue
-            overall[key].add(value)
-            acc = member_acc.get((key, member))
+            overall[key][value] += 1
+            acc = m_acc.get(key)
             if acc is None:
-                acc = member_acc[(key, member)] = _Acc(_size(spec.kind))
-            acc.add(value)
-            acc = office_acc.get((key, member, office))
+                acc = m_acc[key] = [0] * size
+            acc[value] += 1
+            acc = o_acc.get(key)
             if acc is None:
-                acc = office_acc[(key, member, office)] = _Acc(_size(spec.kind))
-            acc.add(value)
-            if spec.product_id is not None and spec.kind == LIKERT:
-                acc = product_acc.get(spec.product_id)
+                acc = o_acc[key] = [0] * size
+            acc[value] += 1
+            product = products.get(key)
+            if product is not None:
+                acc = product_acc.get(product)
                 if acc is None:
-                    acc = product_acc[spec.product_id] = _Acc(6)
-                acc.add(value)
-                acc = product_member_acc.get((spec.product_id, member))
+                    acc = product_acc[product] = [0] * 6
+                acc[value] += 1
+                acc = product_member_acc.get((product, member))
                 if acc is None:
-                    acc = product_member_acc[(spec.product_id, member)] = _Acc(6)
-                acc.add(value)
+                    acc = product_member_acc[(product, member)] = [0] * 6
+                acc[value] += 1
     total_staff = sum(staff_member.values()) or None
     by_member_all: dict[str, dict[int, Stat]] = {key: {} for key in specs}
-    for (key, member), acc in member_acc.items():
-        by_member_all[key][member] = _stat(specs[key].kind, acc, staff_member.get(member) or None)
+    for member, accs in member_acc.items():
+        population = staff_member.get(member) or None
+        for key, acc in accs.items():
+            by_member_all[key][member] = Stat(specs[key].kind, acc, population)
     by_office_all: dict[str, dict[tuple[int, str], Stat]] = {key: {} for key in specs}
-    for (key, member, office), acc in office_acc.items():
-        by_office_all[key][(member, office)] = _stat(specs[key].kind, acc, staff_office.get((member, office)) or None)
+    for cell, accs in office_acc.items():
+        population = staff_office.get(cell) or None
+        for key, acc in accs.items():
+            by_office_all[key][cell] = Stat(specs[key].kind, acc, population)
     results = []
     for key, spec in specs.items():
-        acc = overall[key]
-        stat = _stat(spec.kind, acc, total_staff) if acc.n else Stat(spec.kind, 0, tuple(acc.dist), None)
+        stat = Stat(spec.kind, overall[key], total_staff)
         weighted = _weighted(spec.kind, by_member_all[key])
         results.append(
             QuestionResult(
@@ -355,8 +384,8 @@ def analyse(data: WaveInput) -> WaveResult:
         rate_by_office={
             o: rate(responses_office.get(o, 0), invited_office.get(o, 0), staff_office.get(o, 0)) for o in offices
         },
-        by_product={p: _stat(LIKERT, acc, None) for p, acc in product_acc.items()},
-        by_product_member={k: _stat(LIKERT, acc, None) for k, acc in product_member_acc.items()},
+        by_product={p: Stat(LIKERT, acc) for p, acc in product_acc.items()},
+        by_product_member={k: Stat(LIKERT, acc) for k, acc in product_member_acc.items()},
         trace=(
             Step(
                 "rate",
@@ -448,6 +477,7 @@ def _interval(data: Sequence[float] | None) -> Interval | None:
 
 
 def stat_json(stat: Stat) -> dict[str, object]:
+    """A stat with its figures (for the overall lines, which people and the API read)."""
     return {
         "n": stat.n,
         "dist": list(stat.distribution),
@@ -458,18 +488,17 @@ def stat_json(stat: Stat) -> dict[str, object]:
     }
 
 
-def stat_from_json(kind: str, data: Mapping[str, object]) -> Stat:
-    head = _interval(data.get("head"))  # type: ignore[arg-type]
-    return Stat(
-        kind=kind,
-        n=int(data["n"]),  # type: ignore[call-overload]
-        distribution=tuple(data["dist"]),  # type: ignore[arg-type]
-        mean=_interval(data.get("mean")),  # type: ignore[arg-type]
-        top2=head if kind == LIKERT else None,
-        nps=head if kind == NPS else None,
-        variance=float(data.get("var") or 0.0),  # type: ignore[arg-type]
-        population=data.get("pop"),  # type: ignore[arg-type]
-    )
+def stat_compact(stat: Stat) -> list[int]:
+    """A stat as [population or 0, count per value…]: everything else follows from it (a national wave has
+    hundreds of thousands of member and office cells)."""
+    return [stat.population or 0, *stat.distribution]
+
+
+def stat_from_json(kind: str, data: Mapping[str, object] | Sequence[int]) -> Stat:
+    """The inverse of `stat_json` and `stat_compact`."""
+    if isinstance(data, Mapping):
+        return Stat(kind, data["dist"], data.get("pop"))  # type: ignore[arg-type]
+    return Stat(kind, data[1:], data[0] or None)
 
 
 def result_json(result: WaveResult) -> dict[str, object]:
@@ -479,7 +508,7 @@ def result_json(result: WaveResult) -> dict[str, object]:
     return {
         "rate": [result.rate.responses, result.rate.invited],
         "rate_by_member": {str(m): [r.responses, r.invited] for m, r in result.rate_by_member.items()},
-        "rate_by_office": [[m, o, r.responses, r.invited] for (m, o), r in sorted(result.rate_by_office.items())],
+        "rate_by_office": [[m, o, r.responses, r.invited] for (m, o), r in result.rate_by_office.items()],
         "questions": {
             q.key: {
                 "series_key": q.series_key,
@@ -492,13 +521,13 @@ def result_json(result: WaveResult) -> dict[str, object]:
                     "mean": _interval_json(q.weighted.mean),
                     "head": _interval_json(q.weighted.headline),
                 },
-                "members": {str(m): stat_json(s) for m, s in q.by_member.items()},
-                "offices": [[m, o, stat_json(s)] for (m, o), s in sorted(q.by_office.items())],
+                "members": {str(m): [s.population or 0, *s.distribution] for m, s in q.by_member.items()},
+                "offices": [[m, o, [s.population or 0, *s.distribution]] for (m, o), s in q.by_office.items()],
                 "trace": steps_json(q.trace),
             }
             for q in result.questions
         },
         "products": {str(p): stat_json(s) for p, s in result.by_product.items()},
-        "product_members": [[p, m, stat_json(s)] for (p, m), s in sorted(result.by_product_member.items())],
+        "product_members": [[p, m, stat_compact(s)] for (p, m), s in result.by_product_member.items()],
         "trace": steps_json(result.trace),
     }
