@@ -4,9 +4,10 @@ A wave of 50,000 responses from 10,981 members (1–4 offices each, staff from a
 a few cities have many offices' staff and most towns few), a questionnaire of 12 numeric items (10 Likert 1–5,
 4 of them tied to products, 2 NPS 0–10). Timed (wall time): `engine.analyse` (every figure per question overall,
 member-weighted, per member, per office and per product, with Wilson/FPC and adjusted-Wald intervals) and
-`result_json` (the JSON stored with the wave). Goal: under 10 s together (wall time; the CPU time is given
-too, because on a shared machine the wall time mostly measures the other processes). JSON on stdout; `bench/run.py` stores
-it in bench/results/latest.json under `surveys`. Taken on a shared, busy 2-core machine: upper bounds.
+`result_json` (the JSON stored with the wave). Goal: under 10 s together (wall time; the CPU time is
+given too, because on a shared machine the wall time mostly measures the other processes). JSON on stdout;
+`bench/run.py` stores it in bench/results/latest.json under `surveys`. Taken on a shared, busy 2-core machine:
+upper bounds.
 """
 
 import json

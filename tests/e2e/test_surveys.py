@@ -18,7 +18,9 @@ def test_answer_a_survey_on_a_phone(live_server, browser, open_wave, registry): 
     from verbund.surveys.models import Response
 
     token = open_wave.tokens[(registry["telgte"].pk, "Bauamt")]
-    context = browser.new_context(locale="en-GB", viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        locale="en-GB", viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True
+    )
     context.set_default_timeout(10_000)
     page = context.new_page()
     try:

@@ -36,13 +36,62 @@ TEXTS = (
 def _questions(product: dict[str, Product | None]) -> list[tuple[str, str, str, str, str, Product | None]]:
     """(series key, kind, German, English, section, product)."""
     return [
-        ("overall", "likert", "Wie zufrieden sind Sie insgesamt mit citeq?", "How satisfied are you with citeq overall?", "Allgemein", None),
-        ("support", "likert", "Wie zufrieden sind Sie mit dem Service-Desk?", "How satisfied are you with the service desk?", "Allgemein", None),
-        ("workplace", "likert", "Wie zufrieden sind Sie mit Ihrem IT-Arbeitsplatz?", "How satisfied are you with your IT workplace?", "Produkte", product["ARB-010"]),
-        ("telephony", "likert", "Wie zufrieden sind Sie mit der Telefonie?", "How satisfied are you with telephony?", "Produkte", product["KOM-010"]),
-        ("ozg", "likert", "Wie zufrieden sind Sie mit den Online-Diensten (OZG)?", "How satisfied are you with the online services (OZG)?", "Produkte", product["OZG-010"]),
-        ("recommend", "nps", "Wie wahrscheinlich empfehlen Sie citeq einer anderen Kommune?", "How likely are you to recommend citeq to another municipality?", "Allgemein", None),
-        ("comment", "text", "Was sollen wir an Ihrem Arbeitsplatz verbessern?", "What should we improve about your workplace?", "Produkte", product["ARB-010"]),
+        (
+            "overall",
+            "likert",
+            "Wie zufrieden sind Sie insgesamt mit citeq?",
+            "How satisfied are you with citeq overall?",
+            "Allgemein",
+            None,
+        ),
+        (
+            "support",
+            "likert",
+            "Wie zufrieden sind Sie mit dem Service-Desk?",
+            "How satisfied are you with the service desk?",
+            "Allgemein",
+            None,
+        ),
+        (
+            "workplace",
+            "likert",
+            "Wie zufrieden sind Sie mit Ihrem IT-Arbeitsplatz?",
+            "How satisfied are you with your IT workplace?",
+            "Produkte",
+            product["ARB-010"],
+        ),
+        (
+            "telephony",
+            "likert",
+            "Wie zufrieden sind Sie mit der Telefonie?",
+            "How satisfied are you with telephony?",
+            "Produkte",
+            product["KOM-010"],
+        ),
+        (
+            "ozg",
+            "likert",
+            "Wie zufrieden sind Sie mit den Online-Diensten (OZG)?",
+            "How satisfied are you with the online services (OZG)?",
+            "Produkte",
+            product["OZG-010"],
+        ),
+        (
+            "recommend",
+            "nps",
+            "Wie wahrscheinlich empfehlen Sie citeq einer anderen Kommune?",
+            "How likely are you to recommend citeq to another municipality?",
+            "Allgemein",
+            None,
+        ),
+        (
+            "comment",
+            "text",
+            "Was sollen wir an Ihrem Arbeitsplatz verbessern?",
+            "What should we improve about your workplace?",
+            "Produkte",
+            product["ARB-010"],
+        ),
     ]
 
 
@@ -55,11 +104,20 @@ def _questionnaire(provider: Organization) -> tuple[Questionnaire, Questionnaire
         for key, kind, de, en, section, product in _questions(products):
             if section not in sections:
                 sections[section] = services.section_add(
-                    actor=None, questionnaire=first, title=section, title_en={"Allgemein": "General"}.get(section, "Products")
+                    actor=None,
+                    questionnaire=first,
+                    title=section,
+                    title_en={"Allgemein": "General"}.get(section, "Products"),
                 )
             services.question_add(
-                actor=None, section=sections[section], series_key=key, kind=kind, text=de, text_en=en,
-                product=product, required=key == "overall",
+                actor=None,
+                section=sections[section],
+                series_key=key,
+                kind=kind,
+                text=de,
+                text_en=en,
+                product=product,
+                required=key == "overall",
             )
     second = Questionnaire.objects.filter(provider=provider, name=NAME, version=2).first()
     if second is None:
@@ -130,12 +188,19 @@ def _responses(wave: Wave, members: list[Organization]) -> list[services.Importe
     return rows
 
 
-def _wave(provider: Organization, questionnaire: Questionnaire, year: int, members: list[Organization], *, close: bool) -> int:
+def _wave(
+    provider: Organization, questionnaire: Questionnaire, year: int, members: list[Organization], *, close: bool
+) -> int:
     wave = Wave.objects.filter(provider=provider, year=year).first()
     if wave is None:
         wave = services.wave_create(
-            actor=None, provider=provider, questionnaire=questionnaire, year=year,
-            name=f"Kundenzufriedenheit {year}", opens_on=dt.date(year, 3, 1), closes_on=dt.date(year, 4, 30) if close else dt.date(year, 12, 31),
+            actor=None,
+            provider=provider,
+            questionnaire=questionnaire,
+            year=year,
+            name=f"Kundenzufriedenheit {year}",
+            opens_on=dt.date(year, 3, 1),
+            closes_on=dt.date(year, 4, 30) if close else dt.date(year, 12, 31),
             demo=True,
         )
     _targets(wave, members)

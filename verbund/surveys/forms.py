@@ -15,7 +15,9 @@ PROVIDER_KINDS = (OrganizationKind.PROVIDER, OrganizationKind.ASSOCIATION, Organ
 
 
 class QuestionnaireCreateForm(forms.Form):
-    provider = forms.ModelChoiceField(label=_("Provider"), queryset=Organization.objects.filter(kind__in=PROVIDER_KINDS))
+    provider = forms.ModelChoiceField(
+        label=_("Provider"), queryset=Organization.objects.filter(kind__in=PROVIDER_KINDS)
+    )
     name = forms.CharField(label=_("Name"), max_length=200)
 
 
@@ -24,7 +26,9 @@ class QuestionAddForm(forms.Form):
     new_section = forms.CharField(label=_("or a new section (German)"), max_length=200, required=False)
     new_section_en = forms.CharField(label=_("New section (English)"), max_length=200, required=False)
     series_key = forms.CharField(
-        label=_("Series key"), max_length=40, validators=[series_key_validator],
+        label=_("Series key"),
+        max_length=40,
+        validators=[series_key_validator],
         help_text=_("Stays the same across versions; also the question code of a LimeSurvey export."),
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=QuestionKind.choices)
@@ -101,7 +105,9 @@ class InviteForm(forms.Form):
     target = forms.ModelChoiceField(label=_("Office"), queryset=Target.objects.none())
     count = forms.IntegerField(label=_("Links without address"), min_value=0, max_value=10_000, initial=0)
     emails = forms.CharField(
-        label=_("E-mail addresses"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("E-mail addresses"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One per line; each gets its own link by e-mail."),
     )
 

@@ -24,8 +24,19 @@ from verbund.surveys.choices import QuestionKind
 from verbund.surveys.models import Question, Target, Wave
 from verbund.surveys.services import ImportedResponse
 
-META = ("id", "submitdate", "member", "office", "lastpage", "startlanguage", "seed", "startdate", "datestamp",
-        "token", "refurl")
+META = (
+    "id",
+    "submitdate",
+    "member",
+    "office",
+    "lastpage",
+    "startlanguage",
+    "seed",
+    "startdate",
+    "datestamp",
+    "token",
+    "refurl",
+)
 
 
 class LimeSurveyImportError(SpreadsheetError):

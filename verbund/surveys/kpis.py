@@ -141,8 +141,7 @@ def nps(query: KpiQuery) -> KpiFigure | None:
             value = head[0] if head else None
             overall = stat_from_json(NPS, data["overall"])
             note = (
-                _("Each member counts equally; unweighted %(value)s")
-                % {"value": f"{_dec(overall.nps.point * 100)}"}
+                _("Each member counts equally; unweighted %(value)s") % {"value": f"{_dec(overall.nps.point * 100)}"}
                 if overall.nps
                 else ""
             )

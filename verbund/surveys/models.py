@@ -9,7 +9,6 @@ of day and no person. No row, audit event or timestamp links a response to an in
 
 import hashlib
 import json
-from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -300,5 +299,3 @@ class ReminderRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.wave}: {self.sent_at:%Y-%m-%d}"
-
-

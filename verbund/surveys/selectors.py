@@ -121,8 +121,10 @@ def wave_results(*, user: Any, wave: Wave, member_id: int | None = None) -> Wave
     if previous is not None and previous.analysis:
         for data in previous.analysis["questions"].values():
             previous_by_key[data["series_key"]] = (data["kind"], data["wording"], data)
-    questions = {str(q.pk): q for q in Question.objects.filter(questionnaire_id=wave.questionnaire_id)
-                 .select_related("section", "product")}
+    questions = {
+        str(q.pk): q
+        for q in Question.objects.filter(questionnaire_id=wave.questionnaire_id).select_related("section", "product")
+    }
     rows = []
     for key, data in analysis["questions"].items():
         question = questions.get(key)
@@ -143,7 +145,9 @@ def wave_results(*, user: Any, wave: Wave, member_id: int | None = None) -> Wave
         if before is not None:
             row.previous = stat_from_json(before[0], before[2]["overall"])
             row.comparison = compare(
-                row.previous, overall, same_wording=before[1] == data["wording"] and before[0] == kind,
+                row.previous,
+                overall,
+                same_wording=before[1] == data["wording"] and before[0] == kind,
                 series_key=data["series_key"],
             )
         rows.append(row)
@@ -200,8 +204,13 @@ def trend(*, user: Any, wave: Wave, series_key: str, member_id: int | None = Non
                 continue
             head = stat.headline
             points.append(
-                TrendPoint(w.year, head.point, head.low, head.high, last_wording is not None and
-                           last_wording != data["wording"])
+                TrendPoint(
+                    w.year,
+                    head.point,
+                    head.low,
+                    head.high,
+                    last_wording is not None and last_wording != data["wording"],
+                )
             )
             last_wording = data["wording"]
     return points

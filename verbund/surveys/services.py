@@ -148,8 +148,14 @@ def question_change(*, actor: Any, question: Question, text: str, text_en: str =
     question.text, question.text_en = text.strip(), text_en.strip()
     question.full_clean()
     question.save()
-    _audit(actor, AuditAction.UPDATE, question, question.questionnaire.provider_id, before=before,
-           after=model_snapshot(question))
+    _audit(
+        actor,
+        AuditAction.UPDATE,
+        question,
+        question.questionnaire.provider_id,
+        before=before,
+        after=model_snapshot(question),
+    )
     return question
 
 
@@ -187,8 +193,14 @@ def questionnaire_new_version(*, actor: Any, questionnaire: Questionnaire) -> Qu
                 product_id=q.product_id,
                 category=q.category,
             )
-    _audit(actor, AuditAction.CREATE, copy, copy.provider_id, after=model_snapshot(copy),
-           message=f"new version of {questionnaire.pk}")
+    _audit(
+        actor,
+        AuditAction.CREATE,
+        copy,
+        copy.provider_id,
+        after=model_snapshot(copy),
+        message=f"new version of {questionnaire.pk}",
+    )
     return copy
 
 
@@ -353,8 +365,9 @@ def reminders_send(*, actor: Any, wave: Wave, link: Callable[[str], str] = lambd
                 invitation.email,
             )
         )
-    run = ReminderRun.objects.create(wave=wave, sent_by=actor if getattr(actor, "pk", None) else None,
-                                     recipients=len(messages))
+    run = ReminderRun.objects.create(
+        wave=wave, sent_by=actor if getattr(actor, "pk", None) else None, recipients=len(messages)
+    )
     if messages:
         transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
     _audit(actor, AuditAction.CREATE, run, wave.provider_id, message=f"{len(messages)} reminders")
@@ -485,7 +498,11 @@ def engine_input(wave: Wave) -> engine.WaveInput:
     questions = _questions(wave)
     specs = [
         engine.QuestionSpec(
-            key=str(q.pk), series_key=q.series_key, kind=q.kind, wording=q.wording, product_id=q.product_id,
+            key=str(q.pk),
+            series_key=q.series_key,
+            kind=q.kind,
+            wording=q.wording,
+            product_id=q.product_id,
             category=q.category,
         )
         for q in questions
@@ -498,9 +515,9 @@ def engine_input(wave: Wave) -> engine.WaveInput:
         for t in Target.objects.filter(wave=wave)
     ]
     values: dict[int, dict[str, int]] = {}
-    for response_id, question_id, value in Answer.objects.filter(
-        response__wave=wave, value__isnull=False
-    ).values_list("response_id", "question_id", "value"):
+    for response_id, question_id, value in Answer.objects.filter(response__wave=wave, value__isnull=False).values_list(
+        "response_id", "question_id", "value"
+    ):
         values.setdefault(response_id, {})[str(question_id)] = value
     responses = [
         engine.ResponseRow(member_id=member_id, office=office, values=values.get(pk, {}))

@@ -66,7 +66,9 @@ def _require(request: HttpRequest, permission: str) -> None:
 
 def _home(request: HttpRequest, *, status: int = 200, **forms: Any) -> HttpResponse:
     user = request.user
-    questionnaires = list(selectors.questionnaires_for_user(user)) if user.has_perm("surveys.view_questionnaire") else []
+    questionnaires = (
+        list(selectors.questionnaires_for_user(user)) if user.has_perm("surveys.view_questionnaire") else []
+    )
     context: dict[str, Any] = {
         "waves": list(selectors.waves_for_user(user)),
         "questionnaires": questionnaires,
@@ -105,11 +107,12 @@ def questionnaire_create(request: HttpRequest) -> HttpResponse:
     return redirect(questionnaire)
 
 
-def _questionnaire_page(request: HttpRequest, questionnaire: Questionnaire, form: QuestionAddForm | None = None) -> HttpResponse:
+def _questionnaire_page(
+    request: HttpRequest, questionnaire: Questionnaire, form: QuestionAddForm | None = None
+) -> HttpResponse:
     editable = not questionnaire.used and request.user.has_perm("surveys.change_questionnaire")
     sections = [
-        (section, list(section.questions.select_related("product")))
-        for section in questionnaire.sections.all()
+        (section, list(section.questions.select_related("product"))) for section in questionnaire.sections.all()
     ]
     return render(
         request,
@@ -225,7 +228,9 @@ def _wave_page(request: HttpRequest, wave: Wave, **forms: Any) -> HttpResponse:
     if may_change and wave.status != WaveStatus.CLOSED:
         context["targets_form"] = forms.get("targets_form") or TargetsForm(
             members=_members_of(wave.provider_id),
-            initial={"rows": "\n".join(f"{t.member.ags};{t.office};{t.staff}" for t in wave.targets.select_related("member"))},
+            initial={
+                "rows": "\n".join(f"{t.member.ags};{t.office};{t.staff}" for t in wave.targets.select_related("member"))
+            },
         )
         context["invite_form"] = forms.get("invite_form") or InviteForm(wave=wave)
         context["import_form"] = forms.get("import_form") or ImportForm()
@@ -248,7 +253,8 @@ def wave_targets(request: HttpRequest, wave_id: int) -> HttpResponse:
         return _wave_page(request, wave, targets_form=form)
     try:
         services.targets_replace(
-            actor=request.user, wave=wave,
+            actor=request.user,
+            wave=wave,
             rows=[services.TargetRow(member=m, office=o, staff=s) for m, o, s in form.cleaned_data["rows"]],
         )
     except ValidationError as exc:
@@ -286,8 +292,12 @@ def wave_invite(request: HttpRequest, wave_id: int) -> HttpResponse:
     data = form.cleaned_data
     try:
         tokens = services.invitations_issue(
-            actor=request.user, wave=wave, target=data["target"], count=data["count"] or 0,
-            emails=data["email_list"], link=_link(request),
+            actor=request.user,
+            wave=wave,
+            target=data["target"],
+            count=data["count"] or 0,
+            emails=data["email_list"],
+            link=_link(request),
         )
     except ValidationError as exc:
         for field, errors in exc.message_dict.items():
@@ -402,7 +412,10 @@ def _results_context(request: HttpRequest, wave: Wave, *, pdf: bool = False) -> 
             categories=categories,
             values=[_scaled(r.overall.headline) for r in numeric],
             title=_("Top-2-box (1–5) and NPS (0–10) per question"),
-            description=_("Overall figure per question in percent (NPS in points) with its 95 %% interval; the table below gives the same figures."),
+            description=_(
+                "Overall figure per question in percent (NPS in points) with its 95 percent confidence interval; "
+                "the table below gives the same figures."
+            ),
             value_label=_("Percent / NPS points"),
             limits=(-100.0 if any(r.question.kind == QuestionKind.NPS for r in numeric) else 0.0, 100.0),
         )
@@ -414,13 +427,15 @@ def _results_context(request: HttpRequest, wave: Wave, *, pdf: bool = False) -> 
                     categories=[r.question.series_key for r in own],
                     values=[_scaled(r.member.headline) for r in own],  # type: ignore[union-attr]
                     title=_("%(member)s: top-2-box and NPS per question") % {"member": results.member.name},
-                    description=_("The member's own figures with their 95 %% intervals."),
+                    description=_("The member's own figures with their 95 percent confidence intervals."),
                     value_label=_("Percent / NPS points"),
                     limits=(-100.0 if any(r.question.kind == QuestionKind.NPS for r in own) else 0.0, 100.0),
                 )
         series = []
         for r in numeric[:6]:
-            points = selectors.trend(user=request.user, wave=wave, series_key=r.question.series_key, member_id=member_id)
+            points = selectors.trend(
+                user=request.user, wave=wave, series_key=r.question.series_key, member_id=member_id
+            )
             if len(points) > 1:
                 series.append((r.question.series_key, points))
         if series:
@@ -491,9 +506,22 @@ def wave_csv(request: HttpRequest, wave_id: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="umfrage-{wave.year}-{wave.pk}.csv"'
     writer = CsvWriter(response)  # BOM, `;`, text protected against formula injection
     writer.writerow(
-        [_("Series key"), _("Question"), _("Kind"), _("Answers"), _("Mean"), _("Top-2-box / NPS"), _("Lower bound"),
-         _("Upper bound"), _("Member-weighted"), _("Member"), _("Member answers"), _("Member figure"),
-         _("Previous wave"), _("Comparable")]
+        [
+            _("Series key"),
+            _("Question"),
+            _("Kind"),
+            _("Answers"),
+            _("Mean"),
+            _("Top-2-box / NPS"),
+            _("Lower bound"),
+            _("Upper bound"),
+            _("Member-weighted"),
+            _("Member"),
+            _("Member answers"),
+            _("Member figure"),
+            _("Previous wave"),
+            _("Comparable"),
+        ]
     )
     for row in results.rows:
         head = row.overall.headline
@@ -539,7 +567,9 @@ def _posted_answers(request: HttpRequest, questions: list[Question]) -> dict[str
     answers: dict[str, Any] = {}
     for q in questions:
         name = f"q_{q.series_key}"
-        answers[q.series_key] = request.POST.getlist(name) if q.kind == QuestionKind.MULTIPLE else request.POST.get(name, "")
+        answers[q.series_key] = (
+            request.POST.getlist(name) if q.kind == QuestionKind.MULTIPLE else request.POST.get(name, "")
+        )
     return answers
 
 
@@ -554,7 +584,9 @@ def _answer_form(
         if not sections or sections[-1][0].pk != q.section_id:
             sections.append((q.section, []))
         value = values.get(q.series_key)
-        chosen = [str(v) for v in value] if isinstance(value, list) else ([str(value)] if value not in (None, "") else [])
+        chosen = (
+            [str(v) for v in value] if isinstance(value, list) else ([str(value)] if value not in (None, "") else [])
+        )
         sections[-1][1].append(
             {
                 "q": q,
@@ -568,7 +600,12 @@ def _answer_form(
     return render(
         request,
         "surveys/answer.html",
-        {"wave": invitation.wave, "sections": sections, "errors": errors, "token": request.resolver_match.kwargs["token"]},
+        {
+            "wave": invitation.wave,
+            "sections": sections,
+            "errors": errors,
+            "token": request.resolver_match.kwargs["token"],
+        },
         status=status,
     )
 

@@ -24,9 +24,7 @@ def test_demo_surveys_are_loaded_once(federation):  # noqa: F811
     assert all(w.demo for w in waves.values())
     assert waves[2025].analysis and Response.objects.filter(wave=waves[2024], demo=True).exists()
     assert waves[2024].questionnaire.version == 1 and waves[2025].questionnaire.version == 2
-    support = [
-        w.questionnaire.questions.get(series_key="support").wording for w in (waves[2024], waves[2025])
-    ]
+    support = [w.questionnaire.questions.get(series_key="support").wording for w in (waves[2024], waves[2025])]
     assert support[0] != support[1]
     before = _counts()
     load_demo_surveys()

@@ -404,24 +404,41 @@ def _question_trace(stat: Stat, weighted: Weighted, population: int | None) -> t
         steps.append(
             Step(
                 "mean",
-                {"sum": total, "n": stat.n, "mean": _d(stat.mean.point), "low": _d(stat.mean.low),
-                 "high": _d(stat.mean.high)},
+                {
+                    "sum": total,
+                    "n": stat.n,
+                    "mean": _d(stat.mean.point),
+                    "low": _d(stat.mean.low),
+                    "high": _d(stat.mean.high),
+                },
             )
         )
     if stat.top2 is not None:
         steps.append(
             Step(
                 "top2",
-                {"top": stat.top2_count, "n": stat.n, "share": _d(stat.top2.point), "low": _d(stat.top2.low),
-                 "high": _d(stat.top2.high), "population": population or 0},
+                {
+                    "top": stat.top2_count,
+                    "n": stat.n,
+                    "share": _d(stat.top2.point),
+                    "low": _d(stat.top2.low),
+                    "high": _d(stat.top2.high),
+                    "population": population or 0,
+                },
             )
         )
     if stat.nps is not None:
         steps.append(
             Step(
                 "nps",
-                {"promoters": stat.promoters, "detractors": stat.detractors, "n": stat.n, "nps": _d(stat.nps.point),
-                 "low": _d(stat.nps.low), "high": _d(stat.nps.high)},
+                {
+                    "promoters": stat.promoters,
+                    "detractors": stat.detractors,
+                    "n": stat.n,
+                    "nps": _d(stat.nps.point),
+                    "low": _d(stat.nps.low),
+                    "high": _d(stat.nps.high),
+                },
             )
         )
     if weighted.headline is not None:
@@ -456,7 +473,8 @@ def compare(previous: Stat, current: Stat, *, same_wording: bool, series_key: st
         headline = stats.two_proportion_test(previous.top2_count, previous.n, current.top2_count, current.n)
     elif previous.n and current.n:
         headline = stats.difference_test(
-            (current.promoters - current.detractors) / current.n - (previous.promoters - previous.detractors) / previous.n,
+            (current.promoters - current.detractors) / current.n
+            - (previous.promoters - previous.detractors) / previous.n,
             stats.nps_se(previous.promoters, previous.passives, previous.detractors),
             stats.nps_se(current.promoters, current.passives, current.detractors),
         )

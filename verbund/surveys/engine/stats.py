@@ -121,9 +121,7 @@ def two_proportion_test(x1: int, n1: int, x2: int, n2: int) -> Test | None:
     return Test(p2 - p1, z, _two_sided(z))
 
 
-def welch_test(
-    mean1: float, var1: float, n1: int, mean2: float, var2: float, n2: int
-) -> Test | None:
+def welch_test(mean1: float, var1: float, n1: int, mean2: float, var2: float, n2: int) -> Test | None:
     """Welch's test of mean2 − mean1 with the normal distribution (large samples); None if n < 2 in a wave."""
     if n1 < 2 or n2 < 2:
         return None

@@ -4,11 +4,12 @@ free text), a 2025 wave closed with responses from Telgte and Ahlen and a 2026 w
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from verbund.catalog.tests.conftest import catalogue  # noqa: F401  (shared fixture)
 from verbund.closing.tests.conftest import controller  # noqa: F401  (shared fixture)
 
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.fixture
@@ -18,31 +19,60 @@ def questionnaire(registry, catalogue):  # noqa: F811
     q = services.questionnaire_create(actor=None, provider=registry["citeq"], name="Kundenzufriedenheit")
     general = services.section_add(actor=None, questionnaire=q, title="Allgemein", title_en="General")
     services.question_add(
-        actor=None, section=general, series_key="overall", kind="likert", text="Wie zufrieden sind Sie insgesamt?",
-        text_en="How satisfied are you overall?", required=True,
+        actor=None,
+        section=general,
+        series_key="overall",
+        kind="likert",
+        text="Wie zufrieden sind Sie insgesamt?",
+        text_en="How satisfied are you overall?",
+        required=True,
     )
     services.question_add(
-        actor=None, section=general, series_key="workplace", kind="likert",
-        text="Wie zufrieden sind Sie mit Ihrem Arbeitsplatz?", text_en="How satisfied are you with your workplace?",
+        actor=None,
+        section=general,
+        series_key="workplace",
+        kind="likert",
+        text="Wie zufrieden sind Sie mit Ihrem Arbeitsplatz?",
+        text_en="How satisfied are you with your workplace?",
         product=catalogue["workplace"],
     )
     services.question_add(
-        actor=None, section=general, series_key="recommend", kind="nps",
-        text="Würden Sie uns weiterempfehlen?", text_en="Would you recommend us?",
+        actor=None,
+        section=general,
+        series_key="recommend",
+        kind="nps",
+        text="Würden Sie uns weiterempfehlen?",
+        text_en="Would you recommend us?",
     )
     services.question_add(
-        actor=None, section=general, series_key="channel", kind="single", text="Wie erreichen Sie uns meist?",
+        actor=None,
+        section=general,
+        series_key="channel",
+        kind="single",
+        text="Wie erreichen Sie uns meist?",
         text_en="How do you usually contact us?",
         options=[{"code": "A1", "de": "Telefon", "en": "Phone"}, {"code": "A2", "de": "Portal", "en": "Portal"}],
     )
     services.question_add(
-        actor=None, section=general, series_key="topics", kind="multiple", text="Welche Themen sind wichtig?",
+        actor=None,
+        section=general,
+        series_key="topics",
+        kind="multiple",
+        text="Welche Themen sind wichtig?",
         text_en="Which topics matter?",
-        options=[{"code": "SQ001", "de": "Sicherheit", "en": "Security"}, {"code": "SQ002", "de": "Tempo", "en": "Speed"}],
+        options=[
+            {"code": "SQ001", "de": "Sicherheit", "en": "Security"},
+            {"code": "SQ002", "de": "Tempo", "en": "Speed"},
+        ],
     )
     services.question_add(
-        actor=None, section=general, series_key="comment", kind="text", text="Was sollen wir verbessern?",
-        text_en="What should we improve?", product=catalogue["workplace"],
+        actor=None,
+        section=general,
+        series_key="comment",
+        kind="text",
+        text="Was sollen wir verbessern?",
+        text_en="What should we improve?",
+        product=catalogue["workplace"],
     )
     return q
 
@@ -75,8 +105,13 @@ def closed_wave(questionnaire, registry):
     from verbund.surveys.models import Target
 
     wave = services.wave_create(
-        actor=None, provider=registry["citeq"], questionnaire=questionnaire, year=2025, name="Befragung 2025",
-        opens_on=TODAY - dt.timedelta(days=30), closes_on=TODAY + dt.timedelta(days=1),
+        actor=None,
+        provider=registry["citeq"],
+        questionnaire=questionnaire,
+        year=2025,
+        name="Befragung 2025",
+        opens_on=TODAY - dt.timedelta(days=30),
+        closes_on=TODAY + dt.timedelta(days=1),
     )
     _targets(wave, registry)
     services.wave_open(actor=None, wave=wave)
@@ -102,8 +137,13 @@ def open_wave(closed_wave, questionnaire, registry):
     from verbund.surveys import services
 
     wave = services.wave_create(
-        actor=None, provider=registry["citeq"], questionnaire=questionnaire, year=2026, name="Befragung 2026",
-        opens_on=TODAY - dt.timedelta(days=1), closes_on=TODAY + dt.timedelta(days=30),
+        actor=None,
+        provider=registry["citeq"],
+        questionnaire=questionnaire,
+        year=2026,
+        name="Befragung 2026",
+        opens_on=TODAY - dt.timedelta(days=1),
+        closes_on=TODAY + dt.timedelta(days=30),
     )
     _targets(wave, registry)
     services.wave_open(actor=None, wave=wave)

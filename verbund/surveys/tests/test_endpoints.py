@@ -30,8 +30,13 @@ def _draft(ctx):
     from verbund.surveys import services
 
     wave = services.wave_create(
-        actor=None, provider=ctx.registry["citeq"], questionnaire=ctx.questionnaire, year=2027, name="Befragung 2027",
-        opens_on=TODAY, closes_on=TODAY + dt.timedelta(days=30),
+        actor=None,
+        provider=ctx.registry["citeq"],
+        questionnaire=ctx.questionnaire,
+        year=2027,
+        name="Befragung 2027",
+        opens_on=TODAY,
+        closes_on=TODAY + dt.timedelta(days=30),
     )
     return {"wave": wave}
 
@@ -41,7 +46,8 @@ def _draft_with_targets(ctx):
 
     objects = _draft(ctx)
     services.targets_replace(
-        actor=None, wave=objects["wave"],
+        actor=None,
+        wave=objects["wave"],
         rows=[services.TargetRow(member=ctx.registry["telgte"], office="Bürgeramt", staff=5)],
     )
     return objects
@@ -74,13 +80,17 @@ def _telgte(ctx):
 QUESTIONNAIRE = {
     "provider_id": 0,
     "name": "Kurzbefragung",
-    "sections": [{"title": "Allgemein", "questions": [{"series_key": "overall", "kind": "likert", "text": "Zufrieden?"}]}],
+    "sections": [
+        {"title": "Allgemein", "questions": [{"series_key": "overall", "kind": "likert", "text": "Zufrieden?"}]}
+    ],
 }
 
 
 def _questionnaire_payload(ctx, key="overall"):
     payload: dict[str, Any] = {**QUESTIONNAIRE, "provider_id": ctx.registry["citeq"].pk}
-    payload["sections"] = [{**payload["sections"][0], "questions": [{**payload["sections"][0]["questions"][0], "series_key": key}]}]
+    payload["sections"] = [
+        {**payload["sections"][0], "questions": [{**payload["sections"][0]["questions"][0], "series_key": key}]}
+    ]
     return payload
 
 
@@ -100,7 +110,10 @@ class TestEndpoints(EndpointTests):
     endpoints = (
         # REST API
         Endpoint(
-            "api:surveys_questionnaires_list", kind="list", setup=_questionnaire, shows=lambda ctx: ctx.questionnaire.name
+            "api:surveys_questionnaires_list",
+            kind="list",
+            setup=_questionnaire,
+            shows=lambda ctx: ctx.questionnaire.name,
         ),
         Endpoint("api:surveys_questionnaire_get", kwargs=_questionnaire_id),
         Endpoint(
@@ -125,7 +138,9 @@ class TestEndpoints(EndpointTests):
             **RESULTS,
         ),
         # Pages
-        Endpoint("surveys:home", kind="list", setup=_questionnaire, shows=lambda ctx: ctx.questionnaire.get_absolute_url()),
+        Endpoint(
+            "surveys:home", kind="list", setup=_questionnaire, shows=lambda ctx: ctx.questionnaire.get_absolute_url()
+        ),
         Endpoint(
             "surveys:questionnaire_create",
             data=lambda ctx: {"provider": ctx.registry["citeq"].pk, "name": "Neu"},
@@ -140,7 +155,9 @@ class TestEndpoints(EndpointTests):
             user="controller",
             read_only_status=404,
             data={"new_section": "Service", "series_key": "service", "kind": "likert", "text": "Service?"},
-            bad=Bad({"new_section": "Service", "series_key": "Bad Key", "kind": "likert", "text": "x"}, field="series_key"),
+            bad=Bad(
+                {"new_section": "Service", "series_key": "Bad Key", "kind": "likert", "text": "x"}, field="series_key"
+            ),
         ),
         Endpoint(
             "surveys:questionnaire_version",
@@ -151,11 +168,19 @@ class TestEndpoints(EndpointTests):
         ),
         Endpoint(
             "surveys:wave_create",
-            data=lambda ctx: {"questionnaire": ctx.questionnaire.pk, "year": 2027, "opens_on": "2027-03-01",
-                              "closes_on": "2027-04-01"},
+            data=lambda ctx: {
+                "questionnaire": ctx.questionnaire.pk,
+                "year": 2027,
+                "opens_on": "2027-03-01",
+                "closes_on": "2027-04-01",
+            },
             bad=Bad(
-                lambda ctx: {"questionnaire": ctx.questionnaire.pk, "year": 2027, "opens_on": "2027-03-01",
-                             "closes_on": "2027-01-01"},
+                lambda ctx: {
+                    "questionnaire": ctx.questionnaire.pk,
+                    "year": 2027,
+                    "opens_on": "2027-03-01",
+                    "closes_on": "2027-01-01",
+                },
                 field="closes_on",
             ),
             **CREATE,
@@ -187,7 +212,9 @@ class TestEndpoints(EndpointTests):
         ),
         Endpoint("surveys:wave_close", setup=_open, **WAVE_WRITE),
         Endpoint("surveys:wave_analyse", setup=_closed, **WAVE_WRITE),  # starts the analysis job
-        Endpoint("surveys:wave_results", shows=_telgte, query=lambda ctx: {"member": ctx.registry["telgte"].pk}, **RESULTS),
+        Endpoint(
+            "surveys:wave_results", shows=_telgte, query=lambda ctx: {"member": ctx.registry["telgte"].pk}, **RESULTS
+        ),
         Endpoint("surveys:wave_pdf", **RESULTS),
         Endpoint("surveys:wave_csv", shows=_telgte, **RESULTS),
         Endpoint("surveys:wave_texts", shows=lambda ctx: "Schneller Support", **RESULTS),

@@ -71,8 +71,10 @@ def test_welch_test_by_hand():
     assert result.z == pytest.approx(0.4 / math.sqrt(1 / 50 + 1.2 / 60))
 
 
-@given(st.integers(min_value=1, max_value=500).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))),
-       st.one_of(st.none(), st.integers(min_value=1, max_value=2000)))
+@given(
+    st.integers(min_value=1, max_value=500).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))),
+    st.one_of(st.none(), st.integers(min_value=1, max_value=2000)),
+)
 def test_wilson_contains_the_share_and_stays_in_0_1(counts, extra):
     successes, n = counts
     population = None if extra is None else n + extra - 1

@@ -24,7 +24,10 @@ def test_a_used_questionnaire_is_not_edited_but_copied(closed_wave):
     assert copy.version == 2 and copy.questions.count() == questionnaire.questions.count()
     changed = services.question_change(actor=None, question=copy.questions.get(series_key="overall"), text="Neu?")
     assert changed.wording != question.wording
-    assert copy.questions.get(series_key="recommend").wording == questionnaire.questions.get(series_key="recommend").wording
+    assert (
+        copy.questions.get(series_key="recommend").wording
+        == questionnaire.questions.get(series_key="recommend").wording
+    )
 
 
 def test_no_table_links_a_response_to_an_invitation_or_person(open_wave, registry):
@@ -43,7 +46,7 @@ def test_no_table_links_a_response_to_an_invitation_or_person(open_wave, registr
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names():
             if table.startswith("surveys_"):
-                cursor.execute(f"SELECT * FROM {table}")  # noqa: S608  (table names from the database)
+                cursor.execute(f"SELECT * FROM {table}")
                 assert token not in repr(cursor.fetchall())
 
 

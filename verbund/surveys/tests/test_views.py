@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from verbund.surveys import services
 from verbund.surveys.models import Response
+from verbund.surveys.tests.conftest import TODAY
 
 
 def _url(token):
@@ -43,7 +44,9 @@ def test_draft_then_submit_then_a_second_submission_is_refused(open_wave, regist
     token = open_wave.tokens[(registry["telgte"].pk, "Bauamt")]
     client = Client()
     assert client.post(_url(token), {"action": "draft", "q_overall": "4"}).status_code == 302
-    assert 'value="4" checked' in client.get(_url(token)).content.decode().replace('id="q_overall-4"', "").replace("  ", " ")
+    assert 'value="4" checked' in client.get(_url(token)).content.decode().replace('id="q_overall-4"', "").replace(
+        "  ", " "
+    )
     done = client.post(_url(token), {"action": "submit", "q_overall": "4", "q_recommend": "10"})
     assert done.status_code == 200
     again = client.post(_url(token), {"action": "submit", "q_overall": "1", "q_recommend": "0"})
@@ -81,13 +84,15 @@ def test_staff_choose_a_member_and_see_the_trend_and_charts(closed_wave, open_wa
 
 
 def test_a_changed_question_is_marked_not_compared(closed_wave, registry, admin_user):
-    import datetime as dt
-
     copy = services.questionnaire_new_version(actor=None, questionnaire=closed_wave.questionnaire)
     services.question_change(actor=None, question=copy.questions.get(series_key="overall"), text="Anders gefragt?")
     wave = services.wave_create(
-        actor=None, provider=registry["citeq"], questionnaire=copy, year=2026,
-        opens_on=dt.date.today(), closes_on=dt.date.today(),
+        actor=None,
+        provider=registry["citeq"],
+        questionnaire=copy,
+        year=2026,
+        opens_on=TODAY,
+        closes_on=TODAY,
     )
     services.targets_replace(
         actor=None, wave=wave, rows=[services.TargetRow(member=registry["telgte"], office="Bauamt", staff=3)]
