@@ -195,7 +195,7 @@ def trend(*, user: Any, wave: Wave, series_key: str, member_id: int | None = Non
         .order_by("year")
     )
     for w in waves:
-        for data in w.analysis["questions"].values():
+        for data in (w.analysis or {}).get("questions", {}).values():
             if data["series_key"] != series_key:
                 continue
             source = data["members"].get(str(member_id)) if member_id else data["overall"]

@@ -518,7 +518,8 @@ def engine_input(wave: Wave) -> engine.WaveInput:
     for response_id, question_id, value in Answer.objects.filter(response__wave=wave, value__isnull=False).values_list(
         "response_id", "question_id", "value"
     ):
-        values.setdefault(response_id, {})[str(question_id)] = value
+        if value is not None:
+            values.setdefault(response_id, {})[str(question_id)] = value
     responses = [
         engine.ResponseRow(member_id=member_id, office=office, values=values.get(pk, {}))
         for pk, member_id, office in Response.objects.filter(wave=wave).values_list("pk", "member_id", "office")

@@ -78,7 +78,7 @@ def _home(request: HttpRequest, *, status: int = 200, **forms: Any) -> HttpRespo
         context["questionnaire_form"] = forms.get("questionnaire_form") or QuestionnaireCreateForm()
     if user.has_perm("surveys.add_wave"):
         form = forms.get("wave_form") or WaveCreateForm()
-        form.fields["questionnaire"].queryset = Questionnaire.objects.restrict(user, Action.VIEW)  # type: ignore[attr-defined]
+        form.fields["questionnaire"].queryset = Questionnaire.objects.restrict(user, Action.VIEW)  # type: ignore[union-attr]
         context["wave_form"] = form
     return render(request, "surveys/home.html", context, status=status)
 
@@ -604,7 +604,7 @@ def _answer_form(
             "wave": invitation.wave,
             "sections": sections,
             "errors": errors,
-            "token": request.resolver_match.kwargs["token"],
+            "token": request.resolver_match.kwargs["token"] if request.resolver_match else "",
         },
         status=status,
     )

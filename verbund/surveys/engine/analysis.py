@@ -306,15 +306,15 @@ def analyse(data: WaveInput) -> WaveResult:
     for row in data.responses:
         count += 1
         member = row.member_id
-        cell = (member, row.office)
+        group = (member, row.office)
         responses_member[member] = responses_member.get(member, 0) + 1
-        responses_office[cell] = responses_office.get(cell, 0) + 1
+        responses_office[group] = responses_office.get(group, 0) + 1
         m_acc = member_acc.get(member)
         if m_acc is None:
             m_acc = member_acc[member] = {}
-        o_acc = office_acc.get(cell)
+        o_acc = office_acc.get(group)
         if o_acc is None:
-            o_acc = office_acc[cell] = {}
+            o_acc = office_acc[group] = {}
         for key, value in row.values.items():
             size = sizes.get(key)
             if size is None or value < (0 if size == 11 else 1) or value >= size:
@@ -345,10 +345,10 @@ def analyse(data: WaveInput) -> WaveResult:
         for key, acc in accs.items():
             by_member_all[key][member] = Stat(specs[key].kind, acc, population)
     by_office_all: dict[str, dict[tuple[int, str], Stat]] = {key: {} for key in specs}
-    for cell, accs in office_acc.items():
-        population = staff_office.get(cell) or None
+    for group, accs in office_acc.items():
+        population = staff_office.get(group) or None
         for key, acc in accs.items():
-            by_office_all[key][cell] = Stat(specs[key].kind, acc, population)
+            by_office_all[key][group] = Stat(specs[key].kind, acc, population)
     results = []
     for key, spec in specs.items():
         stat = Stat(spec.kind, overall[key], total_staff)
