@@ -88,6 +88,7 @@ class WaveResults:
     previous: Wave | None = None
     members: list[tuple[Organization, int, int, float | None]] = field(default_factory=list)  # staff only
     products: list[tuple[Any, Stat, Stat | None]] = field(default_factory=list)
+    offices: list[tuple[str, list[Stat | None]]] = field(default_factory=list)  # the member's offices × rows
 
     @property
     def rate(self) -> float | None:
@@ -156,6 +157,16 @@ def wave_results(*, user: Any, wave: Wave, member_id: int | None = None) -> Wave
     result = WaveResults(wave=wave, rows=rows, responses=responses, invited=invited, member=member, previous=previous)
     if member_id:
         result.member_responses, result.member_invited = analysis["rate_by_member"].get(str(member_id), [0, 0])
+        by_office: dict[str, dict[str, Stat]] = {}
+        for row in rows:
+            data = analysis["questions"][str(row.question.pk)]
+            for m, office, compact in data["offices"]:
+                if m == member_id:
+                    by_office.setdefault(office, {})[data["series_key"]] = stat_from_json(data["kind"], compact)
+        result.offices = [
+            (office, [cells.get(row.question.series_key) for row in rows])
+            for office, cells in sorted(by_office.items())
+        ]
     if scope is None:
         names = {o.pk: o for o in Organization.objects.filter(pk__in=[int(m) for m in analysis["rate_by_member"]])}
         for m, (r, i) in sorted(analysis["rate_by_member"].items(), key=lambda kv: names[int(kv[0])].name):

@@ -543,8 +543,9 @@ def wave_analyse(*, actor: Any, wave: Wave, progress: Progress = no_progress) ->
 
 
 @transaction.atomic
-def wave_close(*, actor: Any, wave: Wave) -> Wave:
-    """Close the wave (no more answers; members see its results) and analyse it."""
+def wave_close(*, actor: Any, wave: Wave, analyse: bool = True) -> Wave:
+    """Close the wave (no more answers; members see its results once analysed) and analyse it (a big wave is
+    analysed afterwards as a background job: `analyse=False`)."""
     if wave.status != WaveStatus.OPEN:
         raise ValidationError({"status": _("Only an open wave can be closed.")})
     before = model_snapshot(wave)
@@ -552,7 +553,7 @@ def wave_close(*, actor: Any, wave: Wave) -> Wave:
     wave.save(update_fields=["status", "modified"])
     Invitation.objects.filter(wave=wave).update(email="", draft={})  # addresses are not needed any more
     _audit(actor, AuditAction.UPDATE, wave, wave.provider_id, before=before, after=model_snapshot(wave))
-    return wave_analyse(actor=actor, wave=wave)
+    return wave_analyse(actor=actor, wave=wave) if analyse else wave
 
 
 # ---------------------------------------------------------------- LimeSurvey import

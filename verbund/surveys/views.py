@@ -38,6 +38,8 @@ from verbund.surveys.forms import (
 from verbund.surveys.models import Question, Questionnaire, Wave
 from verbund.surveys.tasks import SURVEYS_ANALYSE
 
+ANALYSE_INLINE_MAX = 5_000  # responses analysed while closing; a bigger wave is analysed as a background job
+
 
 def _percent(value: float | None) -> str:
     if value is None:
@@ -350,12 +352,15 @@ def wave_import(request: HttpRequest, wave_id: int) -> HttpResponse:
 @require_POST
 def wave_close(request: HttpRequest, wave_id: int) -> HttpResponse:
     wave = _staff_wave(request, wave_id, Action.CHANGE)
+    big = wave.responses.count() > ANALYSE_INLINE_MAX
     try:
-        services.wave_close(actor=request.user, wave=wave)
+        services.wave_close(actor=request.user, wave=wave, analyse=not big)
     except ValidationError as exc:
         _errors(request, exc)
-    else:
-        messages.success(request, _("The wave is closed and analysed."))
+        return redirect(wave)
+    if big:  # more than a second or two of work: a background job with progress (ADR 0026)
+        return job_redirect(request, job_start(actor=request.user, kind=SURVEYS_ANALYSE, subject=wave))
+    messages.success(request, _("The wave is closed and analysed."))
     return redirect(wave)
 
 
@@ -404,6 +409,10 @@ def _results_context(request: HttpRequest, wave: Wave, *, pdf: bool = False) -> 
             }
         )
     context["lines"] = lines
+    context["office_rows"] = [
+        (office, [_percent(s.headline.point) if s and s.headline else "–" for s in cells])
+        for office, cells in results.offices
+    ]
     numeric = [r for r in results.rows if r.overall.headline is not None]
     if numeric:
         categories = [r.question.series_key for r in numeric]

@@ -115,3 +115,29 @@ def test_the_pdf_report(closed_wave, admin_user):
     client.force_login(admin_user)
     response = client.get(reverse("surveys:wave_pdf", args=[closed_wave.pk]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_a_member_sees_its_offices(closed_wave, registry, alice):
+    client = Client()
+    client.force_login(alice)
+    text = client.get(reverse("surveys:wave_results", args=[closed_wave.pk])).content.decode()
+    table = text.split('id="office-table"')[1].split("</table>")[0]
+    assert "Bauamt" in table and "Bürgeramt" in table
+    # Telgte's Bauamt: answers 3 and 2 → top-2-box 0 %; Bürgeramt: 5 and 4 → 100 %
+    assert "0,0 %" in table.split("Bauamt")[1].split("</tr>")[0]
+
+
+def test_closing_a_big_wave_analyses_in_a_background_job(open_wave, registry, admin_user, settings, monkeypatch):
+    from verbund.jobs.models import Job
+    from verbund.surveys import views
+
+    monkeypatch.setattr(views, "ANALYSE_INLINE_MAX", 0)
+    services.response_submit(token=open_wave.tokens[(registry["ahlen"].pk, "Bürgeramt")], answers={"overall": 5})
+    client = Client()
+    client.force_login(admin_user)
+    response = client.post(reverse("surveys:wave_close", args=[open_wave.pk]))
+    assert response.status_code == 302
+    job = Job.objects.get(kind="surveys.analyse")
+    open_wave.refresh_from_db()
+    assert open_wave.status == "closed" and job.subject_id == open_wave.pk
+    assert open_wave.analysis is not None  # the job ran (the tests run jobs inline)
