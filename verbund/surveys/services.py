@@ -6,6 +6,7 @@ and writes the response without any reference to the invitation; the invitation 
 """
 
 import datetime as dt
+import logging
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ from verbund.surveys.models import (
 )
 
 MAX_TEXT = 4000
+logger = logging.getLogger(__name__)
 
 
 class InvitationNotFound(LookupError):
@@ -297,6 +299,20 @@ def _mail(subject: str, body: str, email: str) -> tuple[str, str, str, list[str]
     return (subject, body, settings.DEFAULT_FROM_EMAIL, [email])
 
 
+def _send_after_commit(messages: list[tuple[str, str, str, list[str]]]) -> None:
+    """Send through Django's mail backend once the links are stored; a failure is logged (the invitations stay
+    valid and a reminder run sends new links), it does not undo the issue."""
+
+    def send() -> None:
+        try:
+            send_mass_mail(messages)
+        except Exception:  # SMTP, DNS, ...: logged, never shown to the respondent
+            logger.exception("sending %s survey e-mails failed", len(messages))
+
+    if messages:
+        transaction.on_commit(send)
+
+
 @transaction.atomic
 def invitations_issue(
     *,
@@ -339,8 +355,7 @@ def invitations_issue(
         )
         for token, address in zip(tokens, addresses, strict=False)
     ]
-    if messages:
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
+    _send_after_commit(messages)
     _audit(actor, AuditAction.CREATE, wave, wave.provider_id, message=f"{total} invitations for {target}")
     return tokens
 
@@ -368,8 +383,7 @@ def reminders_send(*, actor: Any, wave: Wave, link: Callable[[str], str] = lambd
     run = ReminderRun.objects.create(
         wave=wave, sent_by=actor if getattr(actor, "pk", None) else None, recipients=len(messages)
     )
-    if messages:
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
+    _send_after_commit(messages)
     _audit(actor, AuditAction.CREATE, run, wave.provider_id, message=f"{len(messages)} reminders")
     return run
 

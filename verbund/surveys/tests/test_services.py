@@ -154,3 +154,14 @@ def test_kpis_from_the_latest_closed_wave(closed_wave, registry, catalogue):
     later = KpiQuery(provider_id=citeq.pk, period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 12, 31))
     assert figure("surveys.satisfaction_mean", later) is None
     assert Wave.objects.filter(year=2025).count() == 1
+
+
+def test_invitations_by_mail_carry_the_link_once(open_wave, registry, django_capture_on_commit_callbacks):
+    target = open_wave.targets.get(member=registry["ahlen"])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        (token,) = services.invitations_issue(
+            actor=None, wave=open_wave, target=target, emails=["amt@ahlen.example"], link=lambda t: f"https://x/{t}"
+        )
+    assert len(mail.outbox) == 1 and f"https://x/{token}" in mail.outbox[0].body
+    assert mail.outbox[0].to == ["amt@ahlen.example"]
