@@ -424,6 +424,7 @@ def main_parent() -> int:
         "strategy": run_module("bench.strategy", progress=True),  # national inventory import + comparison page
         "scenarios": scenarios,
         "evidence": run_module("bench.evidence"),  # evidence files and figures, no database (issue #15)
+        "surveys": run_module("bench.surveys"),  # the survey analysis, 50,000 responses (issue #16)
     }
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     tmp = LATEST.with_name(LATEST.name + ".tmp")

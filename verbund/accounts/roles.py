@@ -32,6 +32,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "closing.*",
         "scenarios.*",
         "evidence.*",  # import the evidence files and the BSI kernel catalogue (issue #15)
+        "surveys.*",
         "registry.*_agreement",
         "registry.*_agreementparty",
     ),
@@ -55,6 +56,11 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "orders.add_order",  # place, change and cancel orders for its own organisation; confirming is staff work
         "billing.view_*",
         "surveys.add_response",
+        # The satisfaction survey results of its own member and the overall result (access layer: own only).
+        "surveys.view_wave",
+        "surveys.view_target",
+        "surveys.view_response",
+        "surveys.view_answer",
         # Showback: the approved plans and the member's own planned fees (access layer: own organisation only).
         "costing.view_planversion",
         "costing.view_memberfee",

@@ -33,6 +33,7 @@ from verbund.orders.api import router as orders_router
 from verbund.registry.api import router as registry_router
 from verbund.scenarios.api import router as scenarios_router
 from verbund.strategy.api import router as strategy_router
+from verbund.surveys.api import router as surveys_router
 
 CONTROL_CHARACTER_MESSAGE = "The text contains a control character (position {position}); remove it."
 
@@ -143,6 +144,7 @@ api.add_router("/closing", closing_router)
 api.add_router("/strategy", strategy_router)
 api.add_router("/scenarios", scenarios_router)
 api.add_router("/evidence", evidence_router)
+api.add_router("/surveys", surveys_router)
 
 
 # ---------------------------------------------------------------- the one mapping from exceptions to errors

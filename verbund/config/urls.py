@@ -18,6 +18,7 @@ urlpatterns = [
     path("strategie/", include("verbund.strategy.urls")),
     path("szenarien/", include("verbund.scenarios.urls")),
     path("nachweise/", include("verbund.evidence.urls")),
+    path("umfragen/", include("verbund.surveys.urls")),
     path("oparl/v1/", include("verbund.governance.oparl.urls")),
     path("", include("verbund.orders.urls")),
     path("", include("verbund.web.urls")),

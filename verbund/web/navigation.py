@@ -28,5 +28,6 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("strategy:home", _("Digital strategy"), "strategy.view_inventoryentry"),
     NavItem("scenarios:scenario_list", _("Scenarios"), "scenarios.view_scenario"),
     NavItem("evidence:home", _("Evidence"), "evidence.view_evidenceimport"),
+    NavItem("surveys:home", _("Satisfaction surveys"), "surveys.view_wave"),
     NavItem("jobs:job_list", _("Background jobs"), "jobs.view_job"),
 ]

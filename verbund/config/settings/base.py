@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "verbund.jobs",
     "verbund.scenarios",
     "verbund.evidence",
+    "verbund.surveys",
     "verbund.demo",
 ]
 

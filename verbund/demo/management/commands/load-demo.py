@@ -13,6 +13,7 @@ from verbund.demo.governance import summary_line as governance_summary_line
 from verbund.demo.scenarios import summary_line as scenarios_summary_line
 from verbund.demo.strategy import load_demo_strategy
 from verbund.demo.strategy import summary_line as strategy_summary_line
+from verbund.demo.surveys import load_demo_surveys
 from verbund.governance.choices import DecisionResult, SubjectKind
 from verbund.governance.models import Decision
 from verbund.registry.choices import ApprovalStatus
@@ -65,6 +66,7 @@ class Command(BaseCommand):
         self.stdout.write(partners_line())
         self.stdout.write(strategy_summary_line(strategy))
         self.stdout.write(evidence_summary_line(load_demo_evidence()))  # issue #15: citeq's demo evidence
+        self.stdout.write(load_demo_surveys())  # the satisfaction surveys 2024-2026 (issue #16)
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
         for demo in DEMO_USERS:
             self.stdout.write(f"  {demo.username:<17} {demo.role}")
