@@ -7,6 +7,8 @@ in an approved plan (bob of Ahlen: 404).
 
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from verbund.core.testing import Bad, Endpoint, EndpointTests
 
 
@@ -55,6 +57,17 @@ def _cell(ctx, value):
     centre = ctx.plan.cost_centres.get(code="RZ")
     cost_type = ctx.plan.cost_types.get(code="PERS")
     return {f"cost_{centre.pk}_{cost_type.pk}": value}
+
+
+def _plan_file(ctx):
+    """The plan's own export as an upload (a valid file: the import job replaces the figures by the same)."""
+    import io
+
+    from verbund.costing import spreadsheet
+
+    stream = io.BytesIO()
+    spreadsheet.write_csv(spreadsheet.export_rows(ctx.plan), stream)
+    return {"file": SimpleUploadedFile("plan.csv", stream.getvalue())}
 
 
 PLAN: dict[str, Any] = {"setup": lambda ctx: {"plan": ctx.plan}}
@@ -123,7 +136,17 @@ class TestEndpoints(EndpointTests):
             **CHANGE,
             **PLAN,
         ),
-        Endpoint("costing:plan_calculate", **CHANGE, **PLAN),  # starts the calculation job
+        Endpoint("costing:plan_calculate", **CHANGE, **PLAN),
+        # The upload checks the permission before it looks for the plan: bob and the auditor get 403.
+        Endpoint(
+            "costing:plan_import",
+            kind="write",
+            kwargs=_plan,
+            data=_plan_file,
+            bad=Bad(lambda ctx: {"file": SimpleUploadedFile("plan.pdf", b"%PDF-1.4")}, field="file"),
+            other_status=403,
+            **PLAN,
+        ),  # starts the calculation job
         Endpoint("costing:plan_submit", setup=_calculated, **CHANGE),
         Endpoint("costing:plan_withdraw", setup=_submitted, **CHANGE),
         Endpoint("costing:rate_sheet", kwargs=_plan, setup=_calculated),

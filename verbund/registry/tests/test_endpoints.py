@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from verbund.core.testing import Bad, Endpoint, EndpointTests
 
 
@@ -11,6 +13,12 @@ def _telgte(ctx):
 
 def _agreement(ctx):
     return {"agreement_id": ctx.registry["agreement"].pk}
+
+
+def _directory_file():
+    from verbund.registry.tests.test_import import SAMPLE
+
+    return SimpleUploadedFile("GV100AD_3112.txt", SAMPLE.encode("utf-8"))
 
 
 CONTACT: dict[str, Any] = {"street": "Baßfeld 4", "postcode": "48291", "city": "Telgte", "email": "", "leitweg_id": ""}
@@ -33,6 +41,14 @@ class TestEndpoints(EndpointTests):
         ),
         # Agreements: every member of the agreement sees it (its own party row only), so another member's
         # contact sees the shared agreement too; the check is that Ahlen's party row stays hidden from alice.
+        # The directory upload (provider staff only; it starts the import job): bob and the auditor get 403.
+        Endpoint(
+            "registry:directory_import",
+            kind="write",
+            data=lambda ctx: {"file": _directory_file()},
+            bad=Bad({"deactivate_missing": "on"}, field="file"),
+            other_status=403,
+        ),
         Endpoint("api:agreements_list", kind="list", user="alice", shows=lambda ctx: "ÖrV citeq", other=None),
         Endpoint("api:agreements_get", kwargs=_agreement, user="alice", other=None),
         Endpoint("registry:agreement_list", kind="list", user="alice", shows=lambda ctx: "ÖrV citeq", other=None),
