@@ -17,6 +17,7 @@ urlpatterns = [
     path("vorgaenge/", include("verbund.jobs.urls")),
     path("strategie/", include("verbund.strategy.urls")),
     path("szenarien/", include("verbund.scenarios.urls")),
+    path("verfuegbarkeit/", include("verbund.availability.urls")),
     path("oparl/v1/", include("verbund.governance.oparl.urls")),
     path("", include("verbund.orders.urls")),
     path("", include("verbund.web.urls")),

@@ -27,5 +27,6 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("billing:invoice_list", _("Invoices"), "billing.view_invoice"),
     NavItem("strategy:home", _("Digital strategy"), "strategy.view_inventoryentry"),
     NavItem("scenarios:scenario_list", _("Scenarios"), "scenarios.view_scenario"),
+    NavItem("availability:home", _("Availability (SLA)"), "availability.view_outage"),
     NavItem("jobs:job_list", _("Background jobs"), "jobs.view_job"),
 ]
