@@ -9,7 +9,6 @@ is sent (webhook_configs with `http_config.authorization` carrying an API token:
 
 import datetime as dt
 import io
-import json
 from decimal import Decimal
 from typing import Any
 
@@ -24,7 +23,6 @@ from verbund.availability import export, imports, selectors, services
 from verbund.availability.choices import OutageKind, OutageSource
 from verbund.availability.models import Commitment, Outage
 from verbund.catalog.models import Product
-from verbund.core.access import Action
 from verbund.core.api_types import BoundedLimitOffsetPagination, Day, Id, Moment, Year
 from verbund.registry.models import Organization
 
@@ -114,7 +112,9 @@ class CsvIn(Schema):
 
 class KumaIn(Schema):
     provider_id: Id
-    monitor_products: str = Field(max_length=10_000, description='monitor id = product number, e.g. "1=AP-100, 2=OZ-200"')
+    monitor_products: str = Field(
+        max_length=10_000, description='monitor id = product number, e.g. "1=AP-100, 2=OZ-200"'
+    )
     history: dict[str, Any]
 
 
@@ -243,7 +243,9 @@ def outages_import_csv(request: HttpRequest, payload: CsvIn) -> Any:
         rows = imports.parse_csv(imports.OUTAGES.read_csv(io.BytesIO(payload.csv.encode())))
     except imports.OutageImportError as exc:
         raise refused(exc) from exc
-    return _import_out(services.outages_import(actor=request.user, provider=provider, source=OutageSource.CSV, rows=rows))
+    return _import_out(
+        services.outages_import(actor=request.user, provider=provider, source=OutageSource.CSV, rows=rows)
+    )
 
 
 @router.post(

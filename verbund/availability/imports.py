@@ -107,6 +107,7 @@ def parse_csv(rows: Sequence[tuple[int, dict[str, str]]]) -> list[OutageRow]:
     result: list[OutageRow] = []
     seen: dict[str, int] = {}
     for line, raw in rows:
+        known = len(errors)
         cells = Cells(line, raw, errors)
         number = cells.text("product", max_length=20, required=True)
         ags = cells.text("member_ags", max_length=12)
@@ -123,7 +124,7 @@ def parse_csv(rows: Sequence[tuple[int, dict[str, str]]]) -> list[OutageRow]:
         if ags and member_id is None:
             cells.error("member_ags", _("No member with the AGS %(ags)s.") % {"ags": ags})
         _check_times(cells.error, start, end, announced)
-        if product_id is None or start is None or kind is None or (ags and member_id is None):
+        if len(errors) > known or product_id is None or start is None or kind is None:
             continue
         key = f"{number}|{ags}|{start.astimezone(dt.UTC).isoformat()}|{kind}"
         if key in seen:
@@ -270,7 +271,9 @@ def parse_uptime_kuma(payload: Any, monitor_products: Mapping[str, str]) -> list
             continue  # monitors without a product are not ours
         product_id = lookups.products.get(number)
         if product_id is None:
-            errors.append(RowError(1, "monitor_products", _("No product %(number)s in the catalogue.") % {"number": number}))
+            errors.append(
+                RowError(1, "monitor_products", _("No product %(number)s in the catalogue.") % {"number": number})
+            )
             continue
         if not isinstance(beats, list):
             errors.append(RowError(1, field, _("A monitor's heartbeats must be a list.")))

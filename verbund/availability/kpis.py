@@ -122,9 +122,7 @@ def sla_met_share(query: KpiQuery) -> KpiFigure | None:
 
 
 def _durations(figures: _Figures) -> list[int]:
-    return [
-        int((i.end - i.start).total_seconds()) for i in figures.incidents.values() if i.end is not None
-    ]
+    return [int((i.end - i.start).total_seconds()) for i in figures.incidents.values() if i.end is not None]
 
 
 @register("availability.mttr_hours", unit="hours", label=gettext_noop("Mean time to repair"), breakdowns=BREAKDOWNS)
@@ -138,9 +136,7 @@ def mttr_hours(query: KpiQuery) -> KpiFigure | None:
     return figures.figure((Decimal(sum(durations)) / len(durations) / 3600).quantize(Decimal("0.01")))
 
 
-@register(
-    "availability.major_incidents", unit="count", label=gettext_noop("Major incidents"), breakdowns=BREAKDOWNS
-)
+@register("availability.major_incidents", unit="count", label=gettext_noop("Major incidents"), breakdowns=BREAKDOWNS)
 def major_incidents(query: KpiQuery) -> KpiFigure | None:
     figures = _figures(query)
     if figures is None:

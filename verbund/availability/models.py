@@ -61,9 +61,7 @@ class Commitment(TimeStampedModel):
         verbose_name = _("service commitment")
         verbose_name_plural = _("service commitments")
         constraints = [
-            models.UniqueConstraint(
-                fields=["product", "member", "valid_from"], name="availability_commitment_once"
-            ),
+            models.UniqueConstraint(fields=["product", "member", "valid_from"], name="availability_commitment_once"),
             models.UniqueConstraint(
                 fields=["product", "valid_from"],
                 condition=Q(member__isnull=True),

@@ -108,9 +108,7 @@ class Report:
         return sorted(rows, key=lambda row: row[0].number)
 
     def member_outages(self, member_id: int) -> list[Outage]:
-        return sorted(
-            (self.outages[i] for i in self.touched.get(member_id, ())), key=lambda o: (o.start, o.pk)
-        )
+        return sorted((self.outages[i] for i in self.touched.get(member_id, ())), key=lambda o: (o.start, o.pk))
 
 
 def provider_members(*, user: Any) -> QuerySet[Organization]:
@@ -161,6 +159,24 @@ def provider_report(
     return _report(year=year, as_of=as_of, members=members, commitments=commitments, outages=outages)
 
 
+def system_report(*, year: int, as_of: dt.datetime, member_ids: Collection[int] | None = None) -> Report:
+    """Every member's figures without a user (the CLI `availability-report`, run by an operator)."""
+    members = Organization.objects.filter(subscriptions__isnull=False).distinct()
+    if member_ids is not None:
+        members = members.filter(pk__in=list(member_ids))
+    start = dt.datetime(year, 1, 1, tzinfo=dt.UTC) - dt.timedelta(days=1)
+    end = dt.datetime(year + 1, 1, 1, tzinfo=dt.UTC) + dt.timedelta(days=1)
+    outages = Outage.objects.prefetch_related("products", "members").filter(start__lt=end)
+    outages = outages.filter(Q(end__isnull=True) | Q(end__gt=start))
+    return _report(
+        year=year,
+        as_of=as_of,
+        members=members,
+        commitments=Commitment.objects.select_related("product", "member"),
+        outages=outages,
+    )
+
+
 def provider_has_commitments(provider_id: int) -> bool:
     return Commitment.objects.filter(provider_id=provider_id).exists()
 
@@ -176,9 +192,7 @@ def _report(
     member_map = {m.pk: m for m in members}
     commitment_rows = list(commitments.filter(valid_from__lte=dt.date(year, 12, 31)).order_by("valid_from", "pk"))
     by_id = {c.pk: c for c in commitment_rows}
-    rows = [
-        CommitmentRow(c.product_id, c.member_id, c.valid_from, engine_commitment(c), c.pk) for c in commitment_rows
-    ]
+    rows = [CommitmentRow(c.product_id, c.member_id, c.valid_from, engine_commitment(c), c.pk) for c in commitment_rows]
     products_wanted = {c.product_id for c in commitment_rows}
     pairs = set(
         subscriptions_in_year(member_ids=list(member_map), product_ids=products_wanted, year=year)

@@ -28,8 +28,12 @@ def _check_windows(text: str) -> str:
         return format_windows(parse_windows(text))
     except ValueError as exc:
         raise ValidationError(
-            {"service_hours": _('Cannot read the service time "%(part)s"; write e.g. "Mon-Fri 07:00-18:00" or "24x7".')
-             % {"part": str(exc)}}  # fmt: skip
+            {
+                "service_hours": _(
+                    'Cannot read the service time "%(part)s"; write e.g. "Mon-Fri 07:00-18:00" or "24x7".'
+                )
+                % {"part": str(exc)}
+            }
         ) from exc
 
 
@@ -224,9 +228,7 @@ def outages_import(
     items = list(rows)
     existing = {
         o.external_key: o
-        for o in Outage.objects.filter(
-            provider=provider, source=source, external_key__in=[row.key for row in items]
-        )
+        for o in Outage.objects.filter(provider=provider, source=source, external_key__in=[row.key for row in items])
     }
     added = changed = unchanged = 0
     for row in items:
@@ -240,9 +242,7 @@ def outages_import(
             "reference": row.reference,
         }
         if outage is None:
-            outage = Outage.objects.create(
-                provider=provider, source=source, external_key=row.key, demo=demo, **values
-            )
+            outage = Outage.objects.create(provider=provider, source=source, external_key=row.key, demo=demo, **values)
             outage.products.set([row.product_id])
             if row.member_id is not None:
                 outage.members.set([row.member_id])

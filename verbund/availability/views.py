@@ -13,16 +13,15 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from verbund.availability import charts, imports, selectors, services
+from verbund.availability import charts, imports, presentation, selectors, services
 from verbund.availability.choices import OutageSource
 from verbund.availability.forms import ImportForm, OutageForm
 from verbund.availability.tasks import AVAILABILITY_REPORT
 from verbund.catalog.models import Product
-from verbund.core.access import Action, user_sees_all
+from verbund.core.access import user_sees_all
 from verbund.jobs.services import job_start
 from verbund.jobs.shortcuts import job_redirect
 from verbund.registry.choices import OrganizationKind
@@ -54,10 +53,6 @@ def _errors(request: HttpRequest, exc: ValidationError) -> None:
     for field, problems in exc.message_dict.items():
         for problem in problems:
             messages.error(request, f"{field}: {problem}")
-
-
-def month_names(year: int) -> list[str]:
-    return [date_format(dt.date(year, month, 1), "M") for month in range(1, 13)]
 
 
 @login_required
@@ -98,49 +93,14 @@ def home(request: HttpRequest) -> HttpResponse:
 def _report_context(request: HttpRequest, member_id: int) -> dict[str, Any]:
     member = selectors.member_get_for_user(user=request.user, member_id=member_id)
     year = _year(request)
-    report = selectors.availability_report(user=request.user, year=year, as_of=timezone.now(), member_ids=[member.pk])
-    products = report.member_rows(member.pk)
-    names = month_names(year)
     try:
         month = int(request.GET.get("month") or 0)
     except ValueError as exc:
         raise Http404 from exc
     if not 0 <= month <= 12:
         raise Http404
-    lines = []
-    for product, result, commitment in products:
-        period = result.months[month - 1] if month else result.total
-        lines.append(
-            {
-                "product": product,
-                "commitment": commitment,
-                "period": period,
-                "availability": charts.percent(period.availability),
-                "target": charts.percent(period.target),
-                "downtime_hours": period.downtime_seconds / 3600,
-                "budget": charts.percent(period.budget_used, 1),
-                "mttr_hours": period.mttr_seconds / 3600 if period.mttr_seconds is not None else None,
-                "months": [(names[i], charts.percent(m.availability), m) for i, m in enumerate(result.months)],
-            }
-        )
-    chart = charts.heat_map(
-        [(product.number, result.months) for product, result, _c in products],
-        month_names=names,
-        title=_("Availability per product and month, %(member)s %(year)s") % {"member": member.name, "year": year},
-    ) if products else ""  # fmt: skip
-    return {
-        "member": member,
-        "year": year,
-        "month": month,
-        "month_name": names[month - 1] if month else "",
-        "month_choices": list(enumerate(names, start=1)),
-        "lines": lines,
-        "month_names": names,
-        "chart": chart,
-        "outages": report.member_outages(member.pk),
-        "as_of": report.as_of,
-        "staff": _staff(request),
-    }
+    report = selectors.availability_report(user=request.user, year=year, as_of=timezone.now(), member_ids=[member.pk])
+    return {**presentation.report_context(report, member, month), "staff": _staff(request)}
 
 
 @login_required
@@ -151,16 +111,11 @@ def member_report(request: HttpRequest, member_id: int) -> HttpResponse:
 @login_required
 def member_report_pdf(request: HttpRequest, member_id: int) -> HttpResponse:
     context = _report_context(request, member_id)
-    response = HttpResponse(render_pdf(render_to_string("availability/report_pdf.html", context, request=request)),
-                            content_type="application/pdf")  # fmt: skip
-    response["Content-Disposition"] = f'inline; filename="sla-{context["member"].ags or member_id}-{context["year"]}.pdf"'
+    html = render_to_string("availability/report_pdf.html", context, request=request)
+    response = HttpResponse(presentation.render_pdf(html), content_type="application/pdf")
+    name = f"sla-{context['member'].ags or member_id}-{context['year']}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
     return response
-
-
-def render_pdf(html: str) -> bytes:
-    from weasyprint import HTML
-
-    return bytes(HTML(string=html).write_pdf())
 
 
 @login_required
@@ -295,6 +250,3 @@ def report_job(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     job = job_start(actor=request.user, kind=AVAILABILITY_REPORT, params={"year": year})
     return job_redirect(request, job)
-
-
-

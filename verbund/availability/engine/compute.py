@@ -342,9 +342,7 @@ def _period(
     budget_used = downtime / budget if budget > 0 else None
     started = [(s, e, i) for s, e, _impact, i in counting if low <= s < high]
     finished = [e - s for s, e, i in started if i.end is not None]
-    major = sum(
-        1 for s, e, i in started if (e - s) >= MAJOR_SECONDS or (i.all_members and i.impact == ONE)
-    )
+    major = sum(1 for s, e, i in started if (e - s) >= MAJOR_SECONDS or (i.all_members and i.impact == ONE))
     return PeriodResult(
         start=first,
         end=last,

@@ -27,12 +27,17 @@ def outage(key, start, end, **extra):
     return Incident(key=key, start=start, end=end, **extra)
 
 
-def year(incidents, commitment=Commitment(), holidays=frozenset()):
+STANDARD = Commitment()
+
+
+def year(incidents, commitment=STANDARD, holidays=frozenset()):
     return compute_year(year=2026, commitment=commitment, incidents=incidents, holidays=holidays, as_of=AS_OF)
 
 
 def test_overlapping_outages_count_once():
-    result = year([outage("a", at(2026, 2, 10, 10), at(2026, 2, 10, 12)), outage("b", at(2026, 2, 10, 11), at(2026, 2, 10, 13))])
+    first = outage("a", at(2026, 2, 10, 10), at(2026, 2, 10, 12))
+    second = outage("b", at(2026, 2, 10, 11), at(2026, 2, 10, 13))
+    result = year([first, second])
     february = result.months[1]
     assert february.agreed_seconds == 28 * DAY == 2_419_200
     assert february.downtime_seconds == 3 * 3600 == 10_800
