@@ -15,7 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Body, Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -269,7 +269,7 @@ def outages_import_kuma(request: HttpRequest, payload: KumaIn) -> Any:
     response=ImportOut,
     summary="Alertmanager webhook (idempotent by fingerprint and start; a resolved alert sets the end)",
 )
-def alertmanager_webhook(request: HttpRequest, provider_id: Id, payload: dict[str, Any]) -> Any:
+def alertmanager_webhook(request: HttpRequest, provider_id: Id, payload: dict[str, Any] = Body(...)) -> Any:  # noqa: B008
     _require(request, "availability.add_outage")
     provider = _provider(request, provider_id)
     try:
