@@ -269,7 +269,7 @@ def outages_import_kuma(request: HttpRequest, payload: KumaIn) -> Any:
     response=ImportOut,
     summary="Alertmanager webhook (idempotent by fingerprint and start; a resolved alert sets the end)",
 )
-def alertmanager_webhook(request: HttpRequest, provider_id: Id, payload: dict[str, Any] = Body(...)) -> Any:  # noqa: B008
+def alertmanager_webhook(request: HttpRequest, provider_id: Id, payload: dict[str, Any] = Body(...)) -> Any:
     _require(request, "availability.add_outage")
     provider = _provider(request, provider_id)
     try:

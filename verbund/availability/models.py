@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from verbund.availability.choices import OutageKind, OutageSource
@@ -127,7 +128,7 @@ class Outage(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return self.reference or f"{self.get_kind_display()} {self.start:%Y-%m-%d %H:%M}"
+        return self.reference or f"{self.get_kind_display()} {timezone.localtime(self.start):%Y-%m-%d %H:%M}"
 
     def get_absolute_url(self) -> str:
         return reverse("availability:outage_detail", args=[self.pk])
