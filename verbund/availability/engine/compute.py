@@ -80,7 +80,7 @@ def parse_windows(text: str) -> tuple[Window, ...]:
     """Weekly windows from text: "24x7" (or "24/7"), or parts separated by ";" such as "Mo-Fr 07:00-18:00;
     Sa 08:00-12:00" (German or English day abbreviations, "Mo–Fr 7–18 Uhr" as the catalogue writes it).
     Raises ValueError naming the part it cannot read."""
-    cleaned = text.strip().lower()
+    cleaned = re.sub(r"\([^)]*\)", "", text).strip().lower()  # "(Wartungsfenster ...)" is a remark
     if cleaned in {"24x7", "24/7", "24×7", "24 x 7", "rund um die uhr"}:
         return ALL_WEEK
     windows: set[Window] = set()

@@ -146,6 +146,7 @@ def test_running_outage_ends_at_as_of():
     ("text", "expected"),
     [
         ("24x7", ALL_WEEK),
+        ("Mo–So 00:00–24:00 (Wartungsfenster Di 18:00–22:00)", ALL_WEEK),
         ("Mo–Fr 7–18 Uhr", tuple(Window(d, 420, 1080) for d in range(5))),
         ("Mon-Fri 07:00-18:00; Sat 08:00-12:00", (*(Window(d, 420, 1080) for d in range(5)), Window(5, 480, 720))),
     ],
