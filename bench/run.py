@@ -423,6 +423,7 @@ def main_parent() -> int:
         "load": load,
         "strategy": run_module("bench.strategy", progress=True),  # national inventory import + comparison page
         "scenarios": scenarios,
+        "availability": run_module("bench.availability"),  # SLA availability, national scale, no database (#16)
     }
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     tmp = LATEST.with_name(LATEST.name + ".tmp")

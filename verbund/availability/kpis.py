@@ -59,9 +59,9 @@ class _Figures:
                     if month.agreed_seconds:
                         self.cells += 1
                         self.met += month.met
-                commitment, incidents = report.cells[key]
-                for incident in incidents:
-                    if incident.excluded(commitment.notice_days) or incident.start < low:
+                cell = report.cells[key]
+                for incident in (*cell.incidents, *cell.extra):
+                    if incident.excluded(cell.commitment.notice_days) or incident.start < low:
                         continue
                     if incident.start.date() > query.period_end:
                         continue

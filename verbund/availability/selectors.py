@@ -13,8 +13,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from verbund.availability.engine import Cell, Incident, YearResult, compute_many, parse_windows
 from verbund.availability.engine import Commitment as EngineCommitment
-from verbund.availability.engine import Incident, YearResult, compute_many, parse_windows
 from verbund.availability.engine.assemble import CommitmentRow, OutageFacts, assemble
 from verbund.availability.models import Commitment, Outage
 from verbund.catalog.models import Product
@@ -95,7 +95,7 @@ class Report:
     products: dict[int, Product]
     results: dict[tuple[int, int], YearResult]
     commitments: dict[tuple[int, int], Commitment]
-    cells: dict[tuple[int, int], tuple[EngineCommitment, tuple[Incident, ...]]]
+    cells: dict[tuple[int, int], Cell]
     outages: dict[int, Outage]
     touched: dict[int, list[int]] = field(default_factory=dict)  # member → outage ids touching it
 
@@ -205,11 +205,11 @@ def _report(
         member_set = frozenset(m.pk for m in outage.members.all())
         product_set = frozenset(p.pk for p in outage.products.all())
         facts.append(OutageFacts(incident_of(outage, not member_set), product_set, member_set))
-    cells, used = assemble(year=year, commitments=rows, subscriptions=pairs, outages=facts)
+    cells = assemble(year=year, commitments=rows, subscriptions=pairs, outages=facts)
     results = compute_many(year=year, cells=cells, holidays=nrw_holidays(year), as_of=as_of)
     touched: dict[int, set[int]] = {}
-    for (member_id, _product_id), (_commitment, incidents) in cells.items():
-        touched.setdefault(member_id, set()).update(int(i.key) for i in incidents)
+    for (member_id, _product_id), cell in cells.items():
+        touched.setdefault(member_id, set()).update(int(i.key) for i in (*cell.incidents, *cell.extra))
     products = {p.pk: p for p in Product.objects.filter(pk__in={p for _m, p in cells})}
     return Report(
         year=year,
@@ -217,7 +217,7 @@ def _report(
         members=member_map,
         products=products,
         results=results,
-        commitments={key: by_id[row.row_id] for key, row in used.items()},
+        commitments={key: by_id[cell.row_id] for key, cell in cells.items()},
         cells=cells,
         outages=outage_map,
         touched={m: sorted(ids) for m, ids in touched.items()},

@@ -2,6 +2,7 @@
 
 from verbund.availability.engine.compute import (
     MAJOR_SECONDS,
+    Cell,
     Commitment,
     Incident,
     PeriodResult,
@@ -17,6 +18,7 @@ from verbund.availability.engine.compute import (
 
 __all__ = [
     "MAJOR_SECONDS",
+    "Cell",
     "Commitment",
     "Incident",
     "PeriodResult",

@@ -3,11 +3,11 @@ selectors load the rows, the benchmark generates them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from verbund.availability.engine.compute import Commitment, Incident
+from verbund.availability.engine.compute import Cell, Commitment, Incident
 
 
 @dataclass(frozen=True)
@@ -48,42 +48,32 @@ def assemble(
     commitments: Iterable[CommitmentRow],
     subscriptions: Iterable[tuple[int, int]],
     outages: Iterable[OutageFacts],
-) -> tuple[dict[tuple[int, int], tuple[Commitment, tuple[Incident, ...]]], dict[tuple[int, int], CommitmentRow]]:
-    """Cells (member, product) → (commitment, incidents) for every subscribed pair that has a commitment, and the
-    commitment row used for each. A member's own commitment overrides the general one."""
+) -> dict[tuple[int, int], Cell]:
+    """Cells (member, product) for every subscribed pair that has a commitment; a member's own commitment
+    overrides the general one. The outages of all subscribers of a product are one shared tuple."""
     in_force = commitment_in_force(commitments, year)
     by_product: dict[int, list[OutageFacts]] = {}
     for facts in outages:
         for product_id in facts.product_ids:
             by_product.setdefault(product_id, []).append(facts)
-    for items in by_product.values():
+    general: dict[int, tuple[Incident, ...]] = {}
+    targeted: dict[tuple[int, int], list[Incident]] = {}
+    for product_id, items in by_product.items():
         items.sort(key=lambda f: (f.incident.start, f.incident.key))
-    general_incidents: dict[int, tuple[Incident, ...]] = {
-        product_id: tuple(f.incident for f in items if not f.member_ids) for product_id, items in by_product.items()
-    }
-    targeted: dict[int, list[OutageFacts]] = {
-        product_id: [f for f in items if f.member_ids] for product_id, items in by_product.items()
-    }
-    cells: dict[tuple[int, int], tuple[Commitment, tuple[Incident, ...]]] = {}
-    used: dict[tuple[int, int], CommitmentRow] = {}
+        general[product_id] = tuple(f.incident for f in items if not f.member_ids)
+        for facts in items:
+            for member_id in facts.member_ids:
+                targeted.setdefault((product_id, member_id), []).append(facts.incident)
+    overrides = {key for key in in_force if key[1] is not None}
+    cells: dict[tuple[int, int], Cell] = {}
+    empty: tuple[Incident, ...] = ()
     for member_id, product_id in subscriptions:
-        row = in_force.get((product_id, member_id)) or in_force.get((product_id, None))
+        key = (product_id, member_id)
+        row = in_force[key] if key in overrides else in_force.get((product_id, None))
         if row is None:
             continue
-        incidents = general_incidents.get(product_id, ())
-        extra = [f.incident for f in targeted.get(product_id, ()) if member_id in f.member_ids]
-        if extra:
-            incidents = tuple(sorted((*incidents, *extra), key=lambda i: (i.start, i.key)))
-        cells[(member_id, product_id)] = (row.commitment, incidents)
-        used[(member_id, product_id)] = row
-    return cells, used
-
-
-def outages_by_member(
-    cells: Mapping[tuple[int, int], tuple[Commitment, tuple[Incident, ...]]],
-) -> dict[int, set[str]]:
-    """Member → keys of the incidents that touch it."""
-    result: dict[int, set[str]] = {}
-    for (member_id, _product_id), (_commitment, incidents) in cells.items():
-        result.setdefault(member_id, set()).update(i.key for i in incidents)
-    return result
+        extra = targeted.get(key)
+        cells[(member_id, product_id)] = Cell(
+            row.commitment, general.get(product_id, empty), tuple(extra) if extra else empty, row.row_id
+        )
+    return cells

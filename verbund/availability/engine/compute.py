@@ -24,13 +24,15 @@ hours of wall time and the service windows are laid out in local time, Europe/Be
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from functools import lru_cache
-from typing import TypeVar
+from itertools import chain
+from typing import NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
 TIME_ZONE = "Europe/Berlin"
@@ -162,6 +164,16 @@ class Incident:
         )
 
 
+class Cell(NamedTuple):
+    """One member × product: its commitment, the incidents of all subscribers of the product (one shared tuple per
+    product), and those that name this member (`extra`)."""
+
+    commitment: Commitment
+    incidents: tuple[Incident, ...]
+    extra: tuple[Incident, ...] = ()
+    row_id: int = 0  # the caller's commitment row
+
+
 @dataclass(frozen=True)
 class PeriodResult:
     start: date  # first local day of the period
@@ -177,6 +189,8 @@ class PeriodResult:
     incidents: int  # counting incidents that started in the period
     major_incidents: int
     mttr_seconds: Decimal | None  # mean duration of the finished ones; None without any
+    repaired: int = 0  # finished counting incidents that started in the period
+    repaired_seconds: int = 0  # their durations added up
     counted: tuple[str, ...] = ()  # keys of the incidents that cost agreed time (the trace)
     excluded: tuple[str, ...] = ()  # keys of the maintenance excluded as announced in time
     late: tuple[str, ...] = ()  # keys of maintenance announced too late (counted as outage)
@@ -225,16 +239,16 @@ def subtract(base: list[Interval], cut: list[Interval]) -> list[Interval]:
 
 
 def overlap(a: list[Interval], b: list[Interval]) -> int:
-    """Length of the intersection of two merged, sorted interval lists."""
-    total, i, j = 0, 0, 0
-    while i < len(a) and j < len(b):
-        low, high = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
-        if high > low:
-            total += high - low
-        if a[i][1] < b[j][1]:
-            i += 1
-        else:
-            j += 1
+    """Length of the intersection of two merged, sorted interval lists (binary search into `a` for each of `b`)."""
+    if len(a) < len(b):
+        a, b = b, a
+    ends = [end for _start, end in a]
+    total = 0
+    for low, high in b:
+        index = bisect_right(ends, low)
+        while index < len(a) and a[index][0] < high:
+            total += min(high, a[index][1]) - max(low, a[index][0])
+            index += 1
     return total
 
 
@@ -270,6 +284,7 @@ def _local_instant(day: date, minute: int, zone: ZoneInfo) -> int:
     return seconds(datetime.combine(day, time(minute // 60, minute % 60), tzinfo=zone))
 
 
+@lru_cache(maxsize=1024)
 def month_bounds(year: int, month: int, zone_name: str = TIME_ZONE) -> Interval:
     zone = _zone(zone_name)
     first = date(year, month, 1)
@@ -299,50 +314,68 @@ def service_intervals(
     return tuple(union(pieces))
 
 
+class _Prepared(NamedTuple):
+    """An incident in whole epoch seconds, judged once against the commitment's notice."""
+
+    start: int
+    end: int
+    impact: Decimal
+    excluded: bool
+    maintenance: bool
+    finished: bool
+    major: bool
+    key: str
+
+
+def _prepare(incident: Incident, notice_days: int, as_of: int) -> _Prepared:
+    start = seconds(incident.start)
+    end = seconds(incident.end) if incident.end is not None else max(start, as_of)
+    return _Prepared(
+        start=start,
+        end=end,
+        impact=incident.impact,
+        excluded=incident.excluded(notice_days),
+        maintenance=incident.maintenance,
+        finished=incident.end is not None,
+        major=(incident.end is not None and end - start >= MAJOR_SECONDS)
+        or (incident.all_members and incident.impact == ONE),
+        key=incident.key,
+    )
+
+
 def _period(
     *,
     first: date,
     last: date,
     service: list[Interval],
-    bounds: list[Interval],
-    commitment: Commitment,
-    incidents: tuple[Incident, ...],
+    low: int,
+    high: int,
+    incidents: list[_Prepared],
     target: Decimal,
-    as_of: int,
 ) -> PeriodResult:
-    low, high = bounds[0][0], bounds[-1][1]
-    excluded_keys, late_keys, counted_keys = [], [], []
-    excluded_pieces: list[Interval] = []
-    counting: list[tuple[int, int, Decimal, Incident]] = []
-    for incident in incidents:
-        start = seconds(incident.start)
-        end = seconds(incident.end) if incident.end is not None else max(start, as_of)
-        if end <= low or start >= high:
-            continue
-        if incident.excluded(commitment.notice_days):
-            excluded_pieces.append((max(start, low), min(end, high)))
-            excluded_keys.append(incident.key)
-        else:
-            counting.append((start, end, incident.impact, incident))
-            if incident.maintenance:
-                late_keys.append(incident.key)
-    excluded_set = union(excluded_pieces)
-    agreed_set = subtract(service, excluded_set)
+    excluded_pieces = [(max(i.start, low), min(i.end, high)) for i in incidents if i.excluded]
+    counting = [i for i in incidents if not i.excluded]
     service_seconds = measure(service)
-    agreed_seconds = measure(agreed_set)
-    levels = impact_levels((max(s, low), min(e, high), impact) for s, e, impact, _ in counting)
+    if excluded_pieces:
+        agreed_set = subtract(service, union(excluded_pieces))
+        agreed_seconds = measure(agreed_set)
+    else:
+        agreed_set, agreed_seconds = service, service_seconds
     downtime = ZERO
-    for impact, intervals in levels.items():
-        downtime += impact * overlap(agreed_set, intervals)
-    for start, end, _impact, incident in counting:
-        if overlap(agreed_set, [(max(start, low), min(end, high))]):
-            counted_keys.append(incident.key)
+    counted: list[str] = []
+    if counting:
+        levels = impact_levels((max(i.start, low), min(i.end, high), i.impact) for i in counting)
+        for impact, intervals in levels.items():
+            downtime += impact * overlap(agreed_set, intervals)
+        ends = [end for _start, end in agreed_set]
+        for i in counting:
+            index = bisect_right(ends, max(i.start, low))
+            if index < len(agreed_set) and agreed_set[index][0] < min(i.end, high):
+                counted.append(i.key)
     availability = None if agreed_seconds == 0 else ONE - downtime / agreed_seconds
     budget = (ONE - target) * agreed_seconds
-    budget_used = downtime / budget if budget > 0 else None
-    started = [(s, e, i) for s, e, _impact, i in counting if low <= s < high]
-    finished = [e - s for s, e, i in started if i.end is not None]
-    major = sum(1 for s, e, i in started if (e - s) >= MAJOR_SECONDS or (i.all_members and i.impact == ONE))
+    started = [i for i in counting if low <= i.start < high]
+    finished = [i.end - i.start for i in started if i.finished]
     return PeriodResult(
         start=first,
         end=last,
@@ -353,13 +386,50 @@ def _period(
         availability=availability,
         target=target,
         met=availability is None or availability >= target,
-        budget_used=budget_used,
+        budget_used=downtime / budget if budget > 0 else None,
         incidents=len(started),
-        major_incidents=major,
+        major_incidents=sum(1 for i in started if i.major),
         mttr_seconds=Decimal(sum(finished)) / len(finished) if finished else None,
-        counted=tuple(counted_keys),
-        excluded=tuple(excluded_keys),
-        late=tuple(late_keys),
+        repaired=len(finished),
+        repaired_seconds=sum(finished),
+        counted=tuple(counted),
+        excluded=tuple(i.key for i in incidents if i.excluded),
+        late=tuple(i.key for i in counting if i.maintenance),
+    )
+
+
+def _year_total(year: int, months: list[PeriodResult], target: Decimal) -> PeriodResult:
+    """The year from its months: agreed time and downtime add up exactly (the months part the year)."""
+    service = sum(m.service_seconds for m in months)
+    agreed = sum(m.agreed_seconds for m in months)
+    downtime = sum((m.downtime_seconds for m in months), ZERO)
+    availability = None if agreed == 0 else ONE - downtime / agreed
+    budget = (ONE - target) * agreed
+    repaired = sum(m.repaired for m in months)
+    repaired_seconds = sum(m.repaired_seconds for m in months)
+
+    def keys(name: str) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(chain.from_iterable(getattr(m, name) for m in months)))
+
+    return PeriodResult(
+        start=date(year, 1, 1),
+        end=date(year, 12, 31),
+        service_seconds=service,
+        excluded_seconds=service - agreed,
+        agreed_seconds=agreed,
+        downtime_seconds=downtime,
+        availability=availability,
+        target=target,
+        met=availability is None or availability >= target,
+        budget_used=downtime / budget if budget > 0 else None,
+        incidents=sum(m.incidents for m in months),
+        major_incidents=sum(m.major_incidents for m in months),
+        mttr_seconds=Decimal(repaired_seconds) / repaired if repaired else None,
+        repaired=repaired,
+        repaired_seconds=repaired_seconds,
+        counted=keys("counted"),
+        excluded=keys("excluded"),
+        late=keys("late"),
     )
 
 
@@ -368,43 +438,64 @@ def compute_year(
     year: int,
     commitment: Commitment,
     incidents: Iterable[Incident],
+    extra: Iterable[Incident] = (),
     holidays: frozenset[date] = frozenset(),
     as_of: datetime,
     zone_name: str = TIME_ZONE,
+    _memo: _Memo | None = None,
 ) -> YearResult:
-    """The twelve months and the year of one member × product. `holidays` are the local public holidays (they
-    are taken out of the service time only when the commitment says so); `as_of` ends incidents still running."""
-    relevant = tuple(incidents)
+    """The twelve months and the year of one member × product. `incidents` and `extra` are all the incidents that
+    affect it (the split only lets a batch share work); `holidays` are the local public holidays (taken out of
+    the service time only when the commitment says so); `as_of` ends incidents still running."""
+    memo = _memo if _memo is not None else _Memo()
+    shared = incidents if isinstance(incidents, tuple) else tuple(incidents)
+    own = tuple(extra)
+    base_key = (id(commitment), id(shared))
+    base = memo.bases.get(base_key)
+    if base is None:
+        buckets: list[list[_Prepared]] = [[] for _ in range(12)]
+        for incident in shared:
+            prepared, months = memo.prepare(incident, commitment.notice_days, year, as_of, zone_name)
+            for month in months:
+                buckets[month].append(prepared)
+        periods = [_month(year, month, commitment, buckets[month - 1], holidays, zone_name) for month in range(1, 13)]
+        base = memo.bases[base_key] = (buckets, periods)
+        memo.keep.append((commitment, shared))
+        if not own:
+            return _year_result(year, periods, commitment)
+    buckets, periods = base
+    if not own:
+        return _year_result(year, periods, commitment)
+    touched: dict[int, list[_Prepared]] = {}
+    for incident in own:
+        prepared, months = memo.prepare(incident, commitment.notice_days, year, as_of, zone_name)
+        for month in months:
+            touched.setdefault(month, list(buckets[month])).append(prepared)
+    changed = list(periods)
+    for month, bucket in touched.items():
+        bucket.sort(key=lambda p: (p.start, p.key))
+        changed[month] = _month(year, month + 1, commitment, bucket, holidays, zone_name)
+    return _year_result(year, changed, commitment)
+
+
+def _month(
+    year: int, month: int, commitment: Commitment, bucket: list[_Prepared], holidays: frozenset[date], zone: str
+) -> PeriodResult:
+    low, high = month_bounds(year, month, zone)
     used_holidays = holidays if commitment.exclude_holidays else frozenset()
-    now = seconds(as_of)
-    months: list[PeriodResult] = []
-    all_service: list[Interval] = []
-    for month in range(1, 13):
-        service = list(service_intervals(commitment.windows, used_holidays, year, month, zone_name))
-        all_service.extend(service)
-        last = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
-        months.append(
-            _period(
-                first=date(year, month, 1),
-                last=last,
-                service=service,
-                bounds=[month_bounds(year, month, zone_name)],
-                commitment=commitment,
-                incidents=relevant,
-                target=commitment.target_month,
-                as_of=now,
-            )
-        )
-    total = _period(
-        first=date(year, 1, 1),
-        last=date(year, 12, 31),
-        service=union(all_service),
-        bounds=[month_bounds(year, 1, zone_name), month_bounds(year, 12, zone_name)],
-        commitment=commitment,
-        incidents=relevant,
-        target=commitment.target_year,
-        as_of=now,
+    return _period(
+        first=date(year, month, 1),
+        last=date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1),
+        service=list(service_intervals(commitment.windows, used_holidays, year, month, zone)),
+        low=low,
+        high=high,
+        incidents=bucket,
+        target=commitment.target_month,
     )
+
+
+def _year_result(year: int, months: list[PeriodResult], commitment: Commitment) -> YearResult:
+    total = _year_total(year, months, commitment.target_year)
     trace = (
         f"service time {total.service_seconds} s, excluded maintenance {total.excluded_seconds} s, "
         f"agreed {total.agreed_seconds} s",
@@ -414,30 +505,72 @@ def compute_year(
     return YearResult(year=year, months=tuple(months), total=total, trace=trace)
 
 
+class _Memo:
+    """What a batch of computations shares (keys by identity; `keep` holds the objects so that ids stay unique):
+    each incident converted once per notice period, and the months of each commitment with the incidents of all
+    subscribers."""
+
+    def __init__(self) -> None:
+        self.prepared: dict[tuple[int, int], tuple[_Prepared, range, Incident]] = {}
+        self.bases: dict[tuple[int, int], tuple[list[list[_Prepared]], list[PeriodResult]]] = {}
+        self.keep: list[object] = []
+
+    def prepare(
+        self, incident: Incident, notice_days: int, year: int, as_of: datetime, zone: str
+    ) -> tuple[_Prepared, range]:
+        key = (id(incident), notice_days)
+        entry = self.prepared.get(key)
+        if entry is None:
+            prepared = _prepare(incident, notice_days, seconds(as_of))
+            starts = [month_bounds(year, month, zone)[0] for month in range(1, 13)]
+            year_end = month_bounds(year, 12, zone)[1]
+            if prepared.end <= starts[0] or prepared.start >= year_end or prepared.end <= prepared.start:
+                months: range = range(0)
+            else:
+                first = max(0, bisect_right(starts, prepared.start) - 1)
+                months = range(first, max(first, bisect_left(starts, prepared.end) - 1) + 1)
+            entry = self.prepared[key] = (prepared, months, incident)
+        return entry[0], entry[1]
+
+
 def compute_many(
     *,
     year: int,
-    cells: Mapping[K, tuple[Commitment, tuple[Incident, ...]]],
+    cells: Mapping[K, Cell],
     holidays: frozenset[date] = frozenset(),
     as_of: datetime,
     zone_name: str = TIME_ZONE,
 ) -> dict[K, YearResult]:
-    """Many member × product cells at once. Cells with the same commitment and the same incidents (every member
-    of a product with the standard commitment, all hit by the same outage) share one computation."""
-    memo: dict[tuple[Commitment, tuple[Incident, ...]], YearResult] = {}
+    """Many member × product cells at once. Cells with the same commitment and the same shared incident tuple and
+    no extra incidents (every member of a product under the general commitment) share one result; a member with
+    extra incidents recomputes only the months they touch. Each incident is converted once."""
+    memo = _Memo()
     results: dict[K, YearResult] = {}
-    for key, signature in cells.items():
-        result = memo.get(signature)
-        if result is None:
-            commitment, incidents = signature
+    plain: dict[tuple[int, int], YearResult] = {}
+    for key, cell in cells.items():
+        if not cell.extra:
+            plain_key = (id(cell.commitment), id(cell.incidents))
+            result = plain.get(plain_key)
+            if result is None:
+                result = plain[plain_key] = compute_year(
+                    year=year,
+                    commitment=cell.commitment,
+                    incidents=cell.incidents,
+                    holidays=holidays,
+                    as_of=as_of,
+                    zone_name=zone_name,
+                    _memo=memo,
+                )
+        else:
             result = compute_year(
                 year=year,
-                commitment=commitment,
-                incidents=incidents,
+                commitment=cell.commitment,
+                incidents=cell.incidents,
+                extra=cell.extra,
                 holidays=holidays,
                 as_of=as_of,
                 zone_name=zone_name,
+                _memo=memo,
             )
-            memo[signature] = result
         results[key] = result
     return results
