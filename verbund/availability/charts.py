@@ -2,7 +2,7 @@
 the PDF. Accessible: role="img" with a title and a description, and the page shows the same figures as a table."""
 
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from html import escape
 
 from django.utils.formats import number_format
@@ -16,9 +16,11 @@ CELL_W, CELL_H, LABEL_W, HEAD_H = 56, 26, 130, 24
 
 
 def percent(value: Decimal | None, places: int = 3) -> str:
+    """A share as a percentage, cut (never rounded up: 99.4999 % is not shown as 99.5 %)."""
     if value is None:
         return "–"
-    return number_format(value * 100, decimal_pos=places, use_l10n=True) + " %"
+    shown = (value * 100).quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN)
+    return number_format(shown, decimal_pos=places, use_l10n=True) + " %"
 
 
 def heat_map(
