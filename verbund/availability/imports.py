@@ -171,7 +171,8 @@ def parse_alertmanager(payload: Any) -> list[OutageRow]:
         if not isinstance(alert, Mapping):
             report("alerts", _("An alert must be an object."))
             continue
-        labels = alert.get("labels") if isinstance(alert.get("labels"), Mapping) else {}
+        raw_labels = alert.get("labels")
+        labels: Mapping[str, Any] = raw_labels if isinstance(raw_labels, Mapping) else {}
         fingerprint = str(alert.get("fingerprint") or "").strip()
         if not fingerprint or len(fingerprint) > 100:
             report("fingerprint", _("Required: the alert's fingerprint."))
@@ -211,7 +212,8 @@ def parse_alertmanager(payload: Any) -> list[OutageRow]:
         if errors and errors[-1].line == index:
             continue
         assert starts_at is not None and product_id is not None
-        annotations = alert.get("annotations") if isinstance(alert.get("annotations"), Mapping) else {}
+        raw_annotations = alert.get("annotations")
+        annotations: Mapping[str, Any] = raw_annotations if isinstance(raw_annotations, Mapping) else {}
         reference = str(annotations.get("summary") or labels.get("alertname") or fingerprint)[:200]
         result.append(
             OutageRow(

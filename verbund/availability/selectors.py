@@ -118,7 +118,8 @@ def provider_members(*, user: Any) -> QuerySet[Organization]:
         return members.none()
     if user_sees_all(user):
         return members
-    return members.filter(pk=getattr(user, "organization_id", None))
+    organization_id = getattr(user, "organization_id", None)
+    return members.filter(pk=organization_id) if organization_id is not None else members.none()
 
 
 def availability_report(

@@ -16,12 +16,10 @@ def reports_all(*, user: object, year: int, progress: Progress) -> tuple[str, di
     report = selectors.availability_report(user=user, year=year, as_of=timezone.now())
     members = sorted(report.members)
     progress(1, 2, gettext_noop("Writing %(n)s member reports"), n=len(members))
-    data = {
-        "year": year,
-        "members": [export.member_data(report, member_id) for member_id in members if report.member_rows(member_id)],
-    }
+    reports = [export.member_data(report, member_id) for member_id in members if report.member_rows(member_id)]
+    data: dict[str, object] = {"year": year, "members": reports}
     progress(2, 2, gettext_noop("Done"))
-    summary = _("The SLA reports of %(n)s members for %(year)s are ready.") % {"n": len(data["members"]), "year": year}
+    summary = _("The SLA reports of %(n)s members for %(year)s are ready.") % {"n": len(reports), "year": year}
     return summary, data
 
 

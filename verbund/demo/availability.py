@@ -28,8 +28,8 @@ from verbund.registry.models import Organization
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
-def _at(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=BERLIN)  # type: ignore[misc]
+def _at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=BERLIN)
 
 
 # (key, product, kind, start, end, announced, impact, reference, one member only)
