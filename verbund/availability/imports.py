@@ -61,13 +61,21 @@ class OutageRow:
     member_id: int | None  # None: every member subscribed to the product
 
 
+FIRST_YEAR, LAST_YEAR = 1970, 2200
+
+
+def _plausible(value: dt.datetime) -> dt.datetime | None:
+    """Only instants of a plausible year (far ones overflow when converted to UTC)."""
+    return value if value.tzinfo is not None and FIRST_YEAR <= value.year <= LAST_YEAR else None
+
+
 def parse_instant(text: str) -> dt.datetime | None:
-    """An ISO 8601 instant that names its time zone (Z or an offset); None otherwise."""
+    """An ISO 8601 instant that names its time zone (Z or an offset), 1970–2200; None otherwise."""
     try:
         value = dt.datetime.fromisoformat(text.strip().replace("z", "Z"))
     except ValueError:
         return None
-    return value if value.tzinfo is not None else None
+    return _plausible(value)
 
 
 class _Lookups:
@@ -255,7 +263,7 @@ def _kuma_time(text: str) -> dt.datetime | None:
         value = dt.datetime.fromisoformat(text.strip().replace(" ", "T", 1))
     except ValueError:
         return None
-    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+    return _plausible(value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC))
 
 
 def parse_uptime_kuma(payload: Any, monitor_products: Mapping[str, str]) -> list[OutageRow]:

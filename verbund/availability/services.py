@@ -131,12 +131,19 @@ def commitments_initialise(
 
 
 def _check_outage(
-    *, start: dt.datetime, end: dt.datetime | None, impact: Decimal, products: Sequence[Product], kind: str
+    *,
+    start: dt.datetime,
+    end: dt.datetime | None,
+    announced_at: dt.datetime | None,
+    impact: Decimal,
+    products: Sequence[Product],
+    kind: str,
 ) -> None:
     errors: dict[str, str] = {}
-    if start.tzinfo is None:
-        errors["start"] = _("The start needs a time zone.")
-    if end is not None and (end.tzinfo is None or end <= start):
+    for name, value in (("start", start), ("end", end), ("announced_at", announced_at)):
+        if value is not None and (value.tzinfo is None or not 1970 <= value.year <= 2200):
+            errors[name] = _("An instant between 1970 and 2200 with a time zone.")
+    if not errors and end is not None and end <= start:
         errors["end"] = _("The end must be after the start.")
     if not Decimal("0.001") <= impact <= 1:
         errors["impact"] = _("The impact is a share between 0.001 and 1.")
@@ -165,7 +172,7 @@ def outage_record(
     demo: bool = False,
 ) -> Outage:
     """Record an outage or maintenance entered by staff. No members: every member subscribed to the products."""
-    _check_outage(start=start, end=end, impact=impact, products=products, kind=kind)
+    _check_outage(start=start, end=end, announced_at=announced_at, impact=impact, products=products, kind=kind)
     outage = Outage(
         provider=provider,
         kind=kind,
@@ -193,7 +200,7 @@ def outage_record(
 @transaction.atomic
 def outage_end(*, actor: Any, outage: Outage, end: dt.datetime) -> Outage:
     """Close a running outage (or correct its end)."""
-    if end.tzinfo is None or end <= outage.start:
+    if end.tzinfo is None or not 1970 <= end.year <= 2200 or end <= outage.start:
         raise ValidationError({"end": _("The end must be after the start.")})
     before = model_snapshot(outage)
     outage.end = end

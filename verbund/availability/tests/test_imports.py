@@ -58,6 +58,7 @@ def test_csv_reimport_with_a_later_end_changes_that_outage(registry, commitments
         ("AP-100,,2026-02-10T10:00:00+01:00,2026-02-10T12:00:00+01:00,maintenance,gestern,,\n", "announced_at"),
         ("AP-100,,2026-02-10T10:00:00+01:00,2026-02-10T12:00:00+01:00,outage,,1.5,\n", "impact"),
         ("AP-100,,2026-02-10T10:00:00+01:00,2026-02-10T12:00:00+01:00,outage,,0,\n", "impact"),
+        ("AP-100,,0001-01-01T00:30:00+01:00,2026-02-10T12:00:00+01:00,outage,,,\n", "start"),  # would overflow
         (GOOD, "start"),  # the same outage twice
     ],
 )

@@ -128,3 +128,17 @@ def test_outage_end_closes_a_running_outage(registry, subscribed):
     services.outage_end(actor=None, outage=running, end=dt.datetime(2026, 3, 9, 12, tzinfo=BERLIN))
     running.refresh_from_db()
     assert running.end == dt.datetime(2026, 3, 9, 11, tzinfo=dt.UTC)
+
+
+def test_outage_record_refuses_a_naive_start_beside_an_aware_end(registry, subscribed):
+    with pytest.raises(ValidationError) as error:
+        services.outage_record(
+            actor=None,
+            provider=registry["citeq"],
+            kind="outage",
+            start=dt.datetime(2026, 3, 9, 10),
+            end=dt.datetime(2026, 3, 9, 12, tzinfo=BERLIN),
+            products=[subscribed["workplace"]],
+        )
+    assert set(error.value.message_dict) == {"start"}
+    assert not Outage.objects.exists()
