@@ -136,7 +136,7 @@ def test_outage_record_refuses_a_naive_start_beside_an_aware_end(registry, subsc
             actor=None,
             provider=registry["citeq"],
             kind="outage",
-            start=dt.datetime(2026, 3, 9, 10),
+            start=dt.datetime(2026, 3, 9, 10),  # noqa: DTZ001  (naive on purpose)
             end=dt.datetime(2026, 3, 9, 12, tzinfo=BERLIN),
             products=[subscribed["workplace"]],
         )
