@@ -79,3 +79,32 @@ class ImportForm(forms.Form):
             if data.get("format") == "uptime_kuma" and not data.get("monitor_products"):
                 self.add_error("monitor_products", _("Name the product of at least one monitor."))
         return data
+
+
+class CommitmentForm(forms.Form):
+    product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.none())
+    member = forms.ModelChoiceField(
+        label=_("Member"),
+        queryset=Organization.objects.none(),
+        required=False,
+        help_text=_("Empty: the commitment for every member."),
+    )
+    valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}))
+    service_hours = forms.CharField(
+        label=_("Service time"),
+        max_length=200,
+        help_text=_('Weekly windows, e.g. "Mon-Fri 07:00-18:00" or "24x7".'),
+    )
+    exclude_holidays = forms.BooleanField(label=_("Public holidays (NRW) excluded"), required=False)
+    target_month = forms.DecimalField(
+        label=_("Target per month"), min_value=0, max_value=100, max_digits=6, decimal_places=3
+    )
+    target_year = forms.DecimalField(
+        label=_("Target per year"), min_value=0, max_value=100, max_digits=6, decimal_places=3
+    )
+    notice_days = forms.IntegerField(label=_("Notice (days)"), min_value=0, max_value=365, initial=5)
+
+    def __init__(self, *args: Any, products: Any, members: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = products  # type: ignore[attr-defined]
+        self.fields["member"].queryset = members  # type: ignore[attr-defined]

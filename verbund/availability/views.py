@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from verbund.availability import charts, imports, presentation, selectors, services
 from verbund.availability.choices import OutageSource
-from verbund.availability.forms import ImportForm, OutageForm
+from verbund.availability.forms import CommitmentForm, ImportForm, OutageForm
 from verbund.availability.tasks import AVAILABILITY_REPORT
 from verbund.catalog.models import Product
 from verbund.core.access import user_sees_all
@@ -213,13 +213,50 @@ def outage_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def commitment_list(request: HttpRequest) -> HttpResponse:
+    """The commitments; provider staff set one here (for all members, or one member's own)."""
     if not request.user.has_perm("availability.view_commitment"):
         raise PermissionDenied
+    may_add = request.user.has_perm("availability.add_commitment")
+    if request.method == "POST" and not may_add:
+        raise PermissionDenied
+    form = None
+    status = 200
+    if may_add:
+        form = CommitmentForm(
+            request.POST if request.method == "POST" else None,
+            products=Product.objects.restrict(request.user).order_by("number"),
+            members=Organization.objects.restrict(request.user).filter(subscriptions__isnull=False).distinct(),
+        )
+        provider = _provider(request)
+        if request.method == "POST" and form.is_valid() and provider is not None:
+            data = form.cleaned_data
+            try:
+                services.commitment_set(
+                    actor=request.user,
+                    provider=provider,
+                    product=data["product"],
+                    member=data["member"],
+                    valid_from=data["valid_from"],
+                    service_hours=data["service_hours"],
+                    exclude_holidays=data["exclude_holidays"],
+                    target_month=data["target_month"],
+                    target_year=data["target_year"],
+                    notice_days=data["notice_days"],
+                )
+            except ValidationError as exc:
+                for field, problems in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, problems)
+            else:
+                messages.success(request, _("The commitment is saved."))
+                return redirect("availability:commitment_list")
+        if request.method == "POST":
+            status = 400
     commitments = selectors.commitment_list(user=request.user)
     return render(
         request,
         "availability/commitment_list.html",
-        {"commitments": commitments, "may_add": request.user.has_perm("availability.add_commitment")},
+        {"commitments": commitments, "may_add": may_add, "form": form},
+        status=status,
     )
 
 

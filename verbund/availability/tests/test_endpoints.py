@@ -111,6 +111,20 @@ def _outage_form(ctx, end="2026-05-04T12:00"):
     }
 
 
+def _commitment_form(ctx, hours="Mon-Fri 07:00-18:00"):
+    ctx.request("subscribed")
+    return {
+        "product": ctx.subscribed["ozg"].pk,
+        "member": ctx.registry["telgte"].pk,
+        "valid_from": "2027-01-01",
+        "service_hours": hours,
+        "exclude_holidays": "on",
+        "target_month": "99.5",
+        "target_year": "99.7",
+        "notice_days": "5",
+    }
+
+
 def _upload(text: str, name: str = "ausfaelle.csv") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, text.encode(), content_type="text/csv")
 
@@ -205,6 +219,13 @@ class TestEndpoints(EndpointTests):
             kind="list",
             setup=_telgte_rows,
             shows=lambda ctx: ctx.registry["telgte"].name,
+        ),
+        Endpoint(
+            "availability:commitment_list",
+            data=lambda ctx: _commitment_form(ctx),
+            bad=Bad(lambda ctx: _commitment_form(ctx, hours="werktags"), field="service_hours"),
+            bad_status=400,  # the list again with the form's errors
+            **PAGE_WRITE,
         ),
         Endpoint(
             "availability:commitment_initialise",
