@@ -33,6 +33,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "scenarios.*",
         "evidence.*",  # import the evidence files and the BSI kernel catalogue (issue #15)
         "surveys.*",
+        "availability.*",  # enter and import outages, set service commitments
         "registry.*_agreement",
         "registry.*_agreementparty",
     ),
@@ -44,6 +45,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "catalog.delete_*",
         "orders.*",
         "strategy.*_productservicetag",  # tag catalogue products with the LeiKa services they implement
+        "availability.*",  # enter and import outages, set service commitments
     ),
     Role.BILLING_CLERK: (READ_ALL, "billing.*"),
     Role.MEMBER_CONTACT: (
@@ -77,6 +79,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         # Published consolidation scenarios and the member's own projected fees (access layer: own only).
         "scenarios.view_scenario",
         "scenarios.view_scenariomemberfee",
+        # Its own SLA report: the general and its own commitments, the outages that affect it (access layer).
+        "availability.view_commitment",
+        "availability.view_outage",
     ),
     Role.COMMITTEE_MEMBER: (READ_ALL, "governance.add_vote"),
     Role.AUDITOR: (READ_ALL,),

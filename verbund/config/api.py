@@ -21,6 +21,7 @@ from ninja.security import HttpBearer, SessionAuth
 from pydantic.json_schema import models_json_schema
 
 from verbund.accounts.selectors import user_for_api_token
+from verbund.availability.api import router as availability_router
 from verbund.billing.api import router as billing_router
 from verbund.catalog.api import router as catalog_router
 from verbund.closing.api import router as closing_router
@@ -142,6 +143,7 @@ api.add_router("/costing", costing_router)
 api.add_router("/billing", billing_router)
 api.add_router("/closing", closing_router)
 api.add_router("/strategy", strategy_router)
+api.add_router("/availability", availability_router)
 api.add_router("/scenarios", scenarios_router)
 api.add_router("/evidence", evidence_router)
 api.add_router("/surveys", surveys_router)

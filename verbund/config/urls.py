@@ -19,6 +19,7 @@ urlpatterns = [
     path("szenarien/", include("verbund.scenarios.urls")),
     path("nachweise/", include("verbund.evidence.urls")),
     path("umfragen/", include("verbund.surveys.urls")),
+    path("verfuegbarkeit/", include("verbund.availability.urls")),
     path("oparl/v1/", include("verbund.governance.oparl.urls")),
     path("", include("verbund.orders.urls")),
     path("", include("verbund.web.urls")),

@@ -29,5 +29,6 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("scenarios:scenario_list", _("Scenarios"), "scenarios.view_scenario"),
     NavItem("evidence:home", _("Evidence"), "evidence.view_evidenceimport"),
     NavItem("surveys:home", _("Satisfaction surveys"), "surveys.view_wave"),
+    NavItem("availability:home", _("Availability (SLA)"), "availability.view_outage"),
     NavItem("jobs:job_list", _("Background jobs"), "jobs.view_job"),
 ]

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "verbund.billing",
     "verbund.closing",
     "verbund.strategy",
+    "verbund.availability",
     "verbund.web",
     "verbund.jobs",
     "verbund.scenarios",

@@ -3,6 +3,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from verbund.demo.availability import load_demo_availability
+from verbund.demo.availability import summary_line as availability_summary
 from verbund.demo.catalogue import DemoCatalogueError, summary_line
 from verbund.demo.costing import summary_line as costing_summary_line
 from verbund.demo.evidence import load_demo_evidence
@@ -51,6 +53,7 @@ class Command(BaseCommand):
         try:
             report = load_demo(gv100ad_path=path)
             strategy = load_demo_strategy()  # after the catalogue: tags citeq's products (issue #17)
+            self.stdout.write(availability_summary(load_demo_availability()))  # SLA commitments, outages (#16)
         except (DemoDataMissing, DemoCatalogueError) as exc:
             raise CommandError(str(exc)) from exc
         if report.imported_registry:
