@@ -70,6 +70,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         # Published consolidation scenarios and the member's own projected fees (access layer: own only).
         "scenarios.view_scenario",
         "scenarios.view_scenariomemberfee",
+        "controlling.view_report",  # the council report once published (never the draft values)
     ),
     Role.COMMITTEE_MEMBER: (READ_ALL, "governance.add_vote"),
     Role.AUDITOR: (READ_ALL,),
