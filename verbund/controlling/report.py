@@ -41,7 +41,8 @@ def goal_trend(trends: list[str]) -> str:
 
 
 def _text(value: Decimal | None) -> str | None:
-    return None if value is None else str(value.normalize() if value == value.to_integral() else value)
+    """A stored decimal as plain text without trailing zeros or exponent ("120", "0.991")."""
+    return None if value is None else format(value.normalize(), "f")
 
 
 def _target(kpi: Kpi, year: int, measurement: Measurement | None) -> Any:
