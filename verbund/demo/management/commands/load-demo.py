@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from verbund.demo.catalogue import DemoCatalogueError, summary_line
+from verbund.demo.controlling import load_demo_controlling
 from verbund.demo.costing import summary_line as costing_summary_line
 from verbund.demo.federation import DEMO_PASSWORD, DEMO_USERS, DemoDataMissing, load_demo
 from verbund.demo.governance import AGREEMENT_REFERENCE
@@ -62,6 +63,7 @@ class Command(BaseCommand):
         self.stdout.write(scenarios_summary_line(report.scenarios))
         self.stdout.write(partners_line())
         self.stdout.write(strategy_summary_line(strategy))
+        self.stdout.write(load_demo_controlling())  # last: the source apps' demo figures exist by now (issue #15)
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
         for demo in DEMO_USERS:
             self.stdout.write(f"  {demo.username:<17} {demo.role}")
