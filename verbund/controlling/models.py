@@ -234,6 +234,7 @@ class Report(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     demo = models.BooleanField(_("demo figures"), default=False)
+    pdf = models.BinaryField(null=True, blank=True, editable=False)  # rendered once from the snapshot (archive)
 
     objects = RestrictedQuerySet.as_manager()
 

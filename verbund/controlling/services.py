@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from verbund.controlling import engine, selectors
-from verbund.controlling.choices import ContractStatus, Direction, ReportStatus, SourceKind, Status, Unit
+from verbund.controlling.choices import ContractStatus, Direction, ReportStatus, SourceKind, Unit
 from verbund.controlling.models import (
     Contract,
     DefinitionChange,
@@ -168,7 +168,12 @@ def _check_kpi(*, unit: str, direction: str, source_kind: str, source_key: str, 
         try:
             engine.parse(formula)
         except engine.FormulaError as exc:
-            raise ValidationError({"formula": str(exc)}) from None
+            message = (
+                _("The formula cannot be read at position %(position)s.") % {"position": exc.position}
+                if exc.position
+                else _("The formula cannot be read (empty, too long or too deeply nested).")
+            )
+            raise ValidationError({"formula": message}) from None
     for part in filter(None, breakdowns.split(",")):
         if part not in BREAKDOWNS:
             raise ValidationError({"breakdowns": _("Unknown breakdown %(name)s.") % {"name": part}})
@@ -572,4 +577,15 @@ def report_note(*, actor: Any, report: Report, decision_reference: str, noted_on
     return locked
 
 
-STATUS_ORDER = {Status.RED: 3, Status.AMBER: 2, Status.GREEN: 1, Status.NONE: 0}
+@transaction.atomic
+def report_render(*, actor: Any, report: Report) -> bytes:
+    """The PDF of a submitted report, rendered once from its snapshot and archived with it (write-once)."""
+    from verbund.controlling.report import report_pdf
+
+    stored = Report.objects.filter(pk=report.pk).values_list("pdf", flat=True).first()
+    if stored:
+        return bytes(stored)
+    data = report_pdf(report.snapshot, report=report)
+    Report.objects.filter(pk=report.pk, pdf__isnull=True).update(pdf=data)
+    _audit(actor, AuditAction.UPDATE, report, report.contract.provider_id, pdf_bytes=len(data))
+    return data

@@ -30,16 +30,17 @@ def collect_job(job: Job, progress: Progress) -> Outcome:
 @job_kind(REPORT_PDF, label=gettext_lazy("Council report (PDF)"))
 def report_pdf_job(job: Job, progress: Progress) -> Outcome:
     progress(0, 2, gettext_noop("Reading the stored figures"))
-    if job.params.get("report"):
-        report = Report.objects.select_related("contract").get(pk=job.params["report"])
-        snapshot, year = report.snapshot, report.year
-    else:
-        report = None
+    if job.params.get("report"):  # a submitted report: rendered once from its snapshot and archived
+        report = Report.objects.select_related("contract", "paper").get(pk=job.params["report"])
+        year = report.year
+        progress(1, 2, gettext_noop("Rendering the PDF"))
+        data = services.report_render(actor=job.started_by, report=report)
+    else:  # the draft of a year, from the stored figures as they are now
         contract = Contract.objects.select_related("provider", "city").get(pk=job.subject_key)
         year = int(job.params["year"])
         snapshot = report_data(contract=contract, year=year)
-    progress(1, 2, gettext_noop("Rendering the PDF"))
-    data = report_pdf(snapshot, report=report)
+        progress(1, 2, gettext_noop("Rendering the PDF"))
+        data = report_pdf(snapshot)
     progress(2, 2, gettext_noop("Rendered"))
     return Outcome(
         summary=_("The report %(year)s is ready.") % {"year": year},

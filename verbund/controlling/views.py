@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -375,8 +375,6 @@ def measurement_evidence(request: HttpRequest, measurement_id: int) -> HttpRespo
     measurement = selectors.measurement_get_for_user(user=request.user, measurement_id=measurement_id)
     data = Measurement.objects.filter(pk=measurement.pk).values_list("evidence_data", flat=True).first()
     if not data:
-        from django.http import Http404
-
         raise Http404
     response = HttpResponse(bytes(data), content_type="application/octet-stream")
     name = measurement.evidence_name.replace('"', "")
@@ -410,6 +408,7 @@ def contract_report(request: HttpRequest, contract_id: int) -> HttpResponse:
                     form.add_error(field if field in form.fields else None, errors)
             else:
                 messages.success(request, _("The report was submitted as paper %(ref)s.") % {"ref": data["reference"]})
+                job_start(actor=request.user, kind=REPORT_PDF, subject=report, params={"report": report.pk})
                 return redirect(report)
     elif request.method == "POST":
         raise PermissionDenied
@@ -464,6 +463,14 @@ def report_csv_download(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @login_required
 def report_pdf_download(request: HttpRequest, report_id: int) -> HttpResponse:
+    """The archived PDF of a submitted report; the first time (staff only) it is rendered by a job."""
     report = _report(request, report_id)
+    stored = Report.objects.filter(pk=report.pk).values_list("pdf", flat=True).first()
+    if stored:
+        response = HttpResponse(bytes(stored), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="managementkontrakt-bericht-{report.year}.pdf"'
+        return response
+    if not request.user.has_perm("controlling.add_report"):
+        raise Http404  # not rendered yet; members read the HTML report meanwhile
     job = job_start(actor=request.user, kind=REPORT_PDF, subject=report, params={"report": report.pk})
     return job_file_or_redirect(request, job)

@@ -494,6 +494,7 @@ def load_demo_controlling(*, actor: Any = None) -> str:
             report = services.report_submit(
                 actor=actor, contract=contract, year=2025, meeting=meeting, reference=REPORT_REFERENCE, demo=True
             )
+            services.report_render(actor=actor, report=report)  # archived PDF, as the submission's job does
     no_data = (
         Kpi.objects.filter(goal__contract=contract, source_kind="computed").exclude(measurements__year=2025).count()
     )

@@ -20,7 +20,12 @@ Node = tuple[Any, ...]
 
 
 class FormulaError(ValueError):
-    """A formula that cannot be parsed or evaluated; the message names the position or the cause."""
+    """A formula that cannot be parsed or evaluated; the message names the position or the cause, `position`
+    (1-based, 0 when not about a place) lets a caller word it in the reader's language."""
+
+    def __init__(self, message: str, position: int = 0) -> None:
+        super().__init__(message)
+        self.position = position
 
 
 @dataclass(frozen=True)
@@ -39,7 +44,9 @@ def _tokens(text: str) -> list[_Token]:
     while position < len(stripped):
         match = _TOKEN.match(stripped, position)
         if match is None or match.end() == position:
-            raise FormulaError(f"Unexpected character at position {position + 1}: {stripped[position]!r}.")
+            raise FormulaError(
+                f"Unexpected character at position {position + 1}: {stripped[position]!r}.", position + 1
+            )
         kind = match.lastgroup or "op"
         tokens.append(_Token(kind, match.group(kind), match.start(kind)))
         position = match.end()
@@ -89,9 +96,9 @@ class _Parser:
             node = self.expression(depth + 1)
             closing = self.take()
             if closing.text != ")":
-                raise FormulaError(f"Expected ')' at position {closing.position + 1}.")
+                raise FormulaError(f"Expected ')' at position {closing.position + 1}.", closing.position + 1)
             return node
-        raise FormulaError(f"Unexpected {token.text!r} at position {token.position + 1}.")
+        raise FormulaError(f"Unexpected {token.text!r} at position {token.position + 1}.", token.position + 1)
 
 
 def parse(text: str) -> Node:
@@ -103,7 +110,7 @@ def parse(text: str) -> Node:
     node = parser.expression(0)
     rest = parser.peek()
     if rest is not None:
-        raise FormulaError(f"Unexpected {rest.text!r} at position {rest.position + 1}.")
+        raise FormulaError(f"Unexpected {rest.text!r} at position {rest.position + 1}.", rest.position + 1)
     return node
 
 

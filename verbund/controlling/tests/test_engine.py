@@ -21,7 +21,7 @@ from verbund.controlling.engine import (
     variables,
 )
 
-decimals = st.decimals(min_value=-10**6, max_value=10**6, allow_nan=False, allow_infinity=False, places=3)
+decimals = st.decimals(min_value=-(10**6), max_value=10**6, allow_nan=False, allow_infinity=False, places=3)
 tolerances = st.decimals(min_value=0, max_value=10**4, allow_nan=False, allow_infinity=False, places=3)
 
 
@@ -113,7 +113,9 @@ def test_no_value_or_no_target_is_not_judged():
 
 
 def test_judgement_has_a_trace():
-    judgement = judge(Decimal(95), year=2025, direction=Direction.HIGHER, targets=[TargetVersion(7, 2025, Decimal(100), Decimal(10))])
+    judgement = judge(
+        Decimal(95), year=2025, direction=Direction.HIGHER, targets=[TargetVersion(7, 2025, Decimal(100), Decimal(10))]
+    )
     keys = [key for key, _params in judgement.trace]
     assert keys == ["target", "higher", "status"]
     assert judgement.trace[1][1]["floor"] == "90"

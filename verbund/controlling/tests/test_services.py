@@ -24,7 +24,11 @@ def _enter(contract, actor, value, year=2025, **extra):
 
 def test_manual_value_is_judged_and_keeps_its_evidence_and_author(contract, controller):
     measurement = _enter(contract, controller, "95", comment="Zwei Monate ohne Redakteur.")
-    assert (measurement.status, measurement.entered_by, measurement.evidence_text) == ("amber", controller, EVIDENCE.text)
+    assert (measurement.status, measurement.entered_by, measurement.evidence_text) == (
+        "amber",
+        controller,
+        EVIDENCE.text,
+    )
     assert measurement.target.value == 100
     newer = _enter(contract, controller, "120")
     assert newer.status == "green"
