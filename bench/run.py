@@ -423,6 +423,7 @@ def main_parent() -> int:
         "load": load,
         "strategy": run_module("bench.strategy", progress=True),  # national inventory import + comparison page
         "scenarios": scenarios,
+        "controlling": run_module("bench.controlling", progress=True),  # dashboard and council report (issue #15)
     }
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     tmp = LATEST.with_name(LATEST.name + ".tmp")
