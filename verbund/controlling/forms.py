@@ -5,15 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from verbund.controlling.choices import Direction, SourceKind, Unit
 
-YEAR = {"min_value": 2000, "max_value": 2100}
-
 
 class ContractForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
-    provider = forms.ModelChoiceField(label=_("Provider"), queryset=None)  # type: ignore[arg-type]
-    city = forms.ModelChoiceField(label=_("City"), queryset=None)  # type: ignore[arg-type]
-    start_year = forms.IntegerField(label=_("First year"), **YEAR)
-    end_year = forms.IntegerField(label=_("Last year"), **YEAR)
+    provider: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Provider"), queryset=None)  # type: ignore[arg-type]
+    city: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("City"), queryset=None)  # type: ignore[arg-type]
+    start_year = forms.IntegerField(label=_("First year"), min_value=2000, max_value=2100)
+    end_year = forms.IntegerField(label=_("Last year"), min_value=2000, max_value=2100)
 
     def __init__(self, *args: Any, providers: Any, cities: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -27,7 +25,7 @@ class GoalForm(forms.Form):
 
 
 class KpiForm(forms.Form):
-    goal = forms.ModelChoiceField(label=_("Goal"), queryset=None)  # type: ignore[arg-type]
+    goal: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Goal"), queryset=None)  # type: ignore[arg-type]
     code = forms.CharField(label=_("Code"), max_length=30)
     name = forms.CharField(label=_("Name"), max_length=200)
     definition = forms.CharField(label=_("Formula in words"), widget=forms.Textarea(attrs={"rows": 2}))
@@ -43,7 +41,7 @@ class KpiForm(forms.Form):
 
 
 class ValueForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), **YEAR)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     value = forms.CharField(label=_("Value (shares in %)"), max_length=30)
     evidence_text = forms.CharField(label=_("Evidence"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     evidence_url = forms.URLField(label=_("Evidence URL"), required=False, assume_scheme="https")
@@ -52,25 +50,25 @@ class ValueForm(forms.Form):
 
 
 class TargetForm(forms.Form):
-    valid_from = forms.IntegerField(label=_("Valid from (year)"), **YEAR)
+    valid_from = forms.IntegerField(label=_("Valid from (year)"), min_value=2000, max_value=2100)
     value = forms.CharField(label=_("Target (shares in %)"), max_length=30)
     tolerance = forms.CharField(label=_("Tolerance (shares in percentage points)"), max_length=30, initial="0")
     review_on = forms.DateField(label=_("Review on"), required=False)
 
 
 class DefinitionForm(forms.Form):
-    from_year = forms.IntegerField(label=_("From year"), **YEAR)
+    from_year = forms.IntegerField(label=_("From year"), min_value=2000, max_value=2100)
     definition = forms.CharField(label=_("Formula in words"), widget=forms.Textarea(attrs={"rows": 2}))
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class YearForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), **YEAR)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
 
 
 class ReportSubmitForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), **YEAR)
-    meeting = forms.ModelChoiceField(label=_("Meeting"), queryset=None)  # type: ignore[arg-type]
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    meeting: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Meeting"), queryset=None)  # type: ignore[arg-type]
     reference = forms.CharField(label=_("Reference of the paper"), max_length=40)
 
     def __init__(self, *args: Any, meetings: Any, **kwargs: Any) -> None:

@@ -104,7 +104,7 @@ def report_data(*, contract: Contract, year: int, kpis: list[Kpi] | None = None,
     by_goal: dict[int, list[Kpi]] = {}
     for kpi in kpis:
         by_goal.setdefault(kpi.goal_id, []).append(kpi)
-    goal_rows = []
+    goal_rows: list[dict[str, Any]] = []
     for goal in goals:
         lines = [kpi_line(kpi, year, current) for kpi in by_goal.get(goal.pk, [])]
         budget = next((b.amount for b in goal.budgets.all() if b.year == year), None)

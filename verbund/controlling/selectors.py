@@ -22,7 +22,8 @@ def contract_list(*, user: Any) -> QuerySet[Contract]:
 def contract_get_for_user(*, user: Any, contract_id: int, action: str = Action.VIEW) -> Contract:
     from django.shortcuts import get_object_or_404
 
-    return get_object_or_404(contract_list(user=user).restrict(user, action), pk=contract_id)
+    queryset = Contract.objects.restrict(user, action).select_related("provider", "city")
+    return get_object_or_404(queryset, pk=contract_id)
 
 
 def kpi_get_for_user(*, user: Any, kpi_id: int, action: str = Action.VIEW) -> Kpi:

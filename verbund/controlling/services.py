@@ -17,6 +17,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from verbund.controlling import engine, selectors
 from verbund.controlling.choices import ContractStatus, Direction, ReportStatus, SourceKind, Unit
@@ -418,7 +419,7 @@ def collect_computed(
     stored = unchanged = 0
     no_data: list[str] = []
     for index, kpi in enumerate(kpis):
-        progress(index, len(kpis), "Collecting %(code)s", code=kpi.code)
+        progress(index, len(kpis), gettext_noop("Collecting %(code)s"), code=kpi.code)
         targets: list[Any] = [None]
         if "member" in kpi.breakdowns:
             targets += members
@@ -458,7 +459,7 @@ def collect_computed(
                 note=figure.note[:300],
             )
             stored += 1
-    progress(len(kpis), len(kpis), "Collected")
+    progress(len(kpis), len(kpis), gettext_noop("Collected"))
     formulas_evaluate(actor=actor, contract=contract, year=year, demo=demo)
     if stored:
         _audit(
