@@ -2,6 +2,8 @@ from functools import lru_cache
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
 
 from verbund.controlling.report import labels, number_text
@@ -30,3 +32,15 @@ def kpi_difference(value: Any, unit: str) -> str:
 @register.filter
 def label(code: Any, kind: str) -> str:
     return _labels(get_language() or "de")[kind].get(str(code), str(code))
+
+
+SYMBOLS = {"green": "●", "amber": "◐", "red": "○"}
+
+
+@register.filter
+def status_badge(status: Any) -> SafeString:
+    """The status as a symbol and words (never colour alone), with a class for the colour."""
+    code = str(status)
+    return format_html(
+        '<span class="status status-{}">{} {}</span>', code, SYMBOLS.get(code, "–"), label(code, "status")
+    )

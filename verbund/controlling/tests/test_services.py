@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from verbund.controlling import services
 from verbund.controlling.models import Measurement, Report
@@ -88,7 +89,8 @@ def test_a_source_without_app_is_no_data_yet_never_zero(contract, controller):
     assert not Measurement.objects.filter(kpi__code="AVAIL").exists()
     line = report_data(contract=contract, year=2025)["goals"][1]["kpis"][0]
     assert (line["value"], line["status"]) == (None, "none")
-    assert "no data yet" in report_csv(report_data(contract=contract, year=2025)).decode("utf-8-sig")
+    with translation.override("en"):
+        assert "no data yet" in report_csv(report_data(contract=contract, year=2025)).decode("utf-8-sig")
 
 
 def test_formula_kpi_follows_its_inputs(contract, controller):
