@@ -30,6 +30,13 @@ DATABASE_NAME = "verbund_bench_controlling"
 SQLITE = ROOT / "var" / "bench-controlling.sqlite3"
 
 
+def _status(value: Decimal, direction: str, target: Any) -> str:
+    from verbund.controlling import engine
+
+    version = engine.TargetVersion(target.pk, target.valid_from, target.value, target.tolerance)
+    return engine.judge(value, year=target.valid_from, direction=engine.Direction(direction), targets=[version]).status
+
+
 def _contract(provider: Any, city: Any, goals: int, kpis: int, years: list[int], members: list[Any]) -> Any:
     from django.utils import timezone
 
@@ -72,7 +79,7 @@ def _contract(provider: Any, city: Any, goals: int, kpis: int, years: list[int],
                         value=value,
                         source_kind="manual",
                         target=target,
-                        status="green" if value >= Decimal("0.8") else "amber" if value >= Decimal("0.75") else "red",
+                        status=_status(value, kpi.direction, target),
                         entered_at=now,
                         evidence_text="bench",
                     )
