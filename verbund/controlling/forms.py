@@ -74,3 +74,23 @@ class ReportSubmitForm(forms.Form):
     def __init__(self, *args: Any, meetings: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = meetings  # type: ignore[attr-defined]
+
+
+class BudgetForm(forms.Form):
+    goal: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Goal"), queryset=None)  # type: ignore[arg-type]
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    amount = forms.DecimalField(label=_("Budget (EUR)"), max_digits=14, decimal_places=2, min_value=0, localize=True)
+
+    def __init__(self, *args: Any, goals: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].queryset = goals  # type: ignore[attr-defined]
+
+
+class MeasureForm(forms.Form):
+    goal: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Goal"), queryset=None)  # type: ignore[arg-type]
+    text = forms.CharField(label=_("Measure"), max_length=300)
+    due_on = forms.DateField(label=_("Due on"))
+
+    def __init__(self, *args: Any, goals: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].queryset = goals  # type: ignore[attr-defined]

@@ -21,10 +21,12 @@ from django.views.decorators.http import require_POST
 from verbund.controlling import charts, selectors, services
 from verbund.controlling.choices import SourceKind, Unit
 from verbund.controlling.forms import (
+    BudgetForm,
     ContractForm,
     DefinitionForm,
     GoalForm,
     KpiForm,
+    MeasureForm,
     ReportSubmitForm,
     TargetForm,
     ValueForm,
@@ -153,6 +155,8 @@ def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
         context["collect_form"] = YearForm(initial={"year": year})
         context["goal_form"] = GoalForm()
         context["kpi_form"] = KpiForm(goals=contract.goals.all())
+        context["budget_form"] = BudgetForm(goals=contract.goals.all(), initial={"year": year})
+        context["measure_form"] = MeasureForm(goals=contract.goals.all())
     return render(request, "controlling/contract_detail.html", context)
 
 
@@ -186,6 +190,40 @@ def goal_add(request: HttpRequest, contract_id: int) -> HttpResponse:
         _errors(request, exc)
     else:
         messages.success(request, _("The goal was added."))
+    return redirect(contract)
+
+
+@login_required
+@require_POST
+def budget_set(request: HttpRequest, contract_id: int) -> HttpResponse:
+    contract = _change_contract(request, contract_id)
+    form = BudgetForm(request.POST, goals=contract.goals.all())
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(contract)
+    try:
+        services.budget_set(actor=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("The budget was set."))
+    return redirect(contract)
+
+
+@login_required
+@require_POST
+def measure_add(request: HttpRequest, contract_id: int) -> HttpResponse:
+    contract = _change_contract(request, contract_id)
+    form = MeasureForm(request.POST, goals=contract.goals.all())
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(contract)
+    try:
+        services.measure_add(actor=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("The measure was added."))
     return redirect(contract)
 
 

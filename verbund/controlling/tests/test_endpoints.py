@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from verbund.controlling.forms import DefinitionForm, GoalForm, YearForm
+from verbund.controlling.forms import DefinitionForm, GoalForm, MeasureForm, YearForm
 from verbund.controlling.tests.conftest import kpi_of
 from verbund.core.testing import Bad, Endpoint, EndpointTests
 
@@ -139,6 +139,28 @@ class TestEndpoints(EndpointTests):
                 },
                 field="formula",
                 message=lambda: _("The formula cannot be read (empty, too long or too deeply nested)."),
+            ),
+            **PAGE_WRITE,
+        ),
+        Endpoint(
+            "controlling:budget_set",
+            kwargs=_contract,
+            data=lambda ctx: {"goal": ctx.contract.goals.first().pk, "year": 2026, "amount": "15000"},
+            bad=Bad(
+                lambda ctx: {"goal": ctx.contract.goals.first().pk, "year": 2035, "amount": "15000"},
+                field="year",
+                message=lambda: _("The year is outside the contract's term."),
+            ),
+            **PAGE_WRITE,
+        ),
+        Endpoint(
+            "controlling:measure_add",
+            kwargs=_contract,
+            data=lambda ctx: {"goal": ctx.contract.goals.first().pk, "text": "Schulung", "due_on": "2026-03-31"},
+            bad=Bad(
+                lambda ctx: {"goal": ctx.contract.goals.first().pk, "text": "Schulung", "due_on": "bald"},
+                field="due_on",
+                message=_label(MeasureForm, "due_on"),
             ),
             **PAGE_WRITE,
         ),
