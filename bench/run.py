@@ -426,6 +426,7 @@ def main_parent() -> int:
         "evidence": run_module("bench.evidence"),  # evidence files and figures, no database (issue #15)
         "surveys": run_module("bench.surveys"),  # the survey analysis, 50,000 responses (issue #16)
         "availability": run_module("bench.availability"),  # SLA availability, national scale, no database (#16)
+        "controlling": run_module("bench.controlling", progress=True),  # dashboard and council report (issue #15)
     }
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     tmp = LATEST.with_name(LATEST.name + ".tmp")

@@ -82,6 +82,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         # Its own SLA report: the general and its own commitments, the outages that affect it (access layer).
         "availability.view_commitment",
         "availability.view_outage",
+        "controlling.view_report",  # the council report once published (never the draft values)
     ),
     Role.COMMITTEE_MEMBER: (READ_ALL, "governance.add_vote"),
     Role.AUDITOR: (READ_ALL,),

@@ -14,6 +14,7 @@ urlpatterns = [
     path("kostenrechnung/", include("verbund.costing.urls")),
     path("abrechnung/", include("verbund.billing.urls")),
     path("jahresabschluss/", include("verbund.closing.urls")),
+    path("controlling/", include("verbund.controlling.urls")),
     path("vorgaenge/", include("verbund.jobs.urls")),
     path("strategie/", include("verbund.strategy.urls")),
     path("szenarien/", include("verbund.scenarios.urls")),

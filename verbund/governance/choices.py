@@ -67,6 +67,7 @@ class SubjectKind(models.TextChoices):
     ACCESSION = "accession", _("accession of a member")
     AGREEMENT_CHANGE = "agreement_change", _("change of the agreement")
     MANAGEMENT_REPORT = "management_report", _("management-contract report")
+    MANAGEMENT_CONTRACT = "management_contract", _("management contract")
     SCENARIO_DECISION = "scenario_decision", _("scenario decision")
 
 

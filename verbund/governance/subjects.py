@@ -17,6 +17,9 @@ from django.utils.translation import gettext as _
 from verbund.catalog.choices import CatalogueStatus
 from verbund.catalog.models import CatalogueVersion
 from verbund.catalog.services import catalogue_version_approve
+from verbund.controlling.choices import ContractStatus, ReportStatus
+from verbund.controlling.models import Contract, Report
+from verbund.controlling.services import contract_approve, report_note
 from verbund.costing.choices import PlanStatus
 from verbund.costing.models import PlanVersion
 from verbund.costing.services import plan_version_approve
@@ -58,6 +61,14 @@ def _decide_scenario(actor: Any, obj: Scenario, reference: str, decided_on: dt.d
     scenario_decide(actor=actor, scenario=obj, decision_reference=reference, decided_on=decided_on)
 
 
+def _approve_contract(actor: Any, obj: Contract, reference: str, decided_on: dt.date) -> None:
+    contract_approve(actor=actor, contract=obj, decision_reference=reference, approved_on=decided_on)
+
+
+def _note_report(actor: Any, obj: Report, reference: str, decided_on: dt.date) -> None:
+    report_note(actor=actor, report=obj, decision_reference=reference, noted_on=decided_on)
+
+
 HANDLERS: dict[str, SubjectHandler] = {
     SubjectKind.CATALOGUE_VERSION: SubjectHandler(
         CatalogueVersion,
@@ -92,6 +103,20 @@ HANDLERS: dict[str, SubjectHandler] = {
         lambda o: str(o),
         lambda o: o.status == ScenarioStatus.PUBLISHED,
         _decide_scenario,
+        lambda o: o.get_absolute_url(),
+    ),
+    SubjectKind.MANAGEMENT_CONTRACT: SubjectHandler(
+        Contract,
+        lambda o: str(o),
+        lambda o: o.status == ContractStatus.DRAFT,
+        _approve_contract,
+        lambda o: o.get_absolute_url(),
+    ),
+    SubjectKind.MANAGEMENT_REPORT: SubjectHandler(
+        Report,
+        lambda o: str(o),
+        lambda o: o.status == ReportStatus.SUBMITTED,  # the committee takes note once
+        _note_report,
         lambda o: o.get_absolute_url(),
     ),
 }

@@ -24,6 +24,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("governance:decision_register", _("Decisions"), "governance.view_decision"),
     NavItem("costing:plan_list", _("Plan costing"), "costing.view_planversion"),
     NavItem("closing:closing_list", _("Year-end closing"), "closing.view_closing"),
+    NavItem("controlling:contract_list", _("Management contract"), "controlling.view_report"),
     NavItem("billing:invoice_list", _("Invoices"), "billing.view_invoice"),
     NavItem("strategy:home", _("Digital strategy"), "strategy.view_inventoryentry"),
     NavItem("scenarios:scenario_list", _("Scenarios"), "scenarios.view_scenario"),

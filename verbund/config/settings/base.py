@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "verbund.governance",
     "verbund.billing",
     "verbund.closing",
+    "verbund.controlling",
     "verbund.strategy",
     "verbund.availability",
     "verbund.web",

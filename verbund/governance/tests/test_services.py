@@ -194,7 +194,7 @@ def test_paper_for_an_already_approved_subject_is_refused(committee_setup, regis
             reference="X-2",
             name="x",
             date=dt.date(2026, 1, 1),
-            subject_kind="management_report",
+            subject_kind="no_such_subject",  # every kind of SubjectKind has a handler since issue #15
             subject_id=1,
         )
     assert "subject_kind" in info.value.message_dict

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from verbund.catalog.choices import CatalogueStatus
 from verbund.catalog.models import CatalogueVersion
+from verbund.controlling.choices import ContractStatus
+from verbund.controlling.models import Contract
 from verbund.core.audit import audit_events_for
 from verbund.governance import selectors, services, subjects
 from verbund.governance.choices import SubjectKind
@@ -83,6 +85,8 @@ def _subject_options(user: Any) -> tuple[list[tuple[str, list[tuple[str, str]]]]
     add(SubjectKind.AGREEMENT_CHANGE, [(a.pk, str(a), a.agreement.provider_id) for a in amendments])
     scenarios = Scenario.objects.restrict(user).filter(status=ScenarioStatus.PUBLISHED).order_by("name")
     add(SubjectKind.SCENARIO_DECISION, [(s.pk, str(s), 0) for s in scenarios])
+    contracts = Contract.objects.restrict(user).filter(status=ContractStatus.DRAFT).order_by("name")
+    add(SubjectKind.MANAGEMENT_CONTRACT, [(c.pk, str(c), c.provider_id) for c in contracts])
     return groups, providers
 
 

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from verbund.demo.availability import load_demo_availability
 from verbund.demo.availability import summary_line as availability_summary
 from verbund.demo.catalogue import DemoCatalogueError, summary_line
+from verbund.demo.controlling import load_demo_controlling
 from verbund.demo.costing import summary_line as costing_summary_line
 from verbund.demo.evidence import load_demo_evidence
 from verbund.demo.evidence import summary_line as evidence_summary_line
@@ -70,6 +71,7 @@ class Command(BaseCommand):
         self.stdout.write(strategy_summary_line(strategy))
         self.stdout.write(evidence_summary_line(load_demo_evidence()))  # issue #15: citeq's demo evidence
         self.stdout.write(load_demo_surveys())  # the satisfaction surveys 2024-2026 (issue #16)
+        self.stdout.write(load_demo_controlling())  # last: the source apps' demo figures exist by now (issue #15)
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
         for demo in DEMO_USERS:
             self.stdout.write(f"  {demo.username:<17} {demo.role}")

@@ -1,0 +1,86 @@
+"""Reads of the controlling app. Pages start from `restrict(user, action)`; the helpers below that take a
+contract read figures of a contract already fetched through the access layer.
+
+`current_measurements` is the one rule for "the value of a KPI in a year": the newest stored row per KPI, year
+and breakdown (values are appended, never updated)."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import QuerySet
+
+from verbund.controlling.models import Contract, Kpi, Measurement, Report
+from verbund.core.access import Action
+from verbund.registry.choices import ApprovalStatus
+from verbund.registry.models import AgreementParty, Organization
+
+
+def contract_list(*, user: Any) -> QuerySet[Contract]:
+    return Contract.objects.restrict(user).select_related("provider", "city")
+
+
+def contract_get_for_user(*, user: Any, contract_id: int, action: str = Action.VIEW) -> Contract:
+    from django.shortcuts import get_object_or_404
+
+    queryset = Contract.objects.restrict(user, action).select_related("provider", "city")
+    return get_object_or_404(queryset, pk=contract_id)
+
+
+def kpi_get_for_user(*, user: Any, kpi_id: int, action: str = Action.VIEW) -> Kpi:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        Kpi.objects.restrict(user, action).select_related("goal__contract__provider", "goal__contract__city"),
+        pk=kpi_id,
+    )
+
+
+def measurement_get_for_user(*, user: Any, measurement_id: int) -> Measurement:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        Measurement.objects.restrict(user).select_related("kpi__goal__contract", "target", "entered_by", "member"),
+        pk=measurement_id,
+    )
+
+
+def report_list(*, user: Any) -> QuerySet[Report]:
+    return Report.objects.restrict(user).select_related("contract", "paper")
+
+
+def report_get_for_user(*, user: Any, report_id: int) -> Report:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(report_list(user=user), pk=report_id)
+
+
+def contract_members(contract: Contract) -> list[Organization]:
+    """The members of the provider (approved parties of its agreements, not left), for per-member breakdowns."""
+    ids = AgreementParty.objects.filter(
+        agreement__provider_id=contract.provider_id, status=ApprovalStatus.APPROVED, left_on__isnull=True
+    ).values("organization_id")
+    return list(Organization.objects.filter(pk__in=ids).order_by("name"))
+
+
+def current_measurements(
+    *, contract: Contract, years: Iterable[int] | None = None, members: bool = False
+) -> dict[tuple[int, int, int | None], Measurement]:
+    """(kpi id, year, member id or None) → the newest value; totals only unless `members`. One query."""
+    rows = Measurement.objects.filter(kpi__goal__contract=contract).defer("evidence_data", "records", "trace")
+    if years is not None:
+        rows = rows.filter(year__in=list(years))
+    if not members:
+        rows = rows.filter(member__isnull=True)
+    current: dict[tuple[int, int, int | None], Measurement] = {}
+    for row in rows.order_by("id"):
+        current[(row.kpi_id, row.year, row.member_id)] = row
+    return current
+
+
+def contract_kpis(contract: Contract) -> list[Kpi]:
+    return list(
+        Kpi.objects.filter(goal__contract=contract)
+        .select_related("goal")
+        .prefetch_related("targets", "changes")
+        .order_by("goal__position", "position", "code")
+    )
