@@ -19,9 +19,10 @@ index insertions); a smaller load upserts with `INSERT … ON CONFLICT … DO UP
 figures are recomputed by one `INSERT … SELECT` on the server. Other databases (SQLite in tests and
 development) use the ORM with `bulk_create` / `bulk_update`."""
 
+import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
@@ -62,7 +63,7 @@ class BulkRow:
 
 
 class BulkLoadError(SpreadsheetError):
-    columns = ("organization", "leika", "url")
+    columns = ("organization", "ars", "leika", "leika_key", "ozgid", "url", "online_status", "aktiv")
 
 
 @dataclass
@@ -92,7 +93,9 @@ class _Checker:
         self.services = set(LeikaService.objects.filter(withdrawn_in__isnull=True).values_list("pk", flat=True))
         self.errors: list[RowError] = []
 
-    def check(self, line: int, row: BulkRow) -> bool:
+    def check(self, line: int, row: BulkRow | None) -> bool:
+        if row is None:  # the source's own error, recorded already
+            return False
         ok = True
         if row.organization_id not in self.organizations:
             self.error(line, "organization", _("Unknown municipality (id %(id)s).") % {"id": row.organization_id})
@@ -121,13 +124,15 @@ class _Checker:
 def inventory_bulk_load(
     *,
     actor: Any,
-    rows: Iterable[BulkRow],
+    rows: Iterable[BulkRow | RowError],
     source: str = EntrySource.DASHBOARD,
     total: int | None = None,
     progress: Progress = no_progress,
 ) -> BulkResult:
     """Load the inventories of many municipalities at once (see the module's docstring): all or nothing,
-    idempotent, audited, coverage figures refreshed. `total` (the number of rows, if known) is for progress."""
+    idempotent, audited, coverage figures refreshed. `total` (the number of rows, if known) is for progress.
+    A source that parses a file (`national_rows`) passes a RowError for a line it cannot read: the load is
+    refused with it."""
     checker = _Checker()
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -150,9 +155,14 @@ def inventory_bulk_load(
     return result
 
 
-def _numbered(rows: Iterable[BulkRow]) -> Iterator[tuple[int, BulkRow]]:
+def _numbered(rows: Iterable[BulkRow | RowError], checker: "_Checker") -> Iterator[tuple[int, BulkRow | None]]:
+    """(line, row); for a RowError of the source, the error is recorded and the row is None."""
     for index, row in enumerate(rows, 1):
-        yield row.line or index, row
+        if isinstance(row, RowError):
+            checker.error(row.line, row.column, row.message)
+            yield row.line, None
+        else:
+            yield row.line or index, row
 
 
 def _report(done: int, total: int | None, progress: Progress) -> None:
@@ -169,9 +179,9 @@ def _load_orm(
     result = BulkResult()
     seen: dict[tuple[int, int], int] = {}
     valid: list[tuple[int, BulkRow]] = []
-    for line, row in _numbered(rows):
+    for line, row in _numbered(rows, checker):
         result.rows += 1
-        if checker.check(line, row):
+        if checker.check(line, row) and row is not None:
             first = seen.get((row.organization_id, row.leika_id))
             if first is not None:
                 checker.error(line, "leika", _("The service appears twice for this municipality (first in line "
@@ -264,9 +274,9 @@ def _load_postgres(
             # Text format in chunks: measured faster than write_row's per-value adaptation (ADR 0035).
             chunk: list[str] = []
             check = checker.check
-            for line, row in _numbered(rows):
+            for line, row in _numbered(rows, checker):
                 result.rows += 1
-                if not check(line, row):
+                if not check(line, row) or row is None:
                     if checker.full:
                         break
                     continue
@@ -466,3 +476,76 @@ def _audit(actor: Any, result: BulkResult) -> None:
             )
         )
     audit_record_many(events)
+
+
+# ------------------------------------------------------------------------------------------------ national file
+
+NATIONAL_REQUIRED = ("ars", "leika_key", "online_status", "aktiv")
+NATIONAL_COLUMNS = (*NATIONAL_REQUIRED, "url", "art_flaechendeckung", "ozgid")
+
+
+def national_rows(stream: IO[str]) -> Iterator[BulkRow | RowError]:
+    """The rows of a national file in the federal dashboard's export format (the per-ARS exports one after the
+    other: columns ars, leika_key, ozgid, url, online_status, aktiv, art_flaechendeckung; further columns of the
+    export are ignored; `;`, `,` or tab between cells; UTF-8): a BulkRow per usable line, a RowError (line,
+    column) per problem. Streamed: a file of 6.6 million lines is never held in memory."""
+    from verbund.core.spreadsheet.reading import FALSE_WORDS, TRUE_WORDS
+
+    header_text = stream.readline()
+    delimiter = max(";,\t", key=header_text.count)
+    header = [h.replace("\ufeff", "").strip().lower() for h in next(csv.reader([header_text], delimiter=delimiter))]
+    missing = [c for c in NATIONAL_REQUIRED if c not in header]
+    if missing:
+        for column in missing:
+            yield RowError(1, column, _("The column is missing."))
+        return
+    position = {c: header.index(c) for c in NATIONAL_COLUMNS if c in header}
+    organizations = {ars: pk for ars, pk in Organization.objects.exclude(ars="").values_list("ars", "pk")}
+    services = {
+        key: (pk, ozg or "")
+        for key, pk, ozg in LeikaService.objects.filter(withdrawn_in__isnull=True)
+        .exclude(key="")
+        .values_list("key", "pk", "ozg__ozg_id")
+    }
+    width = len(header)
+    get_url, get_art, get_ozg = (position.get(c) for c in ("url", "art_flaechendeckung", "ozgid"))
+    i_ars, i_key, i_status, i_active = (position[c] for c in NATIONAL_REQUIRED)
+    for line, cells in enumerate(csv.reader(stream, delimiter=delimiter), 2):
+        if len(cells) < width:
+            if not any(c.strip() for c in cells):
+                continue
+            cells += [""] * (width - len(cells))
+        ok = True
+        ars = cells[i_ars].strip()
+        organization = organizations.get(ars)
+        if organization is None:
+            yield RowError(line, "ars", _("No municipality with ARS %(ars)s.") % {"ars": ars[:20]})
+            ok = False
+        key = cells[i_key].strip()
+        service = services.get(key)
+        if service is None:
+            yield RowError(line, "leika_key", _("Not a LeiKa key of the catalogue: %(key)s") % {"key": key[:20]})
+            ok = False
+        elif get_ozg is not None and cells[get_ozg].strip() and service[1] and cells[get_ozg].strip() != service[1]:
+            yield RowError(
+                line,
+                "ozgid",
+                _("The catalogue links this service to OZG id %(expected)s, not %(given)s.")
+                % {"expected": service[1], "given": cells[get_ozg].strip()[:20]},
+            )
+            ok = False
+        status = cells[i_status].strip().lower()
+        if status not in ("ok", "nicht ok"):
+            yield RowError(line, "online_status", _('Write "ok" or "nicht ok".'))
+            ok = False
+        active_text = cells[i_active].strip().lower()
+        active = active_text in TRUE_WORDS
+        if not active and active_text not in FALSE_WORDS and active_text:
+            yield RowError(line, "aktiv", _("Write ja or nein (also true/false, 1/0), not \"%(value)s\".")
+                           % {"value": active_text[:20]})  # fmt: skip
+            ok = False
+        if ok and organization is not None and service is not None:
+            online = status == "ok" and active
+            efa = get_art is not None and "efa" in cells[get_art].lower()
+            url = cells[get_url].strip() if get_url is not None else ""
+            yield BulkRow(organization, service[0], online, efa, url=url, line=line)

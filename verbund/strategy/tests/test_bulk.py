@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
 
 from verbund.catalog.tests.conftest import catalogue  # noqa: F401  (fixture)
 from verbund.core.models import AuditEvent
@@ -138,3 +139,72 @@ def test_progress_is_reported(setup):
     calls = []
     inventory_bulk_load(actor=None, rows=_rows(setup), total=6, progress=lambda *a, **k: calls.append(a))
     assert calls[-1][0] == calls[-1][1]  # done at the end
+
+
+HEADER = "ars;leika_key;ozgid;url;online_status;aktiv;art_flaechendeckung;leika_name\n"
+
+
+def _file(tmp_path, setup, body):
+    telgte, ahlen = setup["telgte"].ars, setup["ahlen"].ars
+    path = tmp_path / "national.csv"
+    path.write_text(HEADER + body.format(telgte=telgte, ahlen=ahlen), encoding="utf-8")
+    return path
+
+
+GOOD = (
+    "{telgte};" + GEBURT + ";10001;https://geburt.example;ok;ja;EfA;Geburtsurkunde\n"
+    "{telgte};" + EHE + ";;;nicht ok;ja;;Ehe\n"
+    "{ahlen};" + KFZ_AB + ";;;ok;nein;;Kfz\n"
+)
+
+
+def test_national_file_through_the_job_and_again(setup, tmp_path):
+    from verbund.jobs.models import Job
+    from verbund.jobs.services import job_start
+    from verbund.strategy.tasks import INVENTORY_NATIONAL_IMPORT
+
+    path = _file(tmp_path, setup, GOOD)
+    job = job_start(actor=None, kind=INVENTORY_NATIONAL_IMPORT, params={"path": str(path)})
+    job = Job.objects.get(pk=job.pk)
+    assert (job.status, job.error) == ("succeeded", "")
+    assert "created 3" in job.result_text and job.result_url == reverse("strategy:comparison")
+    assert job.progress_done == job.progress_total > 0
+    geburt = InventoryEntry.objects.get(organization=setup["telgte"], leika=setup["services"][GEBURT])
+    assert (geburt.online, geburt.solution_kind, geburt.url) == (True, "efa", "https://geburt.example")
+    kfz = InventoryEntry.objects.get(organization=setup["ahlen"], leika=setup["services"][KFZ_AB])
+    assert (kfz.online, kfz.solution_kind) == (False, "none")  # ok but not active
+    before = _state()
+    again = job_start(actor=None, kind=INVENTORY_NATIONAL_IMPORT, params={"path": str(path)})
+    assert Job.objects.get(pk=again.pk).status == "succeeded"
+    assert _state()[:2] == before[:2]  # (starting a job is audited itself)
+    assert _organization_events().count() == 2
+
+
+def test_national_file_with_errors_changes_nothing(setup, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    body = (
+        GOOD
+        + (
+            "000000000000;" + GEBURT + ";;;ok;ja;;x\n"  # line 5: unknown ARS
+            "{ahlen};12345678901234;;;ok;ja;;x\n"  # line 6: unknown key
+            "{ahlen};" + GEBURT + ";99999;;vielleicht;kaum;;x\n"  # line 7: wrong OZG id, status, aktiv
+            "{telgte};" + EHE + ";;;ok;ja;;x\n"  # line 8: twice (line 3)
+        )
+    )
+    with pytest.raises(CommandError):
+        call_command("import-inventory-national", str(_file(tmp_path, setup, body)))
+    assert not InventoryEntry.objects.exists()
+    rows = list(bulk.national_rows(_file(tmp_path, setup, body).open(encoding="utf-8")))
+    errors = [(r.line, r.column) for r in rows if not isinstance(r, BulkRow)]
+    assert errors == [(5, "ars"), (6, "leika_key"), (7, "ozgid"), (7, "online_status"), (7, "aktiv")]
+    with pytest.raises(BulkLoadError) as exc:
+        inventory_bulk_load(actor=None, rows=[r for r in rows if isinstance(r, BulkRow)])
+    assert [(e.line, e.column) for e in exc.value.errors] == [(8, "leika")]  # the duplicate, found by the load
+
+
+def test_national_file_without_a_required_column(setup, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("ars;leika_key;url\n1;2;3\n", encoding="utf-8")
+    rows = list(bulk.national_rows(path.open(encoding="utf-8")))
+    assert [(r.line, r.column) for r in rows] == [(1, "online_status"), (1, "aktiv")]
