@@ -35,11 +35,12 @@ from verbund.strategy.models import (
 
 
 class DashboardImportError(SpreadsheetError):
-    columns = ("leika_key", "ozgid", "url", "online_status", "aktiv", "art_flaechendeckung")
+    columns = ("ars", "leika_key", "ozgid", "url", "online_status", "aktiv", "art_flaechendeckung")
 
 
 # The per-ARS CSV export of the federal dashboard (api.ozg-umsetzung.de …/open-pvog/{ARS}/export); further
-# columns of the export (leika_name, ars, datenstand_pvog_import, …) are read and ignored.
+# columns of the export (leika_name, datenstand_pvog_import, …) are read and ignored; `ars`, where given, must be
+# the municipality's own (a file of another municipality is refused).
 DASHBOARD = Sheet(
     columns=(
         "leika_key",
@@ -207,7 +208,9 @@ class DashboardResult:
     unchanged: int = 0
 
 
-def _dashboard_rows(rows: Sequence[tuple[int, Mapping[str, Any]]]) -> list[tuple[LeikaService, EntryData]]:
+def _dashboard_rows(
+    organization: Organization, rows: Sequence[tuple[int, Mapping[str, Any]]]
+) -> list[tuple[LeikaService, EntryData]]:
     errors: list[RowError] = []
     keys = {r.get("leika_key", "").strip() for _line, r in rows}
     services = {s.key: s for s in LeikaService.objects.filter(key__in=keys).select_related("ozg")}
@@ -215,6 +218,13 @@ def _dashboard_rows(rows: Sequence[tuple[int, Mapping[str, Any]]]) -> list[tuple
     parsed = []
     for line, raw in rows:
         cells = Cells(line, raw, errors)
+        ars = cells.get("ars")
+        if ars and organization.ars and ars != organization.ars:
+            cells.error(
+                "ars",
+                _("This line belongs to ARS %(given)s, not to %(name)s (ARS %(ars)s).")
+                % {"given": ars[:20], "name": organization.name, "ars": organization.ars},
+            )
         key = cells.text("leika_key", max_length=14, required=True)
         service = services.get(key)
         if key and service is None:
@@ -252,7 +262,7 @@ def inventory_import_dashboard(
 ) -> DashboardResult:
     """Import a municipality's rows of the dashboard export: all or nothing; a catalogue solution or maturity
     scores entered by hand are kept (the export knows neither)."""
-    parsed = _dashboard_rows(rows)
+    parsed = _dashboard_rows(organization, rows)
     existing = {e.leika_id: e for e in InventoryEntry.objects.filter(organization=organization)}
     result = DashboardResult()
     for service, data in parsed:

@@ -372,3 +372,17 @@ def test_comparison_reads_a_fixed_number_of_queries(setup, admin_user, django_as
     with django_assert_max_num_queries(12):
         result = selectors.comparison(user=admin_user)
     assert result.members == 2 and result.missing[0] == (services[EHE], 20, 2)
+
+
+def test_dashboard_export_of_another_municipality_is_refused(client, setup, alice):
+    client.force_login(alice)
+    url = reverse("strategy:inventory", args=[setup["telgte"].pk])
+    header = "leika_key;ozgid;url;online_status;aktiv;art_flaechendeckung;ars\n"
+    other = header + f"{GEBURT};10001;;ok;ja;;{setup['ahlen'].ars}\n"
+    response = client.post(url, {"upload": "1", "file": _csv(other)})
+    assert response.status_code == 200
+    assert setup["ahlen"].ars in response.content.decode()
+    assert not InventoryEntry.objects.exists()
+    own = header + f"{GEBURT};10001;;ok;ja;;{setup['telgte'].ars}\n"
+    assert client.post(url, {"upload": "1", "file": _csv(own)}).status_code == 302
+    assert InventoryEntry.objects.filter(organization=setup["telgte"], online=True).count() == 1
