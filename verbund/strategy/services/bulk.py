@@ -132,7 +132,7 @@ def inventory_bulk_load(
     """Load the inventories of many municipalities at once (see the module's docstring): all or nothing,
     idempotent, audited, coverage figures refreshed. `total` (the number of rows, if known) is for progress.
     A source that parses a file (`national_rows`) passes a RowError for a line it cannot read: the load is
-    refused with it."""
+    refused with it. Iterating `rows` must not query the database (on PostgreSQL the connection is in COPY)."""
     checker = _Checker()
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -488,17 +488,14 @@ def national_rows(stream: IO[str]) -> Iterator[BulkRow | RowError]:
     """The rows of a national file in the federal dashboard's export format (the per-ARS exports one after the
     other: columns ars, leika_key, ozgid, url, online_status, aktiv, art_flaechendeckung; further columns of the
     export are ignored; `;`, `,` or tab between cells; UTF-8): a BulkRow per usable line, a RowError (line,
-    column) per problem. Streamed: a file of 6.6 million lines is never held in memory."""
-    from verbund.core.spreadsheet.reading import FALSE_WORDS, TRUE_WORDS
-
+    column) per problem. Streamed: a file of 6.6 million lines is never held in memory. The header is read and
+    the lookups are queried here, before the load iterates (on PostgreSQL its connection is then busy with COPY)."""
     header_text = stream.readline()
     delimiter = max(";,\t", key=header_text.count)
     header = [h.replace("\ufeff", "").strip().lower() for h in next(csv.reader([header_text], delimiter=delimiter))]
     missing = [c for c in NATIONAL_REQUIRED if c not in header]
     if missing:
-        for column in missing:
-            yield RowError(1, column, _("The column is missing."))
-        return
+        return iter([RowError(1, column, _("The column is missing.")) for column in missing])
     position = {c: header.index(c) for c in NATIONAL_COLUMNS if c in header}
     organizations = {ars: pk for ars, pk in Organization.objects.exclude(ars="").values_list("ars", "pk")}
     services = {
@@ -507,7 +504,19 @@ def national_rows(stream: IO[str]) -> Iterator[BulkRow | RowError]:
         .exclude(key="")
         .values_list("key", "pk", "ozg__ozg_id")
     }
-    width = len(header)
+    return _national_lines(stream, delimiter, len(header), position, organizations, services)
+
+
+def _national_lines(
+    stream: IO[str],
+    delimiter: str,
+    width: int,
+    position: dict[str, int],
+    organizations: dict[str, int],
+    services: dict[str, tuple[int, str]],
+) -> Iterator[BulkRow | RowError]:
+    from verbund.core.spreadsheet.reading import FALSE_WORDS, TRUE_WORDS
+
     get_url, get_art, get_ozg = (position.get(c) for c in ("url", "art_flaechendeckung", "ozgid"))
     i_ars, i_key, i_status, i_active = (position[c] for c in NATIONAL_REQUIRED)
     for line, cells in enumerate(csv.reader(stream, delimiter=delimiter), 2):
