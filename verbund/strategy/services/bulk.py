@@ -11,20 +11,20 @@
 - one audit event per municipality whose inventory changed (with the counts), then the coverage figures of those
   municipalities are refreshed.
 
-PostgreSQL (ADR 0035): the rows go through psycopg's `COPY … FROM STDIN` into a temporary staging table, then
-one set-based statement writes the inventory. A load that is large compared with the table (the national load)
-drops the table's foreign keys and secondary indexes for the write and rebuilds them afterwards in the same
+PostgreSQL (ADR 0035): the rows go through psycopg's `COPY … FROM STDIN` into a temporary staging table, which
+is checked for duplicates; then one `UPDATE … FROM` writes the entries that exist and changed and one
+`INSERT … SELECT` the new ones. When the new rows are many compared with the table (the national load), the
+table's foreign keys and secondary indexes are dropped for the insert and recreated afterwards in the same
 transaction (one validating join and one sorted index build instead of millions of per-row trigger checks and
-index insertions); a smaller load upserts with `INSERT … ON CONFLICT … DO UPDATE … WHERE changed`. The coverage
-figures are recomputed by one `INSERT … SELECT` on the server. Other databases (SQLite in tests and
-development) use the ORM with `bulk_create` / `bulk_update`."""
+index insertions). The coverage figures are recomputed by one `INSERT … SELECT` on the server. Other databases
+(SQLite in tests and development) use the ORM with `bulk_create` / `bulk_update`."""
 
 import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -44,7 +44,7 @@ from verbund.strategy.models import (
 )
 
 MAX_ERRORS = 200  # a refused load lists at most this many problems
-REBUILD_MIN_ROWS = 200_000  # from this size on (and at least the table's size) indexes are rebuilt, not maintained
+REBUILD_MIN_ROWS = 200_000  # from this many new rows (and at least the table's size) indexes are rebuilt
 CHUNK = 20_000  # rows per write to the COPY stream
 PROGRESS_EVERY = 250_000
 
@@ -297,17 +297,15 @@ def _load_postgres(
             raise BulkLoadError(checker.errors)
         result.municipalities = len(organizations)
         progress(result.rows, result.rows + 2, gettext_noop("Writing the inventory"))
+        # Room for the hash joins, the aggregation and the index builds of a national load (this transaction only).
+        cursor.execute("SET LOCAL work_mem = '128MB'")
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        duplicates = _duplicates(cursor)
+        if duplicates:
+            raise BulkLoadError(duplicates)
         cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [table])
         existing = max(cursor.fetchone()[0], 0)
-        result.rebuilt = result.rows >= REBUILD_MIN_ROWS and result.rows >= existing
-        try:
-            with transaction.atomic():  # a savepoint: on a duplicate, the staging table stays for the diagnosis
-                counts = _write_rebuilding(cursor, source) if result.rebuilt else _write_upsert(cursor, source)
-        except (IntegrityError, DatabaseError):
-            duplicates = _duplicates(cursor)
-            if duplicates:
-                raise BulkLoadError(duplicates) from None
-            raise
+        counts, result.rebuilt = _write(cursor, source, existing)
     for created, updated in counts.values():
         result.created += created
         result.updated += updated
@@ -351,37 +349,57 @@ _CHANGED = (
     f"n.kind END OR e.product_id IS DISTINCT FROM CASE WHEN {_KEEP} THEN e.product_id END OR "
     "(n.url <> '' AND e.url <> n.url))"
 )
+NEW = "strategy_inventory_new"
 
 
 def _params(source: str) -> dict[str, Any]:
     return {"source": source, "now": timezone.now()}
 
 
-def _counts(cursor: Any) -> dict[int, list[int]]:
-    return {org: [created, updated] for org, created, updated in cursor.fetchall()}
-
-
-def _write_upsert(cursor: Any, source: str) -> dict[int, list[int]]:
-    """With the indexes in place: one INSERT … ON CONFLICT that updates only what changed. Returns per
-    municipality [created, updated]."""
+def _write(cursor: Any, source: str, existing: int) -> tuple[dict[int, list[int]], bool]:
+    """Update the entries that exist and changed (indexes in place), then insert the new ones: with the indexes
+    in place, or, when there are at least REBUILD_MIN_ROWS of them and at least as many as the table held,
+    without foreign keys and secondary indexes, which are recreated afterwards (one validating join and one
+    sorted build instead of millions of per-row trigger checks and index insertions). Returns per municipality
+    [created, updated] and whether it rebuilt."""
     table = InventoryEntry._meta.db_table
-    set_clause = _SET.replace("n.kind", "EXCLUDED.solution_kind").replace("n.", "EXCLUDED.")
-    changed = _CHANGED.replace("n.kind", "EXCLUDED.solution_kind").replace("n.", "EXCLUDED.")
+    counts: dict[int, list[int]] = {}
+    new_kind = "CASE WHEN s.efa THEN 'efa' WHEN s.online THEN 'own' ELSE 'none' END"
     cursor.execute(
-        f"WITH w AS (INSERT INTO {table} AS e ({_COLUMNS}) SELECT {_NEW_VALUES} FROM {STAGING} s "
-        f"ON CONFLICT (organization_id, leika_id) DO UPDATE SET {set_clause} WHERE {changed} "
-        "RETURNING e.organization_id, (e.xmax = 0) AS inserted) "
-        "SELECT organization_id, count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) "
-        "FROM w GROUP BY organization_id",
+        f"WITH n AS (SELECT s.organization_id, s.leika_id, s.online, s.url, {new_kind} AS kind FROM {STAGING} s), "
+        f"u AS (UPDATE {table} e SET {_SET} FROM n WHERE e.organization_id = n.organization_id "
+        f"AND e.leika_id = n.leika_id AND {_CHANGED} RETURNING e.organization_id) "
+        "SELECT organization_id, count(*) FROM u GROUP BY organization_id",
         _params(source),
     )
-    return _counts(cursor)
+    for org, updated in cursor.fetchall():
+        counts.setdefault(org, [0, 0])[1] = updated
+    cursor.execute(f"DROP TABLE IF EXISTS {NEW}")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {NEW} ON COMMIT DROP AS SELECT s.* FROM {STAGING} s WHERE NOT EXISTS "
+        f"(SELECT 1 FROM {table} e WHERE e.organization_id = s.organization_id AND e.leika_id = s.leika_id)"
+    )
+    cursor.execute(f"SELECT count(*) FROM {NEW}")
+    new = cursor.fetchone()[0]
+    rebuild = new >= REBUILD_MIN_ROWS and new >= existing
+    restore = _drop_indexes(cursor, table) if rebuild else []
+    cursor.execute(
+        f"WITH i AS (INSERT INTO {table} ({_COLUMNS}) SELECT {_NEW_VALUES} FROM {NEW} s "
+        "RETURNING organization_id) SELECT organization_id, count(*) FROM i GROUP BY organization_id",
+        _params(source),
+    )
+    for org, created in cursor.fetchall():
+        counts.setdefault(org, [0, 0])[0] = created
+    for statement in restore:
+        cursor.execute(statement)
+    if rebuild:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # back to Django's initially deferred foreign keys
+    return counts, rebuild
 
 
-def _write_rebuilding(cursor: Any, source: str) -> dict[int, list[int]]:
-    """Without foreign keys and secondary indexes (rebuilt afterwards, which checks them all at once): update
-    the entries that exist and changed, insert the others. Returns per municipality [created, updated]."""
-    table = InventoryEntry._meta.db_table
+def _drop_indexes(cursor: Any, table: str) -> list[str]:
+    """Drop the table's foreign keys, unique constraints and secondary indexes (not the primary key); return
+    the statements that recreate them (indexes, then unique constraints, then foreign keys)."""
     cursor.execute(
         "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass "
         "AND contype IN ('f', 'u') ORDER BY contype DESC, conname",  # unique before foreign keys
@@ -401,31 +419,9 @@ def _write_rebuilding(cursor: Any, source: str) -> dict[int, list[int]]:
         cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
     for name, _definition in indexes:
         cursor.execute(f'DROP INDEX "{name}"')
-    counts: dict[int, list[int]] = {}
-    new_kind = "CASE WHEN s.efa THEN 'efa' WHEN s.online THEN 'own' ELSE 'none' END"
-    cursor.execute(
-        f"WITH n AS (SELECT s.organization_id, s.leika_id, s.online, s.url, {new_kind} AS kind FROM {STAGING} s), "
-        f"u AS (UPDATE {table} e SET {_SET} FROM n WHERE e.organization_id = n.organization_id "
-        f"AND e.leika_id = n.leika_id AND {_CHANGED} RETURNING e.organization_id) "
-        "SELECT organization_id, count(*) FROM u GROUP BY organization_id",
-        _params(source),
-    )
-    for org, updated in cursor.fetchall():
-        counts.setdefault(org, [0, 0])[1] = updated
-    cursor.execute(
-        f"WITH i AS (INSERT INTO {table} ({_COLUMNS}) SELECT {_NEW_VALUES} FROM {STAGING} s WHERE NOT EXISTS "
-        f"(SELECT 1 FROM {table} e WHERE e.organization_id = s.organization_id AND e.leika_id = s.leika_id) "
-        "RETURNING organization_id) SELECT organization_id, count(*) FROM i GROUP BY organization_id",
-        _params(source),
-    )
-    for org, created in cursor.fetchall():
-        counts.setdefault(org, [0, 0])[0] = created
-    for _name, definition in indexes:
-        cursor.execute(definition)
-    for name, definition in constraints:  # the unique constraint refuses a duplicate of the load here
-        cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
-    cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # back to Django's initially deferred foreign keys
-    return counts
+    return [definition for _name, definition in indexes] + [
+        f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}' for name, definition in constraints
+    ]
 
 
 def _coverage_refresh_sql(organization_ids: list[int]) -> None:

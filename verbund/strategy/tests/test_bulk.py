@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django.utils import translation
 
 from verbund.catalog.tests.conftest import catalogue  # noqa: F401  (fixture)
 from verbund.core.models import AuditEvent
@@ -126,10 +127,10 @@ def test_a_duplicate_is_refused_with_its_lines(setup):
     services = setup["services"]
     before = _state()
     rows = [*_rows(setup), BulkRow(setup["ahlen"].pk, services[EHE].pk, True, False, line=9)]
-    with pytest.raises(BulkLoadError) as exc:
+    with translation.override("en"), pytest.raises(BulkLoadError) as exc:
         inventory_bulk_load(actor=None, rows=rows)
     assert [(e.line, e.column) for e in exc.value.errors] == [(9, "leika")]
-    assert "line 6" in exc.value.errors[0].message
+    assert exc.value.errors[0].message.endswith("(first in line 6).")
     assert _state() == before
     inventory_bulk_load(actor=None, rows=_rows(setup))  # the refused load left the table usable
     assert InventoryEntry.objects.count() == 6
@@ -161,13 +162,15 @@ GOOD = (
 def test_national_file_through_the_job_and_again(setup, tmp_path):
     from verbund.jobs.models import Job
     from verbund.jobs.services import job_start
-    from verbund.strategy.tasks import INVENTORY_NATIONAL_IMPORT
+    from verbund.strategy.tasks import INVENTORY_NATIONAL_IMPORT, national_summary
 
     path = _file(tmp_path, setup, GOOD)
     job = job_start(actor=None, kind=INVENTORY_NATIONAL_IMPORT, params={"path": str(path)})
     job = Job.objects.get(pk=job.pk)
     assert (job.status, job.error) == ("succeeded", "")
-    assert "created 3" in job.result_text and job.result_url == reverse("strategy:comparison")
+    with translation.override(job.language):
+        assert job.result_text == national_summary(bulk.BulkResult(rows=3, created=3, municipalities=2))
+    assert job.result_url == reverse("strategy:comparison")
     assert job.progress_done == job.progress_total > 0
     geburt = InventoryEntry.objects.get(organization=setup["telgte"], leika=setup["services"][GEBURT])
     assert (geburt.online, geburt.solution_kind, geburt.url) == (True, "efa", "https://geburt.example")
