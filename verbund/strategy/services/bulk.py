@@ -173,7 +173,7 @@ def _report(done: int, total: int | None, progress: Progress) -> None:
 
 
 def _load_orm(
-    checker: _Checker, rows: Iterable[BulkRow], source: str, total: int | None, progress: Progress
+    checker: _Checker, rows: Iterable[BulkRow | RowError], source: str, total: int | None, progress: Progress
 ) -> BulkResult:
     """SQLite and other databases (development and tests: small loads)."""
     result = BulkResult()
@@ -256,7 +256,7 @@ def _escape(text: str) -> str:
 
 
 def _load_postgres(
-    checker: _Checker, rows: Iterable[BulkRow], source: str, total: int | None, progress: Progress
+    checker: _Checker, rows: Iterable[BulkRow | RowError], source: str, total: int | None, progress: Progress
 ) -> BulkResult:
     result = BulkResult()
     table = InventoryEntry._meta.db_table
