@@ -211,3 +211,24 @@ def test_national_file_without_a_required_column(setup, tmp_path):
     path.write_text("ars;leika_key;url\n1;2;3\n", encoding="utf-8")
     rows = list(bulk.national_rows(path.open(encoding="utf-8")))
     assert [(r.line, r.column) for r in rows] == [(1, "online_status"), (1, "aktiv")]
+
+
+def test_the_rebuild_restores_every_index_and_key(setup):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the rebuild is PostgreSQL's path")
+
+    def definitions():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass "
+                "UNION ALL SELECT indexdef FROM pg_indexes WHERE tablename = %s",
+                [InventoryEntry._meta.db_table] * 2,
+            )
+            return sorted(row[0] for row in cursor.fetchall())
+
+    before = definitions()
+    result = inventory_bulk_load(actor=None, rows=_rows(setup))
+    assert result.rebuilt == (bulk.REBUILD_MIN_ROWS == 1)
+    assert definitions() == before
