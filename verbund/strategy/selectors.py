@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from verbund.catalog.models import PriceRevision, Product
@@ -402,3 +402,48 @@ def ozg_coverage_of_members(*, organization_ids: list[int]) -> OzgCoverage:
     base = in_scope * len(organization_ids)
     share = round_even(Decimal(online) * 100 / base, Decimal("0.1")) if base else Decimal(0)
     return OzgCoverage(len(organization_ids), in_scope, online, share)
+
+
+def provider_members_on(*, provider_id: int, on: dt.date) -> list[int]:
+    """Ids of the organisations that are parties in force on `on` of an agreement with this provider."""
+    return list(
+        AgreementParty.objects.filter(
+            agreement__provider_id=provider_id, status=ApprovalStatus.APPROVED, joined_on__lte=on
+        )
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=on))
+        .values_list("organization_id", flat=True)
+        .distinct()
+        .order_by("organization_id")
+    )
+
+
+@dataclass(frozen=True)
+class OnlineShare:
+    """Services in scope that are online, over the members with an inventory, per Themenfeld and in total."""
+
+    members: int  # members asked for
+    with_inventory: int  # of them, those with an inventory (the base)
+    in_scope: int  # services in scope per member
+    online: int  # summed over the members with an inventory
+    themen: list[ThemenfeldCoverage]
+    cut_off: dt.date | None  # the newest change of these inventories
+
+
+def ozg_online_share(*, organization_ids: list[int]) -> OnlineShare:
+    """For the controlling app's figure `strategy.ozg_online_share`: from the pre-aggregated figures
+    (`CoverageFigure`); a member without an inventory is not counted as offline but left out of the base. Reads
+    no user scope (the caller decides which members count)."""
+    figures = CoverageFigure.objects.filter(organization_id__in=organization_ids)
+    with_inventory = figures.values("organization_id").distinct().count()
+    themen = _themen_coverage(figures, with_inventory)
+    newest = (
+        InventoryEntry.objects.filter(organization_id__in=organization_ids).order_by().aggregate(m=Max("modified"))["m"]
+    )
+    return OnlineShare(
+        members=len(set(organization_ids)),
+        with_inventory=with_inventory,
+        in_scope=scope_services().count(),
+        online=sum(t.online for t in themen),
+        themen=themen,
+        cut_off=newest.date() if newest else None,
+    )

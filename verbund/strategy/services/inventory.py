@@ -35,11 +35,12 @@ from verbund.strategy.models import (
 
 
 class DashboardImportError(SpreadsheetError):
-    columns = ("leika_key", "ozgid", "url", "online_status", "aktiv", "art_flaechendeckung")
+    columns = ("ars", "leika_key", "ozgid", "url", "online_status", "aktiv", "art_flaechendeckung")
 
 
 # The per-ARS CSV export of the federal dashboard (api.ozg-umsetzung.de …/open-pvog/{ARS}/export); further
-# columns of the export (leika_name, ars, datenstand_pvog_import, …) are read and ignored.
+# columns of the export (leika_name, datenstand_pvog_import, …) are read and ignored; `ars`, where given, must be
+# the municipality's own (a file of another municipality is refused).
 DASHBOARD = Sheet(
     columns=(
         "leika_key",
@@ -207,7 +208,9 @@ class DashboardResult:
     unchanged: int = 0
 
 
-def _dashboard_rows(rows: Sequence[tuple[int, Mapping[str, Any]]]) -> list[tuple[LeikaService, EntryData]]:
+def _dashboard_rows(
+    organization: Organization, rows: Sequence[tuple[int, Mapping[str, Any]]]
+) -> list[tuple[LeikaService, EntryData]]:
     errors: list[RowError] = []
     keys = {r.get("leika_key", "").strip() for _line, r in rows}
     services = {s.key: s for s in LeikaService.objects.filter(key__in=keys).select_related("ozg")}
@@ -215,6 +218,13 @@ def _dashboard_rows(rows: Sequence[tuple[int, Mapping[str, Any]]]) -> list[tuple
     parsed = []
     for line, raw in rows:
         cells = Cells(line, raw, errors)
+        ars = cells.get("ars")
+        if ars and organization.ars and ars != organization.ars:
+            cells.error(
+                "ars",
+                _("This line belongs to ARS %(given)s, not to %(name)s (ARS %(ars)s).")
+                % {"given": ars[:20], "name": organization.name, "ars": organization.ars},
+            )
         key = cells.text("leika_key", max_length=14, required=True)
         service = services.get(key)
         if key and service is None:
@@ -252,7 +262,7 @@ def inventory_import_dashboard(
 ) -> DashboardResult:
     """Import a municipality's rows of the dashboard export: all or nothing; a catalogue solution or maturity
     scores entered by hand are kept (the export knows neither)."""
-    parsed = _dashboard_rows(rows)
+    parsed = _dashboard_rows(organization, rows)
     existing = {e.leika_id: e for e in InventoryEntry.objects.filter(organization=organization)}
     result = DashboardResult()
     for service, data in parsed:
@@ -482,81 +492,3 @@ def roadmap_item_save(
 
 def themenfelder() -> list[Themenfeld]:
     return list(Themenfeld.objects.filter(withdrawn_in__isnull=True))
-
-
-# ------------------------------------------------------------------------------------------------ bulk load
-
-
-@dataclass(frozen=True)
-class BulkRow:
-    """One service of one municipality from a national source (e.g. the dashboard's per-ARS exports)."""
-
-    organization_id: int
-    leika_id: int
-    online: bool
-    efa: bool
-
-
-_BULK_COLUMNS = (
-    "organization_id", "leika_id", "online", "described", "solution_kind", "solution_name", "url", "source",
-    "created", "modified",
-)  # fmt: skip
-
-
-def inventory_bulk_load(*, actor: Any, rows: Iterable[BulkRow], source: str = EntrySource.DASHBOARD) -> int:
-    """Load the inventories of many municipalities at once (national scale: millions of rows) into an inventory
-    that holds none of these municipalities yet: PostgreSQL `COPY`, elsewhere `bulk_create`; then the coverage
-    figures. One audit event for the load (not one per row). Returns the number of rows. Callers check first that
-    the municipalities have no entries (the unique constraint refuses duplicates, and nothing is written)."""
-    from django.db import connection
-
-    now = timezone.now()
-    count = 0
-    organizations: set[int] = set()
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            table = InventoryEntry._meta.db_table
-            # Django's cursor wrapper does not see COPY: wrap its errors (IntegrityError, not psycopg's own).
-            with connection.cursor() as cursor, connection.wrap_database_errors:
-                copy_sql = f"COPY {table} ({', '.join(_BULK_COLUMNS)}) FROM STDIN"
-                stamp = now.isoformat()
-                kinds = {(True, True): "efa", (False, True): "efa", (True, False): "own", (False, False): "none"}
-                with cursor.cursor.copy(copy_sql) as copy:  # type: ignore[attr-defined]
-                    # Text format in large chunks: per-row adaptation (write_row) costs more than the COPY.
-                    chunk: list[str] = []
-                    for row in rows:
-                        kind = kinds[(row.online, row.efa)]
-                        online = "t" if row.online else "f"
-                        chunk.append(
-                            f"{row.organization_id}\t{row.leika_id}\t{online}\tt\t{kind}\t\t\t{source}\t{stamp}\t{stamp}\n"
-                        )
-                        organizations.add(row.organization_id)
-                        count += 1
-                        if len(chunk) >= 20000:
-                            copy.write("".join(chunk))
-                            chunk = []
-                    if chunk:
-                        copy.write("".join(chunk))
-        else:
-            batch: list[InventoryEntry] = []
-            for row in rows:
-                kind = SolutionKind.EFA if row.efa else SolutionKind.OWN if row.online else SolutionKind.NONE
-                batch.append(InventoryEntry(organization_id=row.organization_id, leika_id=row.leika_id,
-                                            online=row.online, described=True, solution_kind=kind, source=source,
-                                            created=now, modified=now))  # fmt: skip
-                organizations.add(row.organization_id)
-                count += 1
-                if len(batch) >= 5000:
-                    InventoryEntry.objects.bulk_create(batch)
-                    batch = []
-            InventoryEntry.objects.bulk_create(batch)
-        coverage_refresh(organizations)
-        marker = CoverageFigure.objects.filter(organization_id__in=list(organizations)[:1]).first()
-        if marker is not None:
-            audit_record(
-                actor=actor,
-                action=AuditAction.CREATE,
-                obj=marker,
-                message=f"inventory bulk load: {count} rows, {len(organizations)} municipalities",
-            )
-    return count

@@ -333,20 +333,18 @@ def test_catalogue_import_job_from_the_web(client, db, admin_user, tmp_path, set
 
 
 def test_bulk_load_of_national_inventories(setup):
-    from django.db import IntegrityError
-
-    from verbund.strategy.services.inventory import BulkRow, inventory_bulk_load
+    from verbund.strategy.services.bulk import BulkRow, inventory_bulk_load
 
     services = setup["services"]
     orgs = (setup["telgte"].pk, setup["ahlen"].pk)
     rows = [BulkRow(o, services[k].pk, k == GEBURT, o == orgs[0]) for o in orgs for k in (GEBURT, EHE, KFZ_AB)]
-    assert inventory_bulk_load(actor=None, rows=rows) == 6
+    assert inventory_bulk_load(actor=None, rows=rows).rows == 6
     assert InventoryEntry.objects.filter(online=True).count() == 2
     assert InventoryEntry.objects.get(organization_id=orgs[0], leika=services[GEBURT]).solution_kind == "efa"
     kpi = selectors.ozg_coverage_of_members(organization_ids=list(orgs))
     assert (kpi.online, kpi.in_scope) == (2, 4)
-    with pytest.raises(IntegrityError):
-        inventory_bulk_load(actor=None, rows=rows[:1])
+    # Loading a row again is idempotent now (it used to be refused with an IntegrityError).
+    assert inventory_bulk_load(actor=None, rows=rows[:1]).unchanged == 1
     assert InventoryEntry.objects.count() == 6
 
 
@@ -374,3 +372,17 @@ def test_comparison_reads_a_fixed_number_of_queries(setup, admin_user, django_as
     with django_assert_max_num_queries(12):
         result = selectors.comparison(user=admin_user)
     assert result.members == 2 and result.missing[0] == (services[EHE], 20, 2)
+
+
+def test_dashboard_export_of_another_municipality_is_refused(client, setup, alice):
+    client.force_login(alice)
+    url = reverse("strategy:inventory", args=[setup["telgte"].pk])
+    header = "leika_key;ozgid;url;online_status;aktiv;art_flaechendeckung;ars\n"
+    other = header + f"{GEBURT};10001;;ok;ja;;{setup['ahlen'].ars}\n"
+    response = client.post(url, {"upload": "1", "file": _csv(other)})
+    assert response.status_code == 200
+    assert setup["ahlen"].ars in response.content.decode()
+    assert not InventoryEntry.objects.exists()
+    own = header + f"{GEBURT};10001;;ok;ja;;{setup['telgte'].ars}\n"
+    assert client.post(url, {"upload": "1", "file": _csv(own)}).status_code == 302
+    assert InventoryEntry.objects.filter(organization=setup["telgte"], online=True).count() == 1
