@@ -16,23 +16,18 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Body, Field, Router, Schema
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from verbund.availability import export, imports, selectors, services
 from verbund.availability.choices import OutageKind, OutageSource
 from verbund.availability.models import Commitment, Outage
 from verbund.catalog.models import Product
+from verbund.core.access import require_permission
 from verbund.core.api_types import BoundedLimitOffsetPagination, Day, Id, Moment, Year
 from verbund.registry.models import Organization
 
 router = Router(tags=["availability"])
 MAX_BODY_CHARS = 20_000_000
-
-
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise HttpError(403, "You are not allowed to do this.")
 
 
 def refused(exc: imports.OutageImportError) -> ValidationError:
@@ -171,7 +166,7 @@ def commitments_list(request: HttpRequest) -> Any:
 
 @router.post("/commitments", response={201: CommitmentOut}, summary="Set the commitment of a product (or member)")
 def commitments_set(request: HttpRequest, payload: CommitmentIn) -> Any:
-    _require(request, "availability.add_commitment")
+    require_permission(request.user, "availability.add_commitment")
     product = Product.objects.restrict(request.user).filter(pk=payload.product_id).first()
     if product is None:
         raise ValidationError({"product_id": "No such product."})
@@ -208,7 +203,7 @@ def outages_get(request: HttpRequest, outage_id: Id) -> Any:
 
 @router.post("/outages", response={201: OutageOut}, summary="Record an outage or a maintenance")
 def outages_create(request: HttpRequest, payload: OutageIn) -> Any:
-    _require(request, "availability.add_outage")
+    require_permission(request.user, "availability.add_outage")
     products = list(Product.objects.restrict(request.user).filter(pk__in=payload.product_ids))
     if len(products) != len(set(payload.product_ids)):
         raise ValidationError({"product_ids": "No such product."})
@@ -237,7 +232,7 @@ def _import_out(result: services.ImportResult) -> ImportOut:
 
 @router.post("/outages/import/csv", response=ImportOut, summary="Import outages from CSV (all or nothing)")
 def outages_import_csv(request: HttpRequest, payload: CsvIn) -> Any:
-    _require(request, "availability.add_outage")
+    require_permission(request.user, "availability.add_outage")
     provider = _provider(request, payload.provider_id)
     try:
         rows = imports.parse_csv(imports.OUTAGES.read_csv(io.BytesIO(payload.csv.encode())))
@@ -252,7 +247,7 @@ def outages_import_csv(request: HttpRequest, payload: CsvIn) -> Any:
     "/outages/import/uptime-kuma", response=ImportOut, summary="Import outages from an Uptime Kuma heartbeat history"
 )
 def outages_import_kuma(request: HttpRequest, payload: KumaIn) -> Any:
-    _require(request, "availability.add_outage")
+    require_permission(request.user, "availability.add_outage")
     provider = _provider(request, payload.provider_id)
     try:
         mapping = imports.parse_monitor_products(payload.monitor_products)
@@ -270,7 +265,7 @@ def outages_import_kuma(request: HttpRequest, payload: KumaIn) -> Any:
     summary="Alertmanager webhook (idempotent by fingerprint and start; a resolved alert sets the end)",
 )
 def alertmanager_webhook(request: HttpRequest, provider_id: Id, payload: dict[str, Any] = Body(...)) -> Any:
-    _require(request, "availability.add_outage")
+    require_permission(request.user, "availability.add_outage")
     provider = _provider(request, provider_id)
     try:
         rows = imports.parse_alertmanager(payload)

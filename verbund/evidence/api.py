@@ -12,9 +12,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from verbund.core.access import require_permission
 from verbund.core.api_types import BoundedLimitOffsetPagination, Filter, Id, Year
 from verbund.core.spreadsheet import SpreadsheetError
 from verbund.evidence import imports, selectors, services
@@ -23,11 +23,6 @@ from verbund.registry.models import Organization
 router = Router(tags=["evidence"])
 MAX_API_ROWS = 20_000
 Kind = Literal["staff", "assets", "controls", "incidents"]
-
-
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise HttpError(403, "You are not allowed to do this.")
 
 
 def _provider(request: HttpRequest, provider_id: int) -> Organization:
@@ -113,7 +108,7 @@ def posts_list(
     left: bool = False,
     telework: bool = False,
 ) -> Any:
-    _require(request, "evidence.view_post")
+    require_permission(request.user, "evidence.view_post")
     provider = _provider(request, provider_id) if provider_id is not None else None
     filters = _filters(vacant=vacant, filled=filled, left=left, telework=telework)
     return selectors.post_list(user=request.user, provider=provider, year=year, filters=filters)
@@ -129,7 +124,7 @@ def assets_list(
     retired: bool = False,
     label: Filter = "",
 ) -> Any:
-    _require(request, "evidence.view_asset")
+    require_permission(request.user, "evidence.view_asset")
     provider = _provider(request, provider_id) if provider_id is not None else None
     filters = _filters(bought=bought, retired=retired, label=label)
     return selectors.asset_list(user=request.user, provider=provider, year=year, filters=filters)
@@ -150,7 +145,7 @@ def controls_list(
     requirement_class: Filter = "",
     applicable: bool = False,
 ) -> Any:
-    _require(request, "evidence.view_controlstatus")
+    require_permission(request.user, "evidence.view_controlstatus")
     provider = _provider(request, provider_id) if provider_id is not None else None
     filters = _filters(state=state, level=level, applicable=applicable, **{"class": requirement_class})
     return selectors.control_status_list(user=request.user, provider=provider, year=year, filters=filters)
@@ -165,7 +160,7 @@ def incidents_list(
     extent: Filter = "",
     cause: Filter = "",
 ) -> Any:
-    _require(request, "evidence.view_incident")
+    require_permission(request.user, "evidence.view_incident")
     provider = _provider(request, provider_id) if provider_id is not None else None
     filters = _filters(extent=extent, cause=cause)
     return selectors.incident_list(user=request.user, provider=provider, year=year, filters=filters)
@@ -177,7 +172,7 @@ def incidents_list(
     summary="Replace a provider's records of one kind and year by these rows (the columns of the file format)",
 )
 def evidence_import(request: HttpRequest, kind: Kind, payload: ImportIn) -> Any:
-    _require(request, "evidence.add_evidenceimport")
+    require_permission(request.user, "evidence.add_evidenceimport")
     provider = _provider(request, payload.provider_id)
     rows = [(index + 2, {k: v or "" for k, v in row.items()}) for index, row in enumerate(payload.rows)]
     sheet = imports.SHEETS[kind]

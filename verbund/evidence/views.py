@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from verbund.core import kpi
+from verbund.core.access import require_permission
 from verbund.evidence import selectors
 from verbund.evidence.choices import ControlState, EcoLabel, ImportKind, IncidentCause, IncidentExtent
 from verbund.evidence.engine import figures
@@ -42,11 +42,6 @@ FIGURES = (
     ("evidence.security_implementation_rate", ImportKind.CONTROLS),
     ("evidence.security_incidents", ImportKind.INCIDENTS),
 )
-
-
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
 
 
 def _providers(request: HttpRequest) -> Any:
@@ -108,7 +103,7 @@ def _shown(unit: str, value: Decimal) -> str:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    _require(request, "evidence.view_evidenceimport")
+    require_permission(request.user, "evidence.view_evidenceimport")
     context = _context(request)
     provider, year = context["provider"], context["year"]
     query = kpi.KpiQuery(provider_id=provider.pk, period_start=dt.date(year, 1, 1), period_end=dt.date(year, 12, 31))
@@ -138,7 +133,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def evidence_import(request: HttpRequest) -> HttpResponse:
-    _require(request, "evidence.add_evidenceimport")
+    require_permission(request.user, "evidence.add_evidenceimport")
     provider = _provider(request)
     assert provider is not None
     year = _year(request)
@@ -164,19 +159,19 @@ def evidence_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
-    _require(request, "evidence.view_evidenceimport")
+    require_permission(request.user, "evidence.view_evidenceimport")
     record = selectors.import_get(user=request.user, import_id=import_id)
     return render(request, "evidence/import_detail.html", {"record": record})
 
 
 def _list(request: HttpRequest, permission: str, template: str, rows: Any, extra: dict[str, Any]) -> HttpResponse:
-    _require(request, permission)
+    require_permission(request.user, permission)
     return render(request, template, extra | {"page": _page(request, rows), "filters": request.GET})
 
 
 @login_required
 def post_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "evidence.view_post")
+    require_permission(request.user, "evidence.view_post")
     context = _context(request)
     rows = selectors.post_list(
         user=request.user, provider=context["provider"], year=context["year"], filters=request.GET
@@ -186,7 +181,7 @@ def post_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def asset_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "evidence.view_asset")
+    require_permission(request.user, "evidence.view_asset")
     context = _context(request) | {"labels": EcoLabel.choices}
     rows = selectors.asset_list(
         user=request.user, provider=context["provider"], year=context["year"], filters=request.GET
@@ -196,7 +191,7 @@ def asset_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def control_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "evidence.view_controlstatus")
+    require_permission(request.user, "evidence.view_controlstatus")
     context = _context(request) | {
         "states": ControlState.choices,
         "levels": selectors.control_levels(),
@@ -217,7 +212,7 @@ def control_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def incident_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "evidence.view_incident")
+    require_permission(request.user, "evidence.view_incident")
     context = _context(request) | {"extents": IncidentExtent.choices, "causes": IncidentCause.choices}
     rows = selectors.incident_list(
         user=request.user, provider=context["provider"], year=context["year"], filters=request.GET
@@ -227,7 +222,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def catalogue(request: HttpRequest) -> HttpResponse:
-    _require(request, "evidence.view_control")
+    require_permission(request.user, "evidence.view_control")
     from verbund.evidence.models import Control, ControlCatalogue
 
     controls = Control.objects.restrict(request.user).filter(withdrawn=False)
@@ -248,6 +243,6 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def catalogue_import(request: HttpRequest) -> HttpResponse:
-    _require(request, "evidence.add_controlcatalogue")
+    require_permission(request.user, "evidence.add_controlcatalogue")
     job = job_start(actor=request.user, kind=CATALOGUE_IMPORT)
     return job_redirect(request, job)

@@ -24,7 +24,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from verbund.catalog.models import Product
-from verbund.core.access import Action, user_sees_all
+from verbund.core.access import Action, require_permission, user_sees_all
 from verbund.core.api_types import BoundedLimitOffsetPagination, Day, Id
 from verbund.core.explain import render_steps
 from verbund.strategy import selectors, services
@@ -139,11 +139,6 @@ class CoverageOut(Schema):
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise HttpError(403, "You are not allowed to do this.")
 
 
 _FIELDS = {"product": "product_id"}  # the service's names of the fields where the API's differ
@@ -263,7 +258,7 @@ def strategy_potential(
     summary="Coverage per Themenfeld across the members: services in scope online (provider staff only)",
 )
 def strategy_coverage(request: HttpRequest) -> Any:
-    _require(request, "strategy.view_inventoryentry")
+    require_permission(request.user, "strategy.view_inventoryentry")
     if not user_sees_all(request.user):
         raise HttpError(403, "You are not allowed to do this.")
     result = selectors.themenfeld_coverage(user=request.user)

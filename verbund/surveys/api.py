@@ -18,7 +18,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from verbund.catalog.models import Product
-from verbund.core.access import Action
+from verbund.core.access import Action, require_permission
 from verbund.core.api_types import BoundedLimitOffsetPagination, Day, Id, Year
 from verbund.registry.models import Organization
 from verbund.surveys import selectors, services
@@ -27,11 +27,6 @@ from verbund.surveys.engine.stats import Interval
 from verbund.surveys.models import Question, Questionnaire, Wave
 
 router = Router(tags=["surveys"])
-
-
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise HttpError(403, "You are not allowed to do this.")
 
 
 class OptionIO(Schema):
@@ -179,7 +174,7 @@ def surveys_questionnaire_get(request: HttpRequest, questionnaire_id: Id) -> Any
 @router.post("/questionnaires", response={201: QuestionnaireDetailOut}, summary="Create a questionnaire")
 @transaction.atomic
 def surveys_questionnaire_create(request: HttpRequest, payload: QuestionnaireIn) -> Any:
-    _require(request, "surveys.add_questionnaire")
+    require_permission(request.user, "surveys.add_questionnaire")
     provider = get_object_or_404(Organization.objects.restrict(request.user), pk=payload.provider_id)
     questionnaire = services.questionnaire_create(actor=request.user, provider=provider, name=payload.name)
     for section_in in payload.sections:
@@ -221,7 +216,7 @@ def surveys_wave_get(request: HttpRequest, wave_id: Id) -> Any:
 
 @router.post("/waves", response={201: WaveOut}, summary="Create a wave (a year's survey)")
 def surveys_wave_create(request: HttpRequest, payload: WaveIn) -> Any:
-    _require(request, "surveys.add_wave")
+    require_permission(request.user, "surveys.add_wave")
     questionnaire = get_object_or_404(
         Questionnaire.objects.restrict(request.user, Action.VIEW), pk=payload.questionnaire_id
     )

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -17,7 +17,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from verbund.core.access import Action
+from verbund.core.access import Action, require_permission
 from verbund.core.csvexport import CsvWriter
 from verbund.core.explain import render_steps
 from verbund.core.spreadsheet import SpreadsheetError
@@ -58,11 +58,6 @@ def _errors(request: HttpRequest, exc: ValidationError) -> None:
         messages.error(request, message)
 
 
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-
-
 # ---------------------------------------------------------------- overview, questionnaires, waves
 
 
@@ -94,7 +89,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def questionnaire_create(request: HttpRequest) -> HttpResponse:
-    _require(request, "surveys.add_questionnaire")
+    require_permission(request.user, "surveys.add_questionnaire")
     form = QuestionnaireCreateForm(request.POST)
     if not form.is_valid():
         return _home(request, questionnaire_form=form)
@@ -173,7 +168,7 @@ def question_add(request: HttpRequest, questionnaire_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def questionnaire_version(request: HttpRequest, questionnaire_id: int) -> HttpResponse:
-    _require(request, "surveys.add_questionnaire")
+    require_permission(request.user, "surveys.add_questionnaire")
     questionnaire = selectors.questionnaire_get_for_user(user=request.user, questionnaire_id=questionnaire_id)
     copy = services.questionnaire_new_version(actor=request.user, questionnaire=questionnaire)
     messages.success(request, _("Version %(version)s was created; edit it there.") % {"version": copy.version})
@@ -183,7 +178,7 @@ def questionnaire_version(request: HttpRequest, questionnaire_id: int) -> HttpRe
 @login_required
 @require_POST
 def wave_create(request: HttpRequest) -> HttpResponse:
-    _require(request, "surveys.add_wave")
+    require_permission(request.user, "surveys.add_wave")
     form = WaveCreateForm(request.POST)
     form.fields["questionnaire"].queryset = Questionnaire.objects.restrict(request.user, Action.VIEW)  # type: ignore[attr-defined]
     if not form.is_valid():
