@@ -210,6 +210,7 @@ def staff(request: HttpRequest, provider_id: int) -> HttpResponse:
             "chart": chart,
             "upload": upload,
             "import_errors": import_errors,
+            "errors": {e.column: e.message for e in import_errors if e.column},
             "horizon": selectors.ATTRITION_YEARS,
             "may_import": request.user.has_perm("scenarios.add_staffposition"),
         },
