@@ -5,7 +5,7 @@ stores nothing); `scenario_risk_run` stores the Monte Carlo result (seeded: the 
 """
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -503,7 +503,7 @@ class StaffImportResult:
     removed: int = 0
 
 
-def _staff_key(position: dict[str, Any]) -> tuple[Any, ...]:
+def _staff_key(position: Mapping[str, Any]) -> tuple[Any, ...]:
     return (
         position["item_id"],
         position["reference"],
