@@ -190,3 +190,20 @@ def test_api_imports_and_lists(client, world, analyst, bob):
     assert StaffPosition.objects.count() == 5
     client.force_login(bob)
     assert client.get(f"/api/v1/scenarios/staff?provider_id={citeq.pk}").status_code == 403
+
+
+def test_page_imports_an_excel_file(client, world, analyst):
+    client.force_login(analyst)
+    data = io.BytesIO()
+    services.STAFF.write_xlsx(
+        [
+            {"item": "CQ-DC", "reference": "P-1", "status": "Beamtin", "pay_group": "A 12", "fte": D("0.8"),
+             "retirement_year": 2031},
+        ],
+        data,
+    )  # fmt: skip
+    upload = SimpleUploadedFile("personal.xlsx", data.getvalue())
+    url = f"/szenarien/portfolio/anbieter/{world['citeq'].pk}/personal/"
+    assert client.post(url, {"upload": "1", "file": upload}).status_code == 302
+    item = PortfolioItem.objects.get(code="CQ-DC")
+    assert (item.fte, item.civil_servant_fte) == (D("0.80"), D("0.80"))
