@@ -148,6 +148,7 @@ def test_page_shows_the_staff_and_imports_a_file(client, world, analyst):
     page = client.get(url).content.decode()
     assert "P-1001" in page and "staff-retirement-chart" in page and 'id="retirement"' in page
     assert "52,9 %" in page or "52.9 %" in page
+    assert "2.030" not in page and "2,030" not in page  # years without a thousands separator
     bad = SimpleUploadedFile("personal.csv", (HEADER + "CQ-DC;P-1;employee;Z 1;1;2030\n").encode())
     response = client.post(url, {"upload": "1", "file": bad})
     assert response.status_code == 200 and "pay_group" in response.content.decode()
