@@ -123,8 +123,8 @@ class StaffRow(Schema):
     reference: str | None = Field(None, max_length=40)
     status: str | None = Field(None, max_length=40, description="civil_servant, employee, Beamter/Beamtin, …")
     pay_group: str | None = Field(None, max_length=20, description="e.g. A 11, E 9b")
-    fte: str | None = Field(None, max_length=20, description="0 < fte ≤ 1, two decimals")
-    retirement_year: str | None = Field(None, max_length=10)
+    fte: str | float | None = Field(None, description="0 < fte ≤ 1, two decimals (number or text, 0,5 or 0.5)")
+    retirement_year: str | int | None = Field(None, description="2000–2100")
 
 
 class StaffImportIn(Schema):

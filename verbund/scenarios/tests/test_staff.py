@@ -208,3 +208,21 @@ def test_page_imports_an_excel_file(client, world, analyst):
     assert client.post(url, {"upload": "1", "file": upload}).status_code == 302
     item = PortfolioItem.objects.get(code="CQ-DC")
     assert (item.fte, item.civil_servant_fte) == (D("0.80"), D("0.80"))
+
+
+def test_api_takes_numbers_for_fte_and_year(client, world, analyst):
+    client.force_login(analyst)
+    row = {"item": "CQ-DC", "reference": "P-1", "status": "employee", "pay_group": "E 9b", "fte": 0.5}
+    payload = {"provider_id": world["citeq"].pk, "rows": [row | {"retirement_year": 2033}]}
+    response = client.post("/api/v1/scenarios/staff/import", payload, content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert StaffPosition.objects.get().fte == D("0.5")
+
+
+def test_a_file_that_is_no_workbook_is_refused(client, world, analyst):
+    client.force_login(analyst)
+    url = f"/szenarien/portfolio/anbieter/{world['citeq'].pk}/personal/"
+    for name, data in (("personal.xlsx", b"not a zip"), ("personal.csv", b"\x00\xff\xfe garbage")):
+        response = client.post(url, {"upload": "1", "file": SimpleUploadedFile(name, data)})
+        assert response.status_code == 200 and 'id="import-errors"' in response.content.decode()
+    assert not StaffPosition.objects.exists()
