@@ -9,6 +9,9 @@ Figures (all demo assumptions, no real figures of the three providers):
 - Tasks are keyed by internal capability codes (CAP-…); vendors are typical Fachverfahren of the field.
 - Staff (FTE, civil servants) per item, synergy ranges, migration cost, double running and the criteria scores
   are assumptions for exploring the tool, not results of the expert report.
+- Staff per person (`_staff`): generated from each item's FTE, persons of 1.0 FTE plus one part-time remainder,
+  with invented personnel numbers, plausible pay groups and retirement years spread over 2026–2050 — assumptions,
+  no real personnel data. A provider that already has positions keeps them.
 """
 
 import datetime as dt
@@ -36,6 +39,7 @@ from verbund.scenarios.models import (
     Scenario,
     ScenarioEntity,
     ScenarioMove,
+    StaffPosition,
 )
 
 D = Decimal
@@ -198,6 +202,54 @@ def _items(providers: dict[str, Organization]) -> int:
     return created
 
 
+# Pay groups of the demo positions (assumptions): civil servants in the upper intermediate and higher service,
+# employees of TVöD from E 8 to E 13.
+CIVIL_PAY_GROUPS = ("A 9", "A 10", "A 11", "A 11", "A 12", "A 13", "A 14")
+EMPLOYEE_PAY_GROUPS = ("E 8", "E 9a", "E 9b", "E 9b", "E 9c", "E 10", "E 11", "E 11", "E 12", "E 13")
+
+
+def _persons(total: Decimal) -> list[Decimal]:
+    """`total` FTE as persons of 1.0 FTE plus one part-time remainder."""
+    whole = int(total)
+    remainder = total - whole
+    return [D(1)] * whole + ([remainder] if remainder > 0 else [])
+
+
+def _staff(providers: dict[str, Organization]) -> int:
+    """Positions for every demo provider without any, generated from its items' FTE (deterministic assumptions);
+    through the import service, so that the item FTE stay the sums of the positions."""
+    imported = 0
+    for provider in providers.values():
+        if StaffPosition.objects.filter(provider=provider).exists():
+            continue
+        rows: list[tuple[int, dict[str, str]]] = []
+        for item in PortfolioItem.objects.filter(provider=provider).order_by("code"):
+            civil = item.civil_servant_fte
+            for status, part, pay_groups in (
+                ("civil_servant", civil, CIVIL_PAY_GROUPS),
+                ("employee", item.fte - civil, EMPLOYEE_PAY_GROUPS),
+            ):
+                for fte in _persons(part):
+                    n = len(rows) + 1
+                    rows.append(
+                        (
+                            n + 1,
+                            {
+                                "item": item.code,
+                                "reference": f"P{n:05d}",
+                                "status": status,
+                                "pay_group": pay_groups[(n * 7) % len(pay_groups)],
+                                "fte": str(fte),
+                                "retirement_year": str(2026 + (n * 11) % 25),
+                            },
+                        )
+                    )
+        if rows:
+            services.staff_import(actor=None, provider=provider, rows=rows)
+            imported += 1
+    return imported
+
+
 def load_demo_scenarios() -> dict[str, Any]:
     """Portfolios, criteria and the four demo scenarios, calculated; nothing is created twice."""
     providers = {
@@ -211,6 +263,7 @@ def load_demo_scenarios() -> dict[str, Any]:
     with transaction.atomic():
         _profiles(providers)
         items = _items(providers)
+        _staff(providers)
         for name, weight, direction in CRITERIA:
             Criterion.objects.get_or_create(name=name, defaults={"weight": D(weight), "direction": direction})
         criteria = list(Criterion.objects.order_by("id"))

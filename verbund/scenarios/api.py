@@ -10,6 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
@@ -17,6 +18,7 @@ from ninja.pagination import paginate
 
 from verbund.core.access import Action, user_sees_all
 from verbund.core.api_types import BoundedLimitOffsetPagination, Filter, Id
+from verbund.core.spreadsheet import SpreadsheetError
 from verbund.scenarios import selectors, services
 from verbund.scenarios.models import Scenario
 
@@ -89,6 +91,99 @@ def _out(scenario: Scenario, staff: bool) -> dict[str, Any]:
     if staff:
         data |= {"npv": scenario.npv, "savings": scenario.savings}
     return data
+
+
+MAX_STAFF_ROWS = 50_000
+
+
+class StaffPositionOut(Schema):
+    item: str = Field(..., description="code of the portfolio item (the service)")
+    reference: str = Field(..., description="anonymous personnel number")
+    status: str
+    pay_group: str
+    fte: Decimal
+    retirement_year: int
+
+
+class StaffOut(Schema):
+    provider_id: int
+    positions: list[StaffPositionOut]
+    fte: Decimal
+    civil_servant_fte: Decimal
+    employee_fte: Decimal
+    retiring: dict[int, Decimal] = Field(..., description="FTE retiring per year 2026–2040")
+    attrition: Decimal | None = Field(None, description="share of the FTE retiring by 2030 (overdue included)")
+    attrition_per_year: Decimal | None = Field(None, description="that share per year 2026–2030")
+
+
+class StaffRow(Schema):
+    """One line of the staff file; a missing column is refused naming the line and column."""
+
+    item: str | None = Field(None, max_length=40)
+    reference: str | None = Field(None, max_length=40)
+    status: str | None = Field(None, max_length=40, description="civil_servant, employee, Beamter/Beamtin, …")
+    pay_group: str | None = Field(None, max_length=20, description="e.g. A 11, E 9b")
+    fte: str | float | None = Field(None, description="0 < fte ≤ 1, two decimals (number or text, 0,5 or 0.5)")
+    retirement_year: str | int | None = Field(None, description="2000–2100")
+
+
+class StaffImportIn(Schema):
+    provider_id: Id
+    rows: list[StaffRow] = Field(..., max_length=MAX_STAFF_ROWS)
+
+
+class StaffImportOut(Schema):
+    changed: bool
+    positions: int
+    added: int
+    removed: int
+
+
+def _staff_out(request: HttpRequest, provider_id: int) -> dict[str, Any]:
+    provider = selectors.staff_provider_get(user=request.user, provider_id=provider_id)
+    overview = selectors.staff_overview(user=request.user, provider=provider)
+    return {
+        "provider_id": provider.pk,
+        "positions": [
+            {
+                "item": p.item.code,
+                "reference": p.reference,
+                "status": p.status,
+                "pay_group": p.pay_group,
+                "fte": p.fte,
+                "retirement_year": p.retirement_year,
+            }
+            for group in overview.groups
+            for p in group.positions
+        ],
+        "fte": overview.fte,
+        "civil_servant_fte": overview.civil,
+        "employee_fte": overview.employees,
+        "retiring": {year: total for year, _c, _e, total, _p in overview.years},
+        "attrition": overview.attrition,
+        "attrition_per_year": overview.attrition_per_year,
+    }
+
+
+@router.get("/staff", response=StaffOut, summary="A provider's staff positions and natural attrition")
+def scenarios_staff(request: HttpRequest, provider_id: Id) -> Any:
+    _require(request, "scenarios.view_staffposition")
+    return _staff_out(request, provider_id)
+
+
+@router.post("/staff/import", response=StaffImportOut, summary="Replace a provider's staff positions (idempotent)")
+def scenarios_staff_import(request: HttpRequest, payload: StaffImportIn) -> Any:
+    _require(request, "scenarios.add_staffposition")
+    provider = selectors.staff_provider_get(user=request.user, provider_id=payload.provider_id)
+    rows = [
+        (index + 2, {k: str(v) for k, v in row.dict().items() if v is not None})
+        for index, row in enumerate(payload.rows)
+    ]
+    try:
+        result = services.staff_import(actor=request.user, provider=provider, rows=rows)
+    except SpreadsheetError as exc:
+        raise ValidationError({"rows": [str(error) for error in exc.errors[:200]]}) from exc
+    return {"changed": result.changed, "positions": result.positions, "added": result.added, "removed": result.removed}
 
 
 @router.get("/", response=list[ScenarioOut], summary="Scenarios the caller may see")

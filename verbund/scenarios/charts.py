@@ -43,3 +43,15 @@ def tornado_chart(rows: Sequence[tuple[str, int, int]]) -> SafeString:
         description=_("NPV savings in EUR with one assumption at its low and its high value, the others likely."),
         value_label=_("EUR"),
     )
+
+
+def retirement_chart(years: Sequence[int], civil: Sequence[Decimal], employees: Sequence[Decimal]) -> SafeString:
+    return bar_chart(
+        chart_id="staff-retirement-chart",
+        categories=[str(y) for y in years],
+        series=[(_("civil servants"), civil), (_("employees"), employees)],
+        title=_("FTE retiring per year"),
+        description=_("FTE of the positions retiring in each year; the table gives the same figures."),
+        value_label=_("FTE"),
+        stacked=True,
+    )

@@ -58,3 +58,8 @@ ASSUMPTIONS: dict[str, tuple[object, str, str, str]] = {
     "price_index": (_("price index per year"), "0.015", "0.02", "0.03"),
     "discount_rate": (_("discount rate"), "0.02", "0.03", "0.04"),
 }
+
+
+class StaffStatus(models.TextChoices):
+    CIVIL_SERVANT = "civil_servant", _("civil servant")
+    EMPLOYEE = "employee", _("employee")

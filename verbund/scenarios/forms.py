@@ -49,3 +49,7 @@ class StagesForm(forms.Form):
 class RiskForm(forms.Form):
     draws = forms.IntegerField(label=_("Draws"), min_value=100, max_value=20000, initial=2000)
     seed = forms.IntegerField(label=_("Seed"), min_value=0, max_value=2**32 - 1, initial=1)
+
+
+class StaffUploadForm(forms.Form):
+    file = forms.FileField(label=_("Staff file (CSV or Excel)"))

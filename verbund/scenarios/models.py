@@ -4,10 +4,11 @@ Portfolios and drafts are staff data (invisible to member contacts). A member co
 decided scenarios and, of their results, only its own fees (`ScenarioMemberFee`).
 """
 
+import re
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -23,6 +24,7 @@ from verbund.scenarios.choices import (
     LegalForm,
     ScenarioKind,
     ScenarioStatus,
+    StaffStatus,
     TaskScheme,
 )
 
@@ -124,6 +126,69 @@ class PortfolioUsage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} – {self.item}"
+
+
+# A pay group of the German public service: A (civil servants' ordinary grades), B (senior officials), W (professors),
+# R (judges and prosecutors) or E (employees' grades of TVöD/TV-L), then the grade number and, for E, the sub-grade
+# letter (E 9a/b/c): "A 11", "A 13", "E 9b", "E 12". Stored as letter, one space, grade (`normalise_pay_group`).
+PAY_GROUP = re.compile(r"^(?P<letter>[ABEWR]) ?(?P<grade>[1-9]\d?)(?P<sub>[a-c]?)$", re.IGNORECASE)
+# An anonymous personnel number (never a name): letters, digits and . _ / -, at least one digit.
+STAFF_REFERENCE = re.compile(r"^(?=.*\d)[A-Za-z0-9._/-]{1,20}$")
+
+
+def normalise_pay_group(text: str) -> str | None:
+    """ "a11" → "A 11", "E9B" → "E 9b"; None when the text is not a pay group."""
+    match = PAY_GROUP.match(text.strip())
+    if match is None:
+        return None
+    return f"{match['letter'].upper()} {match['grade']}{match['sub'].lower()}"
+
+
+class StaffPosition(TimeStampedModel):
+    """One person's position in a provider's service (portfolio item), anonymous: a personnel number, no name.
+
+    Imported per provider as a whole (`services.staff_import`); the item's FTE and civil servant FTE are the sums
+    of its positions. The retirement years give the natural attrition, the basis for the scenario assumption
+    "staff attrition"."""
+
+    provider = models.ForeignKey(
+        "registry.Organization", verbose_name=_("provider"), on_delete=models.PROTECT, related_name="staff_positions"
+    )
+    item = models.ForeignKey(
+        PortfolioItem, verbose_name=_("service"), on_delete=models.CASCADE, related_name="staff_positions"
+    )
+    reference = models.CharField(
+        _("personnel number"),
+        max_length=20,
+        validators=[RegexValidator(STAFF_REFERENCE, _("An anonymous personnel number (with a digit), not a name."))],
+    )
+    status = models.CharField(_("status"), max_length=14, choices=StaffStatus.choices)
+    pay_group = models.CharField(
+        _("pay group"),
+        max_length=6,
+        validators=[RegexValidator(PAY_GROUP, _("A pay group such as A 11, A 13, E 9b or E 12."))],
+    )
+    fte = models.DecimalField(
+        _("FTE"),
+        max_digits=3,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal(1))],
+    )
+    retirement_year = models.PositiveSmallIntegerField(_("retirement year"), validators=YEAR_VALIDATORS)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["provider__name", "item__code", "reference"]
+        verbose_name = _("staff position")
+        verbose_name_plural = _("staff positions")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "reference"], name="scenarios_staff_reference_once"),
+            models.CheckConstraint(condition=Q(fte__gt=0) & Q(fte__lte=1), name="scenarios_staff_fte_share"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.pay_group})"
 
 
 class Scenario(TimeStampedModel):

@@ -6,6 +6,7 @@ from the same plan's fee lines. Items without a plan carry an assumed annual cos
 """
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +19,7 @@ from verbund.costing.models import PlanVersion
 from verbund.costing.selectors import plan_model
 from verbund.registry.models import Organization
 from verbund.scenarios import engine
-from verbund.scenarios.choices import ASSUMPTIONS
+from verbund.scenarios.choices import ASSUMPTIONS, StaffStatus
 from verbund.scenarios.models import (
     PortfolioItem,
     PortfolioUsage,
@@ -27,6 +28,7 @@ from verbund.scenarios.models import (
     ScenarioEntity,
     ScenarioMemberFee,
     ScenarioMove,
+    StaffPosition,
 )
 
 PLAN_STATUSES = (PlanStatus.APPROVED, PlanStatus.FROZEN, PlanStatus.SUBMITTED, PlanStatus.DRAFT)
@@ -223,3 +225,133 @@ def scenario_engine_model(scenario: Scenario) -> tuple[engine.ScenarioModel, dic
         end_year=scenario.end_year,
         limit=scenario.worse_off_limit,
     )
+
+
+# --- staff per person -----------------------------------------------------------------------------------------
+
+STAFF_YEARS = tuple(range(2026, 2041))  # the years of the retirement chart
+ATTRITION_YEARS = (2026, 2030)  # natural attrition: the FTE retiring by the end of 2030 (overdue ones included)
+
+
+def staff_provider(*, user: Any) -> QuerySet[Organization]:
+    """The providers with portfolio items the user may see (the providers of the portfolio page)."""
+    return (
+        Organization.objects.restrict(user)
+        .filter(portfolio_items__in=PortfolioItem.objects.restrict(user))
+        .distinct()
+        .order_by("name")
+    )
+
+
+def staff_provider_get(*, user: Any, provider_id: int) -> Organization:
+    return get_object_or_404(staff_provider(user=user), pk=provider_id)
+
+
+def staff_positions(*, user: Any, provider: Organization) -> QuerySet[StaffPosition]:
+    return (
+        StaffPosition.objects.restrict(user)
+        .filter(provider=provider)
+        .select_related("item")
+        .order_by("item__code", "reference")
+    )
+
+
+@dataclass
+class StaffGroup:
+    """The positions of one service (portfolio item)."""
+
+    item: PortfolioItem
+    positions: list[StaffPosition] = field(default_factory=list)
+    fte: Decimal = Decimal(0)
+    civil: Decimal = Decimal(0)
+    employees: Decimal = Decimal(0)
+    pay_groups: dict[str, Decimal] = field(default_factory=dict)
+
+
+@dataclass
+class StaffOverview:
+    provider: Organization
+    groups: list[StaffGroup]
+    fte: Decimal
+    civil: Decimal
+    employees: Decimal
+    # (year, civil servant FTE, employee FTE, total, per cent of the total FTE) for STAFF_YEARS
+    years: list[tuple[int, Decimal, Decimal, Decimal, Decimal | None]]
+    overdue: Decimal  # FTE whose retirement year lies before the first year
+    by_horizon: Decimal  # FTE retiring by the end of ATTRITION_YEARS[1], overdue included
+    attrition: Decimal | None  # by_horizon / fte
+    attrition_per_year: Decimal | None  # attrition / number of ATTRITION_YEARS
+
+    @property
+    def positions(self) -> int:
+        return sum(len(g.positions) for g in self.groups)
+
+    @property
+    def attrition_percent(self) -> Decimal | None:
+        return _percent(self.attrition)
+
+    @property
+    def attrition_per_year_percent(self) -> Decimal | None:
+        return _percent(self.attrition_per_year)
+
+
+def _percent(share: Decimal | None) -> Decimal | None:
+    return None if share is None else share * 100
+
+
+def _share(part: Decimal, whole: Decimal) -> Decimal | None:
+    return (part / whole).quantize(Decimal("0.0001")) if whole else None
+
+
+def staff_overview(*, user: Any, provider: Organization) -> StaffOverview:
+    """The provider's positions grouped by service, the FTE retiring per year and the natural attrition: the
+    FTE retiring by 2030 as a share of today's FTE, and that share per year (the basis for the scenario
+    assumption "staff attrition", which the engine takes as entered)."""
+    groups: dict[int, StaffGroup] = {}
+    for item in PortfolioItem.objects.restrict(user).filter(provider=provider).order_by("code"):
+        groups[item.pk] = StaffGroup(item=item)
+    retiring: dict[int, list[Decimal]] = {year: [Decimal(0), Decimal(0)] for year in STAFF_YEARS}
+    overdue = Decimal(0)
+    by_horizon = Decimal(0)
+    for position in staff_positions(user=user, provider=provider):
+        group = groups.setdefault(position.item_id, StaffGroup(item=position.item))
+        group.positions.append(position)
+        group.fte += position.fte
+        civil = position.status == StaffStatus.CIVIL_SERVANT
+        if civil:
+            group.civil += position.fte
+        else:
+            group.employees += position.fte
+        group.pay_groups[position.pay_group] = group.pay_groups.get(position.pay_group, Decimal(0)) + position.fte
+        if position.retirement_year in retiring:
+            retiring[position.retirement_year][0 if civil else 1] += position.fte
+        if position.retirement_year < STAFF_YEARS[0]:
+            overdue += position.fte
+        if position.retirement_year <= ATTRITION_YEARS[1]:
+            by_horizon += position.fte
+    ordered = [g for g in groups.values()]
+    for group in ordered:
+        group.pay_groups = dict(sorted(group.pay_groups.items(), key=lambda kv: _pay_group_order(kv[0])))
+    fte = sum((g.fte for g in ordered), Decimal(0))
+    civil_total = sum((g.civil for g in ordered), Decimal(0))
+    years = [(y, c, e, c + e, _percent(_share(c + e, fte))) for y, (c, e) in retiring.items()]
+    attrition = _share(by_horizon, fte)
+    span = ATTRITION_YEARS[1] - ATTRITION_YEARS[0] + 1
+    return StaffOverview(
+        provider=provider,
+        groups=ordered,
+        fte=fte,
+        civil=civil_total,
+        employees=fte - civil_total,
+        years=years,
+        overdue=overdue,
+        by_horizon=by_horizon,
+        attrition=attrition,
+        attrition_per_year=(attrition / span).quantize(Decimal("0.0001")) if attrition is not None else None,
+    )
+
+
+def _pay_group_order(pay_group: str) -> tuple[str, int, str]:
+    letter, _space, grade = pay_group.partition(" ")
+    digits = "".join(ch for ch in grade if ch.isdigit())
+    return (letter, int(digits or 0), grade.removeprefix(digits))

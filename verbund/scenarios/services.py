@@ -4,6 +4,9 @@
 stores nothing); `scenario_risk_run` stores the Monte Carlo result (seeded: the same seed gives the same result).
 """
 
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -16,16 +19,25 @@ from verbund.core.audit import audit_record, model_snapshot
 from verbund.core.models import AuditAction
 from verbund.core.money import round_even
 from verbund.core.params import check_year
+from verbund.core.spreadsheet import Cells, Row, RowError, Sheet, SpreadsheetError
 from verbund.core.steps import steps_json
 from verbund.jobs.kinds import Progress, no_progress
 from verbund.registry.models import Organization
 from verbund.scenarios import engine
-from verbund.scenarios.choices import ASSUMPTIONS, Disposition, LegalForm, ScenarioKind, ScenarioStatus
+from verbund.scenarios.choices import (
+    ASSUMPTIONS,
+    Disposition,
+    LegalForm,
+    ScenarioKind,
+    ScenarioStatus,
+    StaffStatus,
+)
 from verbund.scenarios.engine.model_json import coalition_savings, plan_problem
 from verbund.scenarios.engine.montecarlo import simulate
 from verbund.scenarios.engine.rules import RULES
 from verbund.scenarios.engine.staged_plan import optimise
 from verbund.scenarios.models import (
+    STAFF_REFERENCE,
     Criterion,
     CriterionScore,
     PortfolioItem,
@@ -34,7 +46,9 @@ from verbund.scenarios.models import (
     ScenarioEntity,
     ScenarioMemberFee,
     ScenarioMove,
+    StaffPosition,
     WeightSet,
+    normalise_pay_group,
 )
 from verbund.scenarios.selectors import scenario_engine_model
 
@@ -454,3 +468,156 @@ def weights_set(*, actor: Any, weights: dict[int, Decimal]) -> WeightSet:
     )
     _audit(actor, AuditAction.UPDATE, weight_set)
     return weight_set
+
+
+# --- staff per person -----------------------------------------------------------------------------------------
+
+
+class StaffImportError(SpreadsheetError):
+    """The staff file was refused; `errors` lists every problem (line, column, message). Nothing was written."""
+
+    columns = ("item", "reference", "status", "pay_group", "fte", "retirement_year")
+
+
+STAFF = Sheet(columns=StaffImportError.columns, error=StaffImportError, title="Personal", max_rows=50_000)
+
+# The status column: the stored values and the German words of a personnel file.
+STAFF_STATUS_WORDS = {
+    "civil_servant": StaffStatus.CIVIL_SERVANT,
+    "beamter": StaffStatus.CIVIL_SERVANT,
+    "beamtin": StaffStatus.CIVIL_SERVANT,
+    "beamte": StaffStatus.CIVIL_SERVANT,
+    "beamter/beamtin": StaffStatus.CIVIL_SERVANT,
+    "employee": StaffStatus.EMPLOYEE,
+    "tarifbeschäftigte": StaffStatus.EMPLOYEE,
+    "tarifbeschäftigter": StaffStatus.EMPLOYEE,
+    "tarifbeschäftigte(r)": StaffStatus.EMPLOYEE,
+}
+
+
+@dataclass(frozen=True)
+class StaffImportResult:
+    positions: int
+    changed: bool
+    added: int = 0
+    removed: int = 0
+
+
+def _staff_key(position: Mapping[str, Any]) -> tuple[Any, ...]:
+    return (
+        position["item_id"],
+        position["reference"],
+        position["status"],
+        position["pay_group"],
+        position["fte"],
+        position["retirement_year"],
+    )
+
+
+def parse_staff(provider: Organization, rows: Sequence[Row]) -> list[dict[str, Any]]:
+    """Check every line against the provider's portfolio; all problems at once as `StaffImportError`."""
+    items = {i.code: i for i in PortfolioItem.objects.filter(provider=provider)}
+    errors: list[RowError] = []
+    seen: dict[str, int] = {}
+    positions: list[dict[str, Any]] = []
+    for line, raw in rows:
+        cells = Cells(line, raw, errors)
+        missing = [c for c in STAFF.columns if c not in raw]
+        for column in missing:
+            cells.error(column, _("The column is missing."))
+        if missing:
+            continue
+        code = cells.text("item", max_length=40, required=True)
+        item = items.get(code)
+        if code and item is None:
+            cells.error("item", _("No item %(code)s in the provider's portfolio.") % {"code": code})
+        reference = cells.text("reference", max_length=20, required=True)
+        if reference and not STAFF_REFERENCE.match(reference):
+            cells.error(
+                "reference",
+                _("Write an anonymous personnel number (letters, digits, . _ / -, with a digit), never a name."),
+            )
+            reference = ""
+        elif reference in seen:
+            cells.error("reference", _("Given twice (first in line %(line)s).") % {"line": seen[reference]})
+            reference = ""
+        elif reference:
+            seen[reference] = line
+        word = cells.get("status").lower()
+        status = STAFF_STATUS_WORDS.get(word)
+        if status is None:
+            cells.error(
+                "status",
+                _(
+                    'Unknown status "%(value)s"; write civil_servant or employee (also Beamter, Beamtin, '
+                    "Tarifbeschäftigte(r))."
+                )
+                % {"value": cells.get("status")},
+            )
+        pay_group = normalise_pay_group(cells.get("pay_group"))
+        if pay_group is None:
+            cells.error(
+                "pay_group",
+                _('Not a pay group: "%(value)s"; write e.g. A 11, A 13, E 9b or E 12.')
+                % {"value": cells.get("pay_group")},
+            )
+        fte = cells.decimal("fte", places=2, max_digits=3, minimum=None, maximum=None, required=True)
+        if fte is not None and not Decimal(0) < fte <= Decimal(1):
+            cells.error("fte", _("One person's FTE lies above 0 and at most 1."))
+            fte = None
+        year = cells.integer("retirement_year", minimum=2000, maximum=2100)
+        if not cells.get("retirement_year"):
+            cells.error("retirement_year", _("Required; the cell is empty."))
+        if item is None or not reference or status is None or pay_group is None or fte is None or year is None:
+            continue
+        positions.append(
+            {
+                "item_id": item.pk,
+                "reference": reference,
+                "status": status,
+                "pay_group": pay_group,
+                "fte": fte,
+                "retirement_year": year,
+            }
+        )
+    if errors:
+        raise StaffImportError(errors)
+    return positions
+
+
+@transaction.atomic
+def staff_import(*, actor: Any, provider: Organization, rows: Sequence[Row]) -> StaffImportResult:
+    """Replace the provider's staff positions as a whole by the checked `rows` and set every item's FTE and civil
+    servant FTE to the sums of its positions. The same file again changes nothing (no write, no audit event)."""
+    if not PortfolioItem.objects.filter(provider=provider).exists():
+        raise ValidationError({"provider": _("The provider has no portfolio items.")})
+    positions = parse_staff(provider, rows)
+    existing = StaffPosition.objects.filter(provider=provider)
+    old = {
+        _staff_key(p) for p in existing.values("item_id", "reference", "status", "pay_group", "fte", "retirement_year")
+    }
+    new = {_staff_key(p) for p in positions}
+    if old == new:
+        return StaffImportResult(positions=len(positions), changed=False)
+    before = {"positions": len(old), "fte": str(sum((k[4] for k in old), Decimal(0)))}
+    existing.delete()
+    StaffPosition.objects.bulk_create(StaffPosition(provider=provider, **p) for p in positions)
+    totals: dict[int, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    for p in positions:
+        totals[p["item_id"]][0] += p["fte"]
+        if p["status"] == StaffStatus.CIVIL_SERVANT:
+            totals[p["item_id"]][1] += p["fte"]
+    items = list(PortfolioItem.objects.filter(provider=provider))
+    for item in items:
+        item.fte, item.civil_servant_fte = totals.get(item.pk, (Decimal(0), Decimal(0)))
+    PortfolioItem.objects.bulk_update(items, ["fte", "civil_servant_fte"])
+    after = {"positions": len(new), "fte": str(sum((p["fte"] for p in positions), Decimal(0)))}
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=provider,
+        before=before,
+        after=after,
+        message=f"staff positions replaced: {len(new - old)} added, {len(old - new)} removed",
+    )
+    return StaffImportResult(positions=len(positions), changed=True, added=len(new - old), removed=len(old - new))

@@ -8,6 +8,7 @@ urlpatterns = [
     path("neu/", views.scenario_create, name="scenario_create"),
     path("portfolio/", views.portfolio, name="portfolio"),
     path("portfolio/<int:item_id>/disposition/", views.disposition_set, name="disposition_set"),
+    path("portfolio/anbieter/<int:provider_id>/personal/", views.staff, name="staff"),
     path("vergleich/", views.compare, name="compare"),
     path("vergleich/gewichte/", views.weights_save, name="weights_save"),
     path("bericht.pdf", views.report_pdf, name="report_pdf"),

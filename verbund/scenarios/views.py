@@ -1,7 +1,9 @@
 """Pages of the scenarios app: portfolios and overlap, scenario list and definition, results with rule checks
 and risk, the comparison with the multi-criteria analysis, and the committee report (PDF)."""
 
+import io
 from decimal import Decimal, InvalidOperation
+from pathlib import PurePath
 from typing import Any
 
 from django.contrib import messages
@@ -26,7 +28,7 @@ from verbund.scenarios.choices import ASSUMPTIONS, Disposition
 from verbund.scenarios.engine import mcda, rules
 from verbund.scenarios.engine.explain import MESSAGES as ENGINE_MESSAGES
 from verbund.scenarios.engine.overlap import overlap
-from verbund.scenarios.forms import AssumptionsForm, RiskForm, ScenarioCreateForm, StagesForm
+from verbund.scenarios.forms import AssumptionsForm, RiskForm, ScenarioCreateForm, StaffUploadForm, StagesForm
 from verbund.scenarios.models import (
     Criterion,
     CriterionScore,
@@ -125,6 +127,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         mine = [i for i in items if str(i.provider_id) == provider]
         staff.append(
             {
+                "id": int(provider),
                 "name": name,
                 "fte": sum((i.fte for i in mine), Decimal(0)),
                 "civil": sum((i.civil_servant_fte for i in mine), Decimal(0)),
@@ -158,6 +161,60 @@ def disposition_set(request: HttpRequest, item_id: int) -> HttpResponse:
     except ValidationError as exc:
         _errors(request, exc)
     return redirect("scenarios:portfolio")
+
+
+@login_required
+def staff(request: HttpRequest, provider_id: int) -> HttpResponse:
+    """A provider's staff per person, grouped by service, with the FTE retiring per year and the natural
+    attrition; staff with the permission replace the positions by uploading a file (inline: the file is small)."""
+    _require(request, "scenarios.view_staffposition")
+    provider = selectors.staff_provider_get(user=request.user, provider_id=provider_id)
+    upload = StaffUploadForm()
+    import_errors: list[Any] = []
+    if request.method == "POST":
+        _require(request, "scenarios.add_staffposition")
+        upload = StaffUploadForm(request.POST, request.FILES)
+        if upload.is_valid():
+            file = upload.cleaned_data["file"]
+            try:
+                data = file.read()
+                if PurePath(file.name).suffix.lower() == ".xlsx":
+                    rows = services.STAFF.read_xlsx(io.BytesIO(data))
+                else:
+                    rows = services.STAFF.read_csv(io.BytesIO(data))
+                result = services.staff_import(actor=request.user, provider=provider, rows=rows)
+            except services.StaffImportError as exc:
+                import_errors = exc.errors[:200]
+            except ValidationError as exc:
+                _errors(request, exc)
+            else:
+                if result.changed:
+                    messages.success(
+                        request,
+                        _("Staff imported: %(n)s positions (%(added)s new, %(removed)s removed).")
+                        % {"n": result.positions, "added": result.added, "removed": result.removed},
+                    )
+                else:
+                    messages.info(request, _("The file equals the positions already there; nothing changed."))
+                return redirect("scenarios:staff", provider.pk)
+    overview = selectors.staff_overview(user=request.user, provider=provider)
+    chart = charts.retirement_chart(
+        [row[0] for row in overview.years], [row[1] for row in overview.years], [row[2] for row in overview.years]
+    )
+    return render(
+        request,
+        "scenarios/staff.html",
+        {
+            "provider": provider,
+            "overview": overview,
+            "chart": chart,
+            "upload": upload,
+            "import_errors": import_errors,
+            "errors": {e.column: e.message for e in import_errors if e.column},
+            "horizon": selectors.ATTRITION_YEARS,
+            "may_import": request.user.has_perm("scenarios.add_staffposition"),
+        },
+    )
 
 
 # --- scenarios -------------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from verbund.demo.scenarios import ITEMS, SCENARIOS, load_demo_scenarios
 from verbund.demo.tests.test_demo_catalogue import federation  # noqa: F401  (shared fixture)
 from verbund.registry.choices import OrganizationKind as K
 from verbund.registry.services import organization_create
-from verbund.scenarios.models import PortfolioItem, PortfolioUsage, Scenario, ScenarioMemberFee
+from verbund.scenarios.models import PortfolioItem, PortfolioUsage, Scenario, ScenarioMemberFee, StaffPosition
 
 
 def _counts():
@@ -19,6 +19,10 @@ def _counts():
         ScenarioMemberFee.objects.count(),
         AuditEvent.objects.count(),
     )
+
+
+def _positions():
+    return sorted(StaffPosition.objects.values_list("provider_id", "reference", "pay_group", "fte", "retirement_year"))
 
 
 def test_demo_scenarios_are_calculated_and_idempotent(federation):  # noqa: F811
@@ -47,6 +51,16 @@ def test_demo_scenarios_are_calculated_and_idempotent(federation):  # noqa: F811
     }
     assert first_year == {"citeq": 2030, "KAAW": 2032, "Kreis Steinfurt IT": 2034}  # providers join the nucleus
     assert max(m.year for m in nucleus.moves.all()) == 2040
+    # Staff per person: generated from the items' FTE, so the item FTE (which the engine reads) are unchanged
+    planned = {code: (Decimal(fte), Decimal(civil)) for _s, code, *_rest, fte, civil in ITEMS}
+    for item in PortfolioItem.objects.all():
+        assert (item.fte, item.civil_servant_fte) == planned[item.code]
+        positions = list(StaffPosition.objects.filter(item=item))
+        assert sum((p.fte for p in positions), Decimal(0)) == item.fte
+        assert all(Decimal(0) < p.fte <= 1 and 2026 <= p.retirement_year <= 2050 for p in positions)
+    assert StaffPosition.objects.values("provider").distinct().count() == 3
+    positions = _positions()
     counts = _counts()
     assert load_demo_scenarios() == {"items": 0, "scenarios": 0, "agenda_items": 0}
     assert _counts() == counts
+    assert _positions() == positions

@@ -8,6 +8,7 @@ auditor is the read-only role. Writes check the role's permission before they lo
 member and the auditor both get 403 (the existing answer).
 """
 
+import io
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -105,6 +106,39 @@ def _item(ctx: Any) -> dict[str, int]:
     return {"item_id": ctx.world["items"]["KA-DC"].pk}
 
 
+STAFF_HEADER = "item;reference;status;pay_group;fte;retirement_year\n"
+
+
+def _provider(ctx: Any) -> dict[str, int]:
+    return {"provider_id": ctx.world["citeq"].pk}
+
+
+def _staff(ctx: Any) -> dict[str, Any]:
+    """citeq's staff imported once, so that the lists show a position (`P-4711`)."""
+    from verbund.scenarios import services
+
+    rows = services.STAFF.read_csv(io.BytesIO((STAFF_HEADER + "CQ-DC;P-4711;Beamter;A 11;1;2030\n").encode()))
+    services.staff_import(actor=ctx.analyst, provider=ctx.world["citeq"], rows=rows)
+    return {"world": ctx.world}
+
+
+def _staff_file(line: str) -> Any:
+    def factory(ctx: Any) -> dict[str, Any]:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        return {"upload": "1", "file": SimpleUploadedFile("personal.csv", (STAFF_HEADER + line).encode())}
+
+    return factory
+
+
+def _staff_rows(pay_group: str) -> Any:
+    def factory(ctx: Any) -> dict[str, Any]:
+        row = {"item": "CQ-DC", "reference": "P-1", "status": "employee", "pay_group": pay_group}
+        return {"provider_id": ctx.world["citeq"].pk, "rows": [row | {"fte": "1", "retirement_year": "2033"}]}
+
+    return factory
+
+
 DRAFT: dict[str, Any] = {"user": "analyst", "setup": _scenarios, "kwargs": _scenario}
 PUBLISHED: dict[str, Any] = {
     "user": "alice",
@@ -117,6 +151,8 @@ PUBLISHED: dict[str, Any] = {
 STAFF_PAGE: dict[str, Any] = {"user": "analyst", "setup": _calculated, "other_status": 403}
 # Page writes: the permission is checked first (403 for bob and for the auditor), then the scenario is loaded.
 PAGE_WRITE: dict[str, Any] = {"kind": "write", "other_status": 403, **DRAFT}
+# Staff pages and API: the analyst may, a member contact lacks the permission (403), the auditor reads only (403).
+STAFF_USER: dict[str, Any] = {"user": "analyst", "other_status": 403}
 STAGES = {"capacity": "2", "deadline": "2030", "budget": ""}
 
 
@@ -202,6 +238,35 @@ class TestEndpoints(EndpointTests):
             bad=Bad({"disposition": "nonsense"}, field="disposition", message=_disposition_error),
             bad_status=302,  # back to the portfolio, the error as a message naming the field
             other_status=403,  # portfolios are staff data: no permission for a member contact
+        ),
+        # Staff per person: staff data like the portfolio (a member contact lacks the permission: 403)
+        Endpoint(
+            "scenarios:staff", kind="list", shows=lambda ctx: "P-4711", kwargs=_provider, setup=_staff, **STAFF_USER
+        ),
+        Endpoint(
+            "scenarios:staff",
+            kind="write",
+            kwargs=_provider,
+            setup=lambda ctx: {"world": ctx.world},
+            data=_staff_file("CQ-DC;P-1;employee;E 9b;1;2033\n"),
+            bad=Bad(_staff_file("CQ-DC;P-1;employee;Z 1;1;2033\n"), field="pay_group"),
+            **STAFF_USER,
+        ),
+        Endpoint(
+            "api:scenarios_staff",
+            kind="list",
+            query=lambda ctx: {"provider_id": ctx.world["citeq"].pk},
+            shows=lambda ctx: "P-4711",
+            setup=_staff,
+            **STAFF_USER,
+        ),
+        Endpoint(
+            "api:scenarios_staff_import",
+            kind="write",
+            setup=lambda ctx: {"world": ctx.world},
+            data=_staff_rows("E 9b"),
+            bad=Bad(_staff_rows("Z 1"), field="pay_group"),
+            **STAFF_USER,
         ),
         Endpoint("scenarios:compare", kind="list", shows=lambda ctx: "Entwurf Fusion", **STAFF_PAGE),
         Endpoint(
