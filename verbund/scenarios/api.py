@@ -13,21 +13,15 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from verbund.core.access import Action, user_sees_all
+from verbund.core.access import Action, require_permission, user_sees_all
 from verbund.core.api_types import BoundedLimitOffsetPagination, Filter, Id
 from verbund.core.spreadsheet import SpreadsheetError
 from verbund.scenarios import selectors, services
 from verbund.scenarios.models import Scenario
 
 router = Router(tags=["scenarios"])
-
-
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise HttpError(403, "You are not allowed to do this.")
 
 
 class ScenarioOut(Schema):
@@ -167,13 +161,13 @@ def _staff_out(request: HttpRequest, provider_id: int) -> dict[str, Any]:
 
 @router.get("/staff", response=StaffOut, summary="A provider's staff positions and natural attrition")
 def scenarios_staff(request: HttpRequest, provider_id: Id) -> Any:
-    _require(request, "scenarios.view_staffposition")
+    require_permission(request.user, "scenarios.view_staffposition")
     return _staff_out(request, provider_id)
 
 
 @router.post("/staff/import", response=StaffImportOut, summary="Replace a provider's staff positions (idempotent)")
 def scenarios_staff_import(request: HttpRequest, payload: StaffImportIn) -> Any:
-    _require(request, "scenarios.add_staffposition")
+    require_permission(request.user, "scenarios.add_staffposition")
     provider = selectors.staff_provider_get(user=request.user, provider_id=payload.provider_id)
     rows = [
         (index + 2, {k: str(v) for k, v in row.dict().items() if v is not None})
@@ -231,7 +225,7 @@ def scenarios_results(request: HttpRequest, scenario_id: Id) -> Any:
 
 @router.post("/{scenario_id}/run", response=ResultsOut, summary="Calculate the scenario (idempotent)")
 def scenarios_run(request: HttpRequest, scenario_id: Id) -> Any:
-    _require(request, "scenarios.change_scenario")
+    require_permission(request.user, "scenarios.change_scenario")
     scenario = selectors.scenario_get_for_user(user=request.user, scenario_id=scenario_id, action=Action.CHANGE)
     services.scenario_calculate(actor=request.user, scenario=scenario)
     scenario.refresh_from_db()

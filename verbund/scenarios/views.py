@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from verbund.core.access import Action, user_sees_all
+from verbund.core.access import Action, require_permission, user_sees_all
 from verbund.core.csvexport import CsvWriter
 from verbund.core.explain import render_steps
 from verbund.core.steps import Kind
@@ -71,11 +71,6 @@ def _errors(request: HttpRequest, exc: ValidationError) -> None:
             messages.error(request, f"{label}: {message}" if label else message)
 
 
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-
-
 def _names(result: dict[str, Any]) -> dict[str, dict[str, str]]:
     names = result.get("names", {})
     return {Kind.PRODUCT: names, Kind.MEMBER: names}
@@ -86,7 +81,7 @@ def _names(result: dict[str, Any]) -> dict[str, dict[str, str]]:
 
 @login_required
 def portfolio(request: HttpRequest) -> HttpResponse:
-    _require(request, "scenarios.view_portfolioitem")
+    require_permission(request.user, "scenarios.view_portfolioitem")
     items = list(selectors.portfolio_items(user=request.user))
     model, names = selectors.engine_model(scenarios=[], base_year=2026, start_year=2026, end_year=2026)
     by_id = {f"i{i.pk}": i for i in items}
@@ -151,7 +146,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def disposition_set(request: HttpRequest, item_id: int) -> HttpResponse:
-    _require(request, "scenarios.change_portfolioitem")
+    require_permission(request.user, "scenarios.change_portfolioitem")
     item = get_object_or_404(PortfolioItem.objects.restrict(request.user, Action.CHANGE), pk=item_id)
     try:
         services.portfolio_disposition_set(
@@ -167,12 +162,12 @@ def disposition_set(request: HttpRequest, item_id: int) -> HttpResponse:
 def staff(request: HttpRequest, provider_id: int) -> HttpResponse:
     """A provider's staff per person, grouped by service, with the FTE retiring per year and the natural
     attrition; staff with the permission replace the positions by uploading a file (inline: the file is small)."""
-    _require(request, "scenarios.view_staffposition")
+    require_permission(request.user, "scenarios.view_staffposition")
     provider = selectors.staff_provider_get(user=request.user, provider_id=provider_id)
     upload = StaffUploadForm()
     import_errors: list[Any] = []
     if request.method == "POST":
-        _require(request, "scenarios.add_staffposition")
+        require_permission(request.user, "scenarios.add_staffposition")
         upload = StaffUploadForm(request.POST, request.FILES)
         if upload.is_valid():
             file = upload.cleaned_data["file"]
@@ -222,7 +217,7 @@ def staff(request: HttpRequest, provider_id: int) -> HttpResponse:
 
 @login_required
 def scenario_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "scenarios.view_scenario")
+    require_permission(request.user, "scenarios.view_scenario")
     scenarios = list(selectors.scenario_list(user=request.user))
     return render(
         request,
@@ -239,7 +234,7 @@ def scenario_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def scenario_create(request: HttpRequest) -> HttpResponse:
-    _require(request, "scenarios.add_scenario")
+    require_permission(request.user, "scenarios.add_scenario")
     form = ScenarioCreateForm(request.POST)
     if form.is_valid():
         try:
@@ -399,7 +394,7 @@ def _gantt(scenario: Scenario, items: list[PortfolioItem], moves: dict[int, Any]
 @login_required
 @require_POST
 def stages_optimise(request: HttpRequest, scenario_id: int) -> HttpResponse:
-    _require(request, "scenarios.change_scenario")
+    require_permission(request.user, "scenarios.change_scenario")
     scenario = _scenario(request, scenario_id, Action.CHANGE)
     form = StagesForm(request.POST)
     if not form.is_valid():
@@ -444,7 +439,7 @@ def member_fees_csv(request: HttpRequest, scenario_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def assumptions_save(request: HttpRequest, scenario_id: int) -> HttpResponse:
-    _require(request, "scenarios.change_scenario")
+    require_permission(request.user, "scenarios.change_scenario")
     scenario = _scenario(request, scenario_id, Action.CHANGE)
     form = AssumptionsForm(request.POST)
     if not form.is_valid():
@@ -469,7 +464,7 @@ def assumptions_save(request: HttpRequest, scenario_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def move_save(request: HttpRequest, scenario_id: int) -> HttpResponse:
-    _require(request, "scenarios.change_scenario")
+    require_permission(request.user, "scenarios.change_scenario")
     scenario = _scenario(request, scenario_id, Action.CHANGE)
     try:
         item = PortfolioItem.objects.get(pk=int(request.POST.get("item", "")))
@@ -491,7 +486,7 @@ def move_save(request: HttpRequest, scenario_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def scenario_workflow(request: HttpRequest, scenario_id: int, step: str) -> HttpResponse:
-    _require(request, "scenarios.change_scenario")
+    require_permission(request.user, "scenarios.change_scenario")
     scenario = _scenario(request, scenario_id, Action.CHANGE)
     try:
         if step == "calculate":
@@ -510,7 +505,7 @@ def scenario_workflow(request: HttpRequest, scenario_id: int, step: str) -> Http
 @login_required
 @require_POST
 def risk_start(request: HttpRequest, scenario_id: int) -> HttpResponse:
-    _require(request, "scenarios.change_scenario")
+    require_permission(request.user, "scenarios.change_scenario")
     scenario = _scenario(request, scenario_id, Action.CHANGE)
     form = RiskForm(request.POST)
     if not form.is_valid():
@@ -569,7 +564,7 @@ def _analysis(scenarios: list[Scenario], criteria: list[Criterion], weights: dic
 
 
 def _comparison(request: HttpRequest) -> dict[str, Any]:
-    _require(request, "scenarios.view_scenario")
+    require_permission(request.user, "scenarios.view_scenario")
     if not user_sees_all(request.user):
         raise PermissionDenied
     scenarios = [s for s in selectors.scenario_list(user=request.user) if s.result]
@@ -608,7 +603,7 @@ def compare(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def weights_save(request: HttpRequest) -> HttpResponse:
-    _require(request, "scenarios.view_scenario")
+    require_permission(request.user, "scenarios.view_scenario")
     if not user_sees_all(request.user):
         raise PermissionDenied
     weights: dict[int, Decimal] = {}
