@@ -25,6 +25,7 @@ from verbund.availability.api import router as availability_router
 from verbund.billing.api import router as billing_router
 from verbund.catalog.api import router as catalog_router
 from verbund.closing.api import router as closing_router
+from verbund.controlling.api import router as controlling_router
 from verbund.core.api_types import Error, ErrorItem, error_items
 from verbund.core.params import control_character_position
 from verbund.costing.api import router as costing_router
@@ -146,6 +147,7 @@ api.add_router("/strategy", strategy_router)
 api.add_router("/availability", availability_router)
 api.add_router("/scenarios", scenarios_router)
 api.add_router("/evidence", evidence_router)
+api.add_router("/controlling", controlling_router)
 api.add_router("/surveys", surveys_router)
 
 

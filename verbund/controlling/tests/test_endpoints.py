@@ -69,6 +69,27 @@ YEAR = {"year": 2025}
 
 class TestEndpoints(EndpointTests):
     endpoints = (
+        # REST API: contracts, KPIs and values are staff work (bob: 404, or an empty list); the manual value needs
+        # the controller's permission (bob and the auditor: 403); reports are published to every member.
+        Endpoint(
+            "api:controlling_contracts_list",
+            kind="list",
+            setup=lambda ctx: {"the_contract": ctx.contract},
+            shows=lambda ctx: ctx.contract.name,
+        ),
+        Endpoint("api:controlling_contracts_get", kwargs=_contract),
+        Endpoint("api:controlling_contracts_values", kwargs=_contract, query=YEAR, setup=_measurement),
+        Endpoint(
+            "api:controlling_value_enter",
+            kind="write",
+            user="controller",
+            kwargs=_kpi("POSTS"),
+            data={"year": 2025, "value": "96", "evidence_text": "Statistik 2025"},
+            bad=Bad({"year": 2025, "value": "viel", "evidence_text": "Statistik"}, field="value"),
+            status=201,
+            other_status=403,
+        ),
+        Endpoint("api:controlling_reports_list", kind="list", setup=_report),
         Endpoint(
             "controlling:contract_list",
             kind="list",
