@@ -113,7 +113,7 @@ class KumaIn(Schema):
     history: dict[str, Any]
 
 
-class ImportOut(Schema):
+class AvailabilityImportOut(Schema):
     added: int
     changed: int
     unchanged: int
@@ -143,7 +143,7 @@ class ProductReportOut(Schema):
     months: list[PeriodOut]
 
 
-class ReportOut(Schema):
+class AvailabilityReportOut(Schema):
     member_id: int
     year: int
     as_of: dt.datetime
@@ -226,11 +226,11 @@ def outages_create(request: HttpRequest, payload: OutageIn) -> Any:
     return 201, selectors.outage_get_for_user(user=request.user, outage_id=outage.pk)
 
 
-def _import_out(result: services.ImportResult) -> ImportOut:
-    return ImportOut(added=result.added, changed=result.changed, unchanged=result.unchanged)
+def _import_out(result: services.ImportResult) -> AvailabilityImportOut:
+    return AvailabilityImportOut(added=result.added, changed=result.changed, unchanged=result.unchanged)
 
 
-@router.post("/outages/import/csv", response=ImportOut, summary="Import outages from CSV (all or nothing)")
+@router.post("/outages/import/csv", response=AvailabilityImportOut, summary="Import outages from CSV (all or nothing)")
 def outages_import_csv(request: HttpRequest, payload: CsvIn) -> Any:
     require_permission(request.user, "availability.add_outage")
     provider = _provider(request, payload.provider_id)
@@ -244,7 +244,9 @@ def outages_import_csv(request: HttpRequest, payload: CsvIn) -> Any:
 
 
 @router.post(
-    "/outages/import/uptime-kuma", response=ImportOut, summary="Import outages from an Uptime Kuma heartbeat history"
+    "/outages/import/uptime-kuma",
+    response=AvailabilityImportOut,
+    summary="Import outages from an Uptime Kuma heartbeat history",
 )
 def outages_import_kuma(request: HttpRequest, payload: KumaIn) -> Any:
     require_permission(request.user, "availability.add_outage")
@@ -261,7 +263,7 @@ def outages_import_kuma(request: HttpRequest, payload: KumaIn) -> Any:
 
 @router.post(
     "/webhook/alertmanager/{provider_id}",
-    response=ImportOut,
+    response=AvailabilityImportOut,
     summary="Alertmanager webhook (idempotent by fingerprint and start; a resolved alert sets the end)",
 )
 def alertmanager_webhook(request: HttpRequest, provider_id: Id, payload: dict[str, Any] = Body(...)) -> Any:
@@ -276,7 +278,7 @@ def alertmanager_webhook(request: HttpRequest, provider_id: Id, payload: dict[st
     )
 
 
-@router.get("/reports/{member_id}", response=ReportOut, summary="The SLA report of a member for a year")
+@router.get("/reports/{member_id}", response=AvailabilityReportOut, summary="The SLA report of a member for a year")
 def reports_get(request: HttpRequest, member_id: Id, year: Year) -> Any:
     member = selectors.member_get_for_user(user=request.user, member_id=member_id)
     report = selectors.availability_report(user=request.user, year=year, as_of=timezone.now(), member_ids=[member.pk])

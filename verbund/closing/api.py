@@ -102,7 +102,7 @@ class ApproveIn(Schema):
     approved_on: Day
 
 
-class ProductOut(Schema):
+class ClosingProductOut(Schema):
     product_number: str
     planned_quantity: Decimal | None
     actual_quantity: Decimal | None
@@ -294,7 +294,7 @@ def closings_approve(request: HttpRequest, closing_id: Id, payload: ApproveIn) -
 
 @router.get(
     "/closings/{closing_id}/products",
-    response=list[ProductOut],
+    response=list[ClosingProductOut],
     summary="Plan vs actual per product: variances and over-/under-recovery, with the trace",
 )
 def closings_products(request: HttpRequest, closing_id: Id) -> Any:

@@ -23,7 +23,7 @@ from verbund.core.api_types import BoundedLimitOffsetPagination, Id, Year
 router = Router(tags=["controlling"])
 
 
-class ContractOut(Schema):
+class ControllingContractOut(Schema):
     id: int
     name: str
     provider_id: int
@@ -36,13 +36,13 @@ class ContractOut(Schema):
     demo: bool
 
 
-class TargetOut(Schema):
+class ControllingTargetOut(Schema):
     valid_from: int
     value: Decimal
     tolerance: Decimal
 
 
-class KpiOut(Schema):
+class ControllingKpiOut(Schema):
     id: int
     code: str
     name: str
@@ -54,22 +54,22 @@ class KpiOut(Schema):
     formula: str
     breakdowns: str
     series: int
-    targets: list[TargetOut]
+    targets: list[ControllingTargetOut]
 
 
-class GoalOut(Schema):
+class ControllingGoalOut(Schema):
     id: int
     position: int
     title: str
     text: str
-    kpis: list[KpiOut]
+    kpis: list[ControllingKpiOut]
 
 
-class ContractDetailOut(ContractOut):
-    goals: list[GoalOut]
+class ControllingContractDetailOut(ControllingContractOut):
+    goals: list[ControllingGoalOut]
 
 
-class ValueOut(Schema):
+class ControllingValueOut(Schema):
     id: int
     kpi_id: int
     kpi_code: str
@@ -90,7 +90,7 @@ class ValueOut(Schema):
     demo: bool
 
 
-class ValueIn(Schema):
+class ControllingValueIn(Schema):
     year: Year
     value: str = Field(..., max_length=40, description="a number, 1234.5 or 1234,5; shares as fractions (0.95)")
     evidence_text: str = Field("", max_length=2000)
@@ -98,7 +98,7 @@ class ValueIn(Schema):
     comment: str = Field("", max_length=2000)
 
 
-class ReportOut(Schema):
+class ControllingReportOut(Schema):
     id: int
     contract_id: int
     year: int
@@ -168,13 +168,15 @@ def _value_out(row: Measurement, kpi: Kpi) -> dict[str, Any]:
     }
 
 
-@router.get("/contracts", response=list[ContractOut], summary="Management contracts (provider staff)")
+@router.get("/contracts", response=list[ControllingContractOut], summary="Management contracts (provider staff)")
 @paginate(BoundedLimitOffsetPagination)
 def controlling_contracts_list(request: HttpRequest) -> Any:
     return [_contract_out(c) for c in selectors.contract_list(user=request.user).order_by("-start_year", "id")]
 
 
-@router.get("/contracts/{contract_id}", response=ContractDetailOut, summary="A contract with its goals and KPIs")
+@router.get(
+    "/contracts/{contract_id}", response=ControllingContractDetailOut, summary="A contract with its goals and KPIs"
+)
 def controlling_contracts_get(request: HttpRequest, contract_id: Id) -> Any:
     contract = selectors.contract_get_for_user(user=request.user, contract_id=contract_id)
     kpis = selectors.contract_kpis(contract)
@@ -194,7 +196,7 @@ def controlling_contracts_get(request: HttpRequest, contract_id: Id) -> Any:
 
 @router.get(
     "/contracts/{contract_id}/values",
-    response=list[ValueOut],
+    response=list[ControllingValueOut],
     summary="The current value of every KPI of a contract in a year (totals; the newest stored value each)",
 )
 def controlling_contracts_values(request: HttpRequest, contract_id: Id, year: Year) -> Any:
@@ -209,10 +211,10 @@ def controlling_contracts_values(request: HttpRequest, contract_id: Id, year: Ye
 
 @router.post(
     "/kpis/{kpi_id}/values",
-    response={201: ValueOut},
+    response={201: ControllingValueOut},
     summary="Enter a value of a manual or imported-evidence KPI, with its evidence (controllers)",
 )
-def controlling_value_enter(request: HttpRequest, kpi_id: Id, payload: ValueIn) -> Any:
+def controlling_value_enter(request: HttpRequest, kpi_id: Id, payload: ControllingValueIn) -> Any:
     require_permission(request.user, "controlling.add_measurement")
     kpi = selectors.kpi_get_for_user(user=request.user, kpi_id=kpi_id, action=Action.CHANGE)
     row = services.measurement_enter(
@@ -227,7 +229,9 @@ def controlling_value_enter(request: HttpRequest, kpi_id: Id, payload: ValueIn) 
     return 201, _value_out(row, kpi)
 
 
-@router.get("/reports", response=list[ReportOut], summary="Council reports (published ones for member contacts)")
+@router.get(
+    "/reports", response=list[ControllingReportOut], summary="Council reports (published ones for member contacts)"
+)
 @paginate(BoundedLimitOffsetPagination)
 def controlling_reports_list(request: HttpRequest) -> Any:
     reports: list[Report] = list(selectors.report_list(user=request.user).order_by("-year", "id"))

@@ -78,7 +78,7 @@ class IncidentOut(Schema):
     demo: bool
 
 
-class ImportOut(Schema):
+class EvidenceImportOut(Schema):
     id: int | None = None
     changed: bool
     rows: int = 0
@@ -168,7 +168,7 @@ def incidents_list(
 
 @router.post(
     "/imports/{kind}",
-    response=ImportOut,
+    response=EvidenceImportOut,
     summary="Replace a provider's records of one kind and year by these rows (the columns of the file format)",
 )
 def evidence_import(request: HttpRequest, kind: Kind, payload: ImportIn) -> Any:
@@ -187,8 +187,8 @@ def evidence_import(request: HttpRequest, kind: Kind, payload: ImportIn) -> Any:
         actor=request.user, provider=provider, year=payload.year, kind=kind, records=records, file_name="API"
     )
     if record is None:
-        return ImportOut(changed=False, rows=len(records))
-    return ImportOut(
+        return EvidenceImportOut(changed=False, rows=len(records))
+    return EvidenceImportOut(
         id=record.pk,
         changed=True,
         rows=record.rows,

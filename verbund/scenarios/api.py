@@ -73,7 +73,7 @@ class ResultsOut(Schema):
     risk: dict[str, Any]
 
 
-class RunIn(Schema):
+class ScenarioRunIn(Schema):
     pass
 
 

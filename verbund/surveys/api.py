@@ -139,7 +139,7 @@ class QuestionResultOut(Schema):
     p_value: float | None = None
 
 
-class ResultsOut(Schema):
+class SurveyResultsOut(Schema):
     wave_id: int
     responses: int
     invited: int
@@ -232,13 +232,13 @@ def surveys_wave_create(request: HttpRequest, payload: WaveIn) -> Any:
     return 201, wave
 
 
-@router.get("/waves/{wave_id}/results", response=ResultsOut, summary="Results of an analysed wave")
+@router.get("/waves/{wave_id}/results", response=SurveyResultsOut, summary="Results of an analysed wave")
 def surveys_wave_results(request: HttpRequest, wave_id: Id, member_id: Id | None = None) -> Any:
     wave: Wave = selectors.wave_get_for_user(user=request.user, wave_id=wave_id)
     results = selectors.wave_results(user=request.user, wave=wave, member_id=member_id)
     if results is None:
         raise HttpError(404, "The wave has not been analysed yet.")
-    return ResultsOut(
+    return SurveyResultsOut(
         wave_id=wave.pk,
         responses=results.responses,
         invited=results.invited,
