@@ -2,6 +2,7 @@
 only differing keys, and the partial rewrite (COPY on PostgreSQL, bulk_create elsewhere). Run these on both
 backends: `scripts/with-postgres.sh .venv/bin/python -m pytest -q verbund/closing`."""
 
+import io
 from decimal import Decimal as D
 
 import pytest
@@ -154,3 +155,44 @@ def test_the_insert_keeps_every_value_exactly(closing, registry):
     }
     actuals._usage_insert(closing, figures)
     assert {key: quantity for key, (_pk, quantity) in stored(closing).items()} == figures
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"ags;product;period;quantity\n05570044;AP-100;2026;1\n\n  \n ; ; ;\n05570004;AP-100;2026-Q1;2",  # blank lines
+        "\ufeffAGS, Product ,period,quantity\r\n1,2,3,4\n".encode(),  # BOM, CRLF, header case and spaces
+        b"quantity,period,product,ags\n4,3,2,1\n",  # another column order
+        b"ags;product;period\n1;2;3\n",  # a missing column
+        b"ags;product;period;quantity\n1;2;3\n",  # too few cells
+        b"ags;product;period;quantity\n1;2;3;4;5\n",  # a cell without a column
+        b"ags;product;period;quantity;x\n1;2;3;4;5\n",  # an unknown column
+        b"",  # empty
+        b"\n\n",  # only blank lines
+        "ags\tproduct\tperiod\tquantity\n\xe4\t2\t3\t4\n".encode("cp1252"),  # Windows-1252, tabs
+        b'ags;product;period;quantity\n\'=1;2;3;4\n"5;6";7;8;9\n',  # a protected cell, quotes
+    ],
+)
+def test_the_plain_usage_reader_reads_like_core_spreadsheet(data):
+    def read(reader):
+        try:
+            return reader()
+        except SpreadsheetError as error:
+            return [(e.line, e.column, e.message) for e in error.errors]
+
+    expected = read(lambda: imports.USAGE.read_csv(io.BytesIO(data)))
+    assert read(lambda: imports.read_usage_csv(data)) == expected
+
+
+def test_the_import_job_reads_a_usage_csv_with_the_plain_reader(closing, admin_user, monkeypatch):
+    from verbund.closing.tasks import closing_import
+
+    calls = []
+    monkeypatch.setattr(
+        imports, "read_usage_csv", lambda data: calls.append(data) or imports.USAGE.read_csv(io.BytesIO(data))
+    )
+    data = usage_file(monthly()).encode()
+    closing_import(
+        actor=admin_user, closing=closing, kind="usage", name="u.csv", data=data, progress=lambda *a, **k: None
+    )
+    assert calls == [data] and ActualUsage.objects.filter(closing=closing).count() == len(monthly())
