@@ -7,7 +7,6 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from verbund.closing.choices import ImportKind
@@ -194,7 +193,7 @@ def _usage_label(key: tuple[int, int, str]) -> str:
 
 
 COPY_CHUNK = 50_000  # lines per write to PostgreSQL's COPY
-DELETE_BATCH = 500  # keys per DELETE of a partial replacement
+DELETE_BATCH = 900  # rows per DELETE of a partial replacement (within SQLite's old bound of 999 parameters)
 
 
 def _copy_escape(text: str) -> str:
@@ -245,11 +244,16 @@ def _usage_write(
         ActualUsage.objects.filter(closing=closing).delete()
         _usage_insert(closing, after)
         return
-    for start in range(0, len(stale), DELETE_BATCH):
-        condition = Q()
-        for member, product_plan, period in stale[start : start + DELETE_BATCH]:
-            condition |= Q(member_id=member, product_plan_id=product_plan, period=period)
-        ActualUsage.objects.filter(condition, closing=closing).delete()
+    if stale:
+        doomed = set(stale)
+        stored = ActualUsage.objects.filter(closing=closing)
+        members = {key[0] for key in doomed}
+        if len(members) <= DELETE_BATCH:  # a short IN list, else every row of the closing is looked at
+            stored = stored.filter(member_id__in=members)
+        rows = stored.values_list("pk", "member_id", "product_plan_id", "period")
+        pks = [pk for pk, member, product_plan, period in rows if (member, product_plan, period) in doomed]
+        for start in range(0, len(pks), DELETE_BATCH):
+            ActualUsage.objects.filter(pk__in=pks[start : start + DELETE_BATCH]).delete()
     _usage_insert(closing, {key: new for key, new in after.items() if before.get(key) != new})
 
 
@@ -263,11 +267,15 @@ def actual_usage_replace(
     locked = _locked(closing)
     _require_draft(locked)
     product_plans = set(ProductPlan.objects.filter(plan_id=locked.plan_id).values_list("pk", flat=True))
+    fitting: set[Decimal] = set()  # quantities already checked (a national file repeats a few hundred values)
     for (_member, product_plan, _period), quantity in figures.items():
         if product_plan not in product_plans:
             raise ValidationError({"figures": _("A product of the usage is not in the plan.")})
+        if quantity.is_finite() and quantity in fitting:
+            continue
         if not _fits(quantity, places=4, digits=16):
             raise ValidationError({"figures": _("A quantity is a number, not negative, with at most four decimals.")})
+        fitting.add(quantity)
     before = actual_usage_rows(closing=locked)
     diff = figures_diff(before, figures, _usage_label)
     if not any(diff[:3]):
