@@ -53,9 +53,9 @@ def figures_diff(
     first = heapq.nsmallest(MAX_DIFF_LINES, differing, key=label)
     lines = []
     for key in first:
-        old, new = before.get(key), after.get(key)
+        was, now = before.get(key), after.get(key)
         lines.append(
-            {"key": label(key), "before": "" if old is None else str(old), "after": "" if new is None else str(new)}
+            {"key": label(key), "before": "" if was is None else str(was), "after": "" if now is None else str(now)}
         )
     return added, changed, removed, lines
 
@@ -212,12 +212,10 @@ def _usage_insert(closing: Closing, figures: Mapping[tuple[int, int, str], Decim
             batch_size=5000,
         )
         return
-    meta = ActualUsage._meta
     columns = ", ".join(
-        connection.ops.quote_name(meta.get_field(name).column)
-        for name in ("closing", "member", "product_plan", "period", "quantity")
+        connection.ops.quote_name(name) for name in ("closing_id", "member_id", "product_plan_id", "period", "quantity")
     )
-    table = connection.ops.quote_name(meta.db_table)
+    table = connection.ops.quote_name(ActualUsage._meta.db_table)
     periods: dict[str, str] = {}
     prefix = f"{closing.pk}\t"
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
