@@ -6,6 +6,8 @@ member's AGS; duplicates; numbers); *all* problems are reported as (line, column
 written unless the whole file is clean. The parsed figures go to the replacing services in `closing.services`.
 """
 
+import csv
+import io
 import re
 from collections.abc import Sequence
 from decimal import Decimal
@@ -22,6 +24,7 @@ from verbund.costing.selectors import plan_members
 Row = tuple[int, dict[str, str]]
 MAX_USAGE_ROWS = 2_000_000
 PERIOD = re.compile(r"(\d{4})(?:-(0[1-9]|1[0-2])|-Q([1-4]))?")
+PLAIN_QUANTITY = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,4})?")  # fits 16 digits with 4 places, as written
 
 
 class ActualsImportError(SpreadsheetError):
@@ -129,6 +132,39 @@ def period_problem(text: str, year: int) -> str | None:
     return None
 
 
+def read_usage_csv(data: bytes) -> list[Row]:
+    """The rows of a usage CSV, as `USAGE.read_csv` gives them. A plain file (no quotes, apostrophes, carriage
+    returns or NUL, the header naming exactly the four columns, every line with four cells or blank) is split
+    directly, which is several times faster for 2 million lines (issue #18); any other file, and every problem
+    (too many lines, unknown columns, stray cells), goes through `core.spreadsheet` with its messages."""
+    fallback = lambda: USAGE.read_csv(io.BytesIO(data))  # noqa: E731
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return fallback()
+    if any(mark in text for mark in ('"', "'", "\r", "\x00")):
+        return fallback()
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()  # the newline that ends the last line
+    delimiter = max((";", ",", "\t"), key=lines[0].count) if lines and lines[0] else ";"
+    header = [cell.strip().lower() for cell in lines[0].split(delimiter)] if lines else []
+    width = len(header)
+    if sorted(header) != sorted(USAGE.columns) or len(lines) > USAGE.max_rows + 1:
+        return fallback()
+    limit = csv.field_size_limit()
+    rows: list[Row] = []
+    append = rows.append
+    for number, line in enumerate(lines[1:], start=2):
+        cells = line.split(delimiter)
+        if len(cells) == width and len(line) <= limit:
+            if cells[0].strip() or any(cell.strip() for cell in cells):  # a line of empty cells is skipped
+                append((number, dict(zip(header, cells, strict=True))))
+        elif line.strip():
+            return fallback()  # too few or too many cells: core.spreadsheet reads (or refuses) it
+    return rows
+
+
 def parse_usage(closing: Closing, rows: Sequence[Row]) -> dict[tuple[int, int, str], Decimal]:
     """(member organisation id, product plan id, period) → actual quantity of a metered product."""
     plan = closing.plan
@@ -142,7 +178,38 @@ def parse_usage(closing: Closing, rows: Sequence[Row]) -> dict[tuple[int, int, s
     errors: list[RowError] = []
     seen: dict[object, int] = {}
     figures: dict[tuple[int, int, str], Decimal] = {}
+    # The fast path for the common clean line (issue #18: 2 million lines): a known AGS, a metered product, a
+    # period of the year already seen and a plain quantity give exactly what the checks below give, with fewer
+    # objects; anything else (a problem, German notation, long text) takes the full checks with their messages.
+    metered = {number: pk for number, (pk, charging) in products.items() if charging == Charging.METERED}
+    periods: set[str] = set()
+    year = closing.year
+    plain = PLAIN_QUANTITY.fullmatch
     for line, raw in rows:
+        ags, number, period, text = raw.get("ags"), raw.get("product"), raw.get("period"), raw.get("quantity")
+        if (
+            type(ags) is str
+            and type(number) is str
+            and type(period) is str
+            and type(text) is str
+            and (member := members.get(ags := ags.strip())) is not None
+            and (product_id := metered.get(number := number.strip())) is not None
+            and (period := period.strip()) is not None
+            and len(ags) <= 12
+            and len(number) <= 40
+            and (period in periods or (len(period) <= 7 and period_problem(period, year) is None))
+            and plain(text := text.strip())
+        ):
+            periods.add(period)
+            key = (member, product_id, period)
+            if key in seen:
+                errors.append(
+                    RowError(line, "period", _("Given twice (first in line %(line)s).") % {"line": seen[key]})
+                )
+            else:
+                seen[key] = line
+                figures[key] = Decimal(text)
+            continue
         cells = Cells(line, raw, errors)
         ags = cells.text("ags", max_length=12, required=True)
         number = cells.text("product", max_length=40, required=True)

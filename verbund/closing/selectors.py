@@ -86,9 +86,9 @@ def actual_flows(*, closing: Closing) -> dict[tuple[str, str], Decimal]:
 
 
 def actual_usage_rows(*, closing: Closing) -> dict[tuple[int, int, str], Decimal]:
+    rows = ActualUsage.objects.filter(closing=closing).values_list("member_id", "product_plan_id", "period", "quantity")
     return {
-        (u.member_id, u.product_plan_id, u.period): u.quantity
-        for u in ActualUsage.objects.filter(closing=closing).only("member_id", "product_plan_id", "period", "quantity")
+        (member, product_plan, period): quantity for member, product_plan, period, quantity in rows.iterator(20_000)
     }
 
 

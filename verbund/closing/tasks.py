@@ -22,6 +22,8 @@ def read_rows(name: str, data: bytes, sheet: imports.Sheet) -> list[imports.Row]
     """The rows of an uploaded CSV or Excel file (by its suffix; CSV otherwise)."""
     if PurePath(name).suffix.lower() == ".xlsx":
         return sheet.read_xlsx(io.BytesIO(data))
+    if sheet is imports.USAGE:
+        return imports.read_usage_csv(data)
     return sheet.read_csv(io.BytesIO(data))
 
 

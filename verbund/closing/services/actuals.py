@@ -1,11 +1,12 @@
 """Replacing the actual figures (import or grid) as a whole, with a diff kept on the import record."""
 
+import heapq
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
 from verbund.closing.choices import ImportKind
@@ -31,23 +32,31 @@ MAX_DIFF_LINES = 500  # lines of a replacement's diff kept with the import (the 
 def figures_diff(
     before: Mapping[K, Decimal], after: Mapping[K, Decimal], label: Callable[[K], str]
 ) -> tuple[int, int, int, list[dict[str, str]]]:
-    """(added, changed, removed, lines) between two sets of figures; lines are {key, before, after}."""
-    lines: list[dict[str, str]] = []
+    """(added, changed, removed, lines) between two sets of figures; lines are {key, before, after}, the first
+    MAX_DIFF_LINES differing keys in the order of their labels. Only the differing keys are labelled, and only the
+    first lines are sorted (a 2-million-line import, issue #18)."""
     added = changed = removed = 0
-    for key in sorted(set(before) | set(after), key=label):
-        old, new = before.get(key), after.get(key)
-        if old is not None and new is not None and old == new:
-            continue
+    differing: list[K] = []
+    for key, new in after.items():
+        old = before.get(key)
         if old is None:
             added += 1
-        elif new is None:
-            removed += 1
+        elif old == new:
+            continue
         else:
             changed += 1
-        if len(lines) < MAX_DIFF_LINES:
-            lines.append(
-                {"key": label(key), "before": "" if old is None else str(old), "after": "" if new is None else str(new)}
-            )
+        differing.append(key)
+    for key in before:
+        if key not in after:
+            removed += 1
+            differing.append(key)
+    first = heapq.nsmallest(MAX_DIFF_LINES, differing, key=label)
+    lines = []
+    for key in first:
+        was, now = before.get(key), after.get(key)
+        lines.append(
+            {"key": label(key), "before": "" if was is None else str(was), "after": "" if now is None else str(now)}
+        )
     return added, changed, removed, lines
 
 
@@ -179,31 +188,99 @@ def actual_flows_replace(
     )
 
 
+def _usage_label(key: tuple[int, int, str]) -> str:
+    return f"{key[0]}/{key[1]}/{key[2]}"
+
+
+COPY_CHUNK = 50_000  # lines per write to PostgreSQL's COPY
+DELETE_BATCH = 900  # rows per DELETE of a partial replacement (within SQLite's old bound of 999 parameters)
+
+
+def _copy_escape(text: str) -> str:
+    """A value in PostgreSQL's COPY text format."""
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _usage_insert(closing: Closing, figures: Mapping[tuple[int, int, str], Decimal]) -> None:
+    """Insert usage rows: on PostgreSQL with COPY (a 2-million-line file, issue #18), else with bulk_create."""
+    if connection.vendor != "postgresql":
+        ActualUsage.objects.bulk_create(
+            (
+                ActualUsage(closing=closing, member_id=m, product_plan_id=p, period=period, quantity=q)
+                for (m, p, period), q in figures.items()
+            ),
+            batch_size=5000,
+        )
+        return
+    columns = ", ".join(
+        connection.ops.quote_name(name) for name in ("closing_id", "member_id", "product_plan_id", "period", "quantity")
+    )
+    table = connection.ops.quote_name(ActualUsage._meta.db_table)
+    periods: dict[str, str] = {}
+    prefix = f"{closing.pk}\t"
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        chunk: list[str] = []
+        for (member, product_plan, period), quantity in figures.items():
+            text = periods.get(period)
+            if text is None:
+                text = periods[period] = _copy_escape(period)
+            chunk.append(f"{prefix}{member}\t{product_plan}\t{text}\t{quantity}\n")
+            if len(chunk) >= COPY_CHUNK:
+                copy.write("".join(chunk))
+                chunk = []
+        if chunk:
+            copy.write("".join(chunk))
+
+
+def _usage_write(
+    closing: Closing, before: Mapping[tuple[int, int, str], Decimal], after: Mapping[tuple[int, int, str], Decimal]
+) -> None:
+    """Make the stored usage equal `after`: when most of it stays, delete and insert only the differing rows;
+    otherwise replace all of it."""
+    stale = [key for key, old in before.items() if after.get(key) != old]
+    if len(stale) * 2 > len(before):
+        ActualUsage.objects.filter(closing=closing).delete()
+        _usage_insert(closing, after)
+        return
+    if stale:
+        doomed = set(stale)
+        stored = ActualUsage.objects.filter(closing=closing)
+        members = {key[0] for key in doomed}
+        if len(members) <= DELETE_BATCH:  # a short IN list, else every row of the closing is looked at
+            stored = stored.filter(member_id__in=members)
+        rows = stored.values_list("pk", "member_id", "product_plan_id", "period")
+        pks = [pk for pk, member, product_plan, period in rows if (member, product_plan, period) in doomed]
+        for start in range(0, len(pks), DELETE_BATCH):
+            ActualUsage.objects.filter(pk__in=pks[start : start + DELETE_BATCH]).delete()
+    _usage_insert(closing, {key: new for key, new in after.items() if before.get(key) != new})
+
+
 @transaction.atomic
 def actual_usage_replace(
     *, actor: Any, closing: Closing, figures: Mapping[tuple[int, int, str], Decimal], file_name: str = ""
 ) -> ActualImport | None:
-    """Replace the actual usage ((member id, product plan id, period) → quantity) of metered products."""
+    """Replace the actual usage ((member id, product plan id, period) → quantity) of metered products. Equal
+    figures write nothing (None); otherwise only the differing rows are rewritten and the import record keeps the
+    diff."""
     locked = _locked(closing)
     _require_draft(locked)
     product_plans = set(ProductPlan.objects.filter(plan_id=locked.plan_id).values_list("pk", flat=True))
+    fitting: set[Decimal] = set()  # quantities already checked (a national file repeats a few hundred values)
     for (_member, product_plan, _period), quantity in figures.items():
         if product_plan not in product_plans:
             raise ValidationError({"figures": _("A product of the usage is not in the plan.")})
+        if quantity.is_finite() and quantity in fitting:
+            continue
         if not _fits(quantity, places=4, digits=16):
             raise ValidationError({"figures": _("A quantity is a number, not negative, with at most four decimals.")})
-    return _store(
-        actor=actor,
-        closing=locked,
-        kind=ImportKind.USAGE,
-        file_name=file_name,
-        before=actual_usage_rows(closing=locked),
-        figures=figures,
-        label=lambda k: f"{k[0]}/{k[1]}/{k[2]}",
-        rows=lambda: (
-            ActualUsage(closing=locked, member_id=m, product_plan_id=p, period=period, quantity=q)
-            for (m, p, period), q in figures.items()
-        ),
+        fitting.add(quantity)
+    before = actual_usage_rows(closing=locked)
+    diff = figures_diff(before, figures, _usage_label)
+    if not any(diff[:3]):
+        return None
+    _usage_write(locked, before, figures)
+    return _record_import(
+        actor=actor, closing=locked, kind=ImportKind.USAGE, file_name=file_name, rows=len(figures), diff=diff
     )
 
 
