@@ -2,7 +2,7 @@
 the PDF. Accessible: role="img" with a title and a description, and the page shows the same figures as a table."""
 
 from collections.abc import Sequence
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 from html import escape
 
 from django.utils.formats import number_format
@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from verbund.availability.engine import PeriodResult
+from verbund.core.money import round_down
 
 GREEN, RED, GREY = "#2e7d32", "#c62828", "#bdbdbd"
 CELL_W, CELL_H, LABEL_W, HEAD_H = 56, 26, 130, 24
@@ -19,7 +20,7 @@ def percent(value: Decimal | None, places: int = 3) -> str:
     """A share as a percentage, cut (never rounded up: 99.4999 % is not shown as 99.5 %)."""
     if value is None:
         return "–"
-    shown = (value * 100).quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN)
+    shown = round_down(value * 100, Decimal(1).scaleb(-places))
     return number_format(shown, decimal_pos=places, use_l10n=True) + " %"
 
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_noop
 from verbund.availability import selectors
 from verbund.availability.engine import MAJOR_SECONDS, Incident
 from verbund.core.kpi import KpiFigure, KpiQuery, KpiRecord, register
+from verbund.core.money import round_even
 
 BREAKDOWNS = ("member", "product")
 
@@ -133,7 +134,7 @@ def mttr_hours(query: KpiQuery) -> KpiFigure | None:
     durations = _durations(figures)
     if not durations:
         return figures.figure(Decimal(0))
-    return figures.figure((Decimal(sum(durations)) / len(durations) / 3600).quantize(Decimal("0.01")))
+    return figures.figure(round_even(Decimal(sum(durations)) / len(durations) / 3600, Decimal("0.01")))
 
 
 @register("availability.major_incidents", unit="count", label=gettext_noop("Major incidents"), breakdowns=BREAKDOWNS)

@@ -18,6 +18,7 @@ from verbund.availability.models import Commitment, Outage
 from verbund.catalog.models import Product
 from verbund.core.audit import audit_record, model_snapshot
 from verbund.core.models import AuditAction
+from verbund.core.money import round_even
 from verbund.registry.models import Organization
 
 DEFAULT_NOTICE_DAYS = 5
@@ -245,7 +246,7 @@ def outages_import(
             "start": row.start.astimezone(dt.UTC),
             "end": row.end.astimezone(dt.UTC) if row.end is not None else None,
             "announced_at": row.announced_at.astimezone(dt.UTC) if row.announced_at is not None else None,
-            "impact": row.impact.quantize(Decimal("0.001")),
+            "impact": round_even(row.impact, Decimal("0.001")),
             "reference": row.reference,
         }
         if outage is None:

@@ -10,6 +10,7 @@ from verbund.closing.choices import ClosingStatus
 from verbund.closing.models import Closing
 from verbund.closing.selectors import product_outcomes
 from verbund.core.kpi import KpiFigure, KpiQuery, KpiRecord, register
+from verbund.core.money import round_even
 
 
 @register("closing.cost_recovery_share", unit="share", label=gettext_noop("Cost recovery (post-calculation)"))
@@ -39,7 +40,7 @@ def cost_recovery_share(query: KpiQuery) -> KpiFigure | None:
     )
     cut_off = closing.approved_on or dt.date(closing.year, 12, 31)
     return KpiFigure(
-        value=(revenue / cost).quantize(Decimal("0.0001")),
+        value=round_even(revenue / cost, Decimal("0.0001")),
         cut_off=cut_off,
         records=records,
         record_count=len(outcomes),

@@ -35,6 +35,7 @@ from verbund.controlling.models import (
 from verbund.core import kpi as kpi_interface
 from verbund.core.audit import audit_record, model_snapshot
 from verbund.core.models import AuditAction
+from verbund.core.money import has_places, round_even
 from verbund.jobs.kinds import Progress, no_progress
 
 MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
@@ -140,7 +141,7 @@ def budget_set(*, actor: Any, goal: Goal, year: int, amount: Decimal) -> GoalBud
     if year not in contract.years:
         raise ValidationError({"year": _("The year is outside the contract's term.")})
     amount = _number(amount, "amount")
-    if amount < 0 or amount != amount.quantize(Decimal("0.01")):
+    if amount < 0 or not has_places(amount, Decimal("0.01")):
         raise ValidationError({"amount": _("A budget is an amount in EUR, not negative, with at most two decimals.")})
     budget, _created = GoalBudget.objects.update_or_create(goal=goal, year=year, defaults={"amount": amount})
     _audit(actor, AuditAction.UPDATE, goal, contract.provider_id, year=year, amount=str(amount))
@@ -501,7 +502,7 @@ def formulas_evaluate(*, actor: Any, contract: Contract, year: int, demo: bool =
             values[kpi.code] = value
             if value is None:
                 continue
-            value = value.quantize(Decimal("0.000001"))
+            value = round_even(value, Decimal("0.000001"))
             existing = current.get((kpi.pk, year, None))
             if _same(existing, value, None, kpi.series):
                 continue

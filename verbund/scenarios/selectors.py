@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from verbund.core.money import round_even
 from verbund.costing import engine as costing
 from verbund.costing.choices import PlanStatus
 from verbund.costing.models import PlanVersion
@@ -300,7 +301,7 @@ def _percent(share: Decimal | None) -> Decimal | None:
 
 
 def _share(part: Decimal, whole: Decimal) -> Decimal | None:
-    return (part / whole).quantize(Decimal("0.0001")) if whole else None
+    return round_even(part / whole, Decimal("0.0001")) if whole else None
 
 
 def staff_overview(*, user: Any, provider: Organization) -> StaffOverview:
@@ -347,7 +348,7 @@ def staff_overview(*, user: Any, provider: Organization) -> StaffOverview:
         overdue=overdue,
         by_horizon=by_horizon,
         attrition=attrition,
-        attrition_per_year=(attrition / span).quantize(Decimal("0.0001")) if attrition is not None else None,
+        attrition_per_year=round_even(attrition / span, Decimal("0.0001")) if attrition is not None else None,
     )
 
 

@@ -11,7 +11,7 @@ provider whose year is the year of the period's end.
 Records are the questions (label and the results page's URL).
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from verbund.core.kpi import KpiFigure, KpiQuery, KpiRecord, register
+from verbund.core.money import round_money
 from verbund.surveys.engine.analysis import LIKERT, NPS, stat_from_json
 from verbund.surveys.models import Question, Wave
 from verbund.surveys.selectors import latest_closed_wave
@@ -27,7 +28,7 @@ FOUR = Decimal("0.0001")
 
 
 def _dec(value: float) -> Decimal:
-    return Decimal(str(value)).quantize(FOUR, ROUND_HALF_UP)
+    return round_money(Decimal(str(value)), FOUR)
 
 
 def _wave(query: KpiQuery) -> Wave | None:

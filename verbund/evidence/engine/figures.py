@@ -23,9 +23,10 @@ A figure is None when there is nothing to compute it from (no posts, no purchase
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from statistics import median
 
+from verbund.core.money import round_money
 from verbund.core.steps import Kind, Message, Step, gettext_noop
 
 SHARE_PLACES = Decimal("0.000001")
@@ -135,11 +136,11 @@ MESSAGES: dict[str, Message] = {
 
 
 def _share(numerator: Decimal | int, denominator: Decimal | int) -> Decimal:
-    return (Decimal(numerator) / Decimal(denominator)).quantize(SHARE_PLACES, rounding=ROUND_HALF_UP)
+    return round_money(Decimal(numerator) / Decimal(denominator), SHARE_PLACES)
 
 
 def _number(value: Decimal, places: str = "0.01") -> Decimal:
-    return value.quantize(Decimal(places), rounding=ROUND_HALF_UP)
+    return round_money(value, Decimal(places))
 
 
 def occupancy_rate(posts: Sequence[PostFact]) -> Result:
