@@ -36,6 +36,7 @@ demo: messages
 	$(BIN)/verbund runserver 127.0.0.1:8000 --noreload
 
 lint: install
+	@mkdir -p var
 	$(BIN)/ruff check verbund bench tests
 	$(BIN)/ruff format --check verbund bench tests
 	DJANGO_SETTINGS_MODULE=verbund.config.settings.test $(BIN)/mypy verbund
