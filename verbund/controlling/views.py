@@ -6,6 +6,7 @@ Draft values are staff work: member contacts see none of it (404), only publishe
 fetched through the access layer; writes go through `controlling.services` (or a job that calls them).
 """
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -56,6 +57,23 @@ def _form_errors(request: HttpRequest, form: Any) -> None:
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
             messages.error(request, f"{label}: {error}" if label else str(error))
+
+
+def _submit(
+    request: HttpRequest, contract: Any, form: Any, call: Callable[[dict[str, Any]], Any], success: str
+) -> HttpResponse:
+    """A contract form posted from the contract page: the form's or the service's refusal as messages, or
+    `success`; back to the contract either way."""
+    if not form.is_valid():
+        _form_errors(request, form)
+    else:
+        try:
+            call(form.cleaned_data)
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, success)
+    return redirect(contract)
 
 
 def _year(request: HttpRequest, contract: Contract) -> int:
@@ -181,16 +199,13 @@ def contract_collect(request: HttpRequest, contract_id: int) -> HttpResponse:
 def goal_add(request: HttpRequest, contract_id: int) -> HttpResponse:
     contract = _change_contract(request, contract_id)
     form = GoalForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect(contract)
-    try:
-        services.goal_add(actor=request.user, contract=contract, **form.cleaned_data)
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("The goal was added."))
-    return redirect(contract)
+    return _submit(
+        request,
+        contract,
+        form,
+        lambda data: services.goal_add(actor=request.user, contract=contract, **data),
+        _("The goal was added."),
+    )
 
 
 @login_required
@@ -198,16 +213,13 @@ def goal_add(request: HttpRequest, contract_id: int) -> HttpResponse:
 def budget_set(request: HttpRequest, contract_id: int) -> HttpResponse:
     contract = _change_contract(request, contract_id)
     form = BudgetForm(request.POST, goals=contract.goals.all())
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect(contract)
-    try:
-        services.budget_set(actor=request.user, **form.cleaned_data)
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("The budget was set."))
-    return redirect(contract)
+    return _submit(
+        request,
+        contract,
+        form,
+        lambda data: services.budget_set(actor=request.user, **data),
+        _("The budget was set."),
+    )
 
 
 @login_required
@@ -215,16 +227,13 @@ def budget_set(request: HttpRequest, contract_id: int) -> HttpResponse:
 def measure_add(request: HttpRequest, contract_id: int) -> HttpResponse:
     contract = _change_contract(request, contract_id)
     form = MeasureForm(request.POST, goals=contract.goals.all())
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect(contract)
-    try:
-        services.measure_add(actor=request.user, **form.cleaned_data)
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("The measure was added."))
-    return redirect(contract)
+    return _submit(
+        request,
+        contract,
+        form,
+        lambda data: services.measure_add(actor=request.user, **data),
+        _("The measure was added."),
+    )
 
 
 @login_required
