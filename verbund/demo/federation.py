@@ -180,6 +180,37 @@ def _ensure_providers(report: DemoReport) -> dict[str, Organization]:
     return {"citeq": citeq, "KAAW": kaaw, "Kreis Steinfurt IT": steinfurt_it}
 
 
+HOLDING = "Münsterland IT"
+OPERATING_COMPANY = "Münsterland IT Betrieb"
+
+
+def _ensure_consolidation_entities(report: DemoReport) -> dict[str, Organization]:
+    """The holding as umbrella and its operating company, into which services move in stages (seeds 000, 004).
+    Their owners, agreements and the transfers are the demo of the operations apps."""
+    holding = _ensure(
+        report,
+        {"kind": OrganizationKind.HOLDING, "short_name": HOLDING},
+        name="Münsterland IT Holding AöR",
+        short_name=HOLDING,
+        kind=OrganizationKind.HOLDING,
+        legal_form="gemeinsame Anstalt des öffentlichen Rechts",
+        land="05",
+        city="Münster",
+    )
+    operating = _ensure(
+        report,
+        {"kind": OrganizationKind.OPERATING_COMPANY, "short_name": OPERATING_COMPANY},
+        name="Münsterland IT Betriebsgesellschaft mbH",
+        short_name=OPERATING_COMPANY,
+        kind=OrganizationKind.OPERATING_COMPANY,
+        legal_form="GmbH",
+        parent=holding,
+        land="05",
+        city="Münster",
+    )
+    return {HOLDING: holding, OPERATING_COMPANY: operating}
+
+
 def _demo_leitweg_id(org: Organization) -> str:
     """Demo routing IDs built the usual way from the official key (Grob) plus a Fein part; check digits valid."""
     return make_leitweg_id(org.ags if len(org.ags) == 8 else org.ags.ljust(8, "0"), "ITDL")
@@ -257,6 +288,7 @@ def load_demo(*, gv100ad_path: Path | None) -> DemoReport:
         report.imported_registry = True
     with transaction.atomic():
         providers = _ensure_providers(report)
+        _ensure_consolidation_entities(report)
         _ensure_agreement(report, providers["citeq"])
         _ensure_users(report, providers)
         # After the users (the product manager and the committee member are demo users). The 2026 catalogue is
