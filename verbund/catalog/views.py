@@ -199,14 +199,14 @@ def product_transition(request: HttpRequest, product_id: int) -> HttpResponse:
 @require_POST
 def version_create(request: HttpRequest) -> HttpResponse:
     """Start a draft catalogue version for a year (then compose and propose it)."""
-    from verbund.registry.choices import OrganizationKind
+    from verbund.registry.choices import PROVIDER_KINDS
     from verbund.registry.models import Organization
 
     if not request.user.has_perm("catalog.add_catalogueversion"):
         raise PermissionDenied
     organization_id: int | None = getattr(request.user, "organization_id", None)
     provider = (
-        Organization.objects.filter(pk=organization_id, kind=OrganizationKind.PROVIDER).first()
+        Organization.objects.filter(pk=organization_id, kind__in=PROVIDER_KINDS).first()
         if organization_id is not None
         else None
     )

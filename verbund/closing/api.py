@@ -26,7 +26,7 @@ from verbund.core.spreadsheet import SpreadsheetError
 from verbund.costing import engine
 from verbund.costing.models import PlanVersion
 from verbund.governance.models import Meeting
-from verbund.registry.choices import OrganizationKind
+from verbund.registry.choices import PROVIDER_KINDS
 from verbund.registry.models import Organization
 
 router = Router(tags=["closing"])
@@ -355,9 +355,7 @@ class BusinessLineOut(Schema):
 
 
 def _provider_for(request: HttpRequest, provider_id: int) -> Organization:
-    providers = Organization.objects.restrict(request.user).filter(
-        kind__in=(OrganizationKind.PROVIDER, OrganizationKind.ASSOCIATION, OrganizationKind.OPERATING_COMPANY)
-    )
+    providers = Organization.objects.restrict(request.user).filter(kind__in=PROVIDER_KINDS)
     return get_object_or_404(providers, pk=provider_id)
 
 

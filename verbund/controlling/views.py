@@ -41,10 +41,8 @@ from verbund.governance.choices import MeetingState
 from verbund.governance.models import Meeting
 from verbund.jobs.services import job_start
 from verbund.jobs.shortcuts import job_file_or_redirect, job_redirect
-from verbund.registry.choices import OrganizationKind
+from verbund.registry.choices import PROVIDER_KINDS
 from verbund.registry.models import Organization
-
-PROVIDER_KINDS = (OrganizationKind.PROVIDER, OrganizationKind.ASSOCIATION, OrganizationKind.OPERATING_COMPANY)
 
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:

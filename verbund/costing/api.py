@@ -22,12 +22,10 @@ from verbund.core.money import CENT, round_even
 from verbund.costing import engine, selectors, services
 from verbund.costing.choices import Method
 from verbund.costing.models import PlanVersion, ProductRate
-from verbund.registry.choices import OrganizationKind
+from verbund.registry.choices import PROVIDER_KINDS
 from verbund.registry.selectors import organization_get_for_user
 
 router = Router(tags=["costing"])
-
-PROVIDER_KINDS = (OrganizationKind.PROVIDER, OrganizationKind.ASSOCIATION, OrganizationKind.OPERATING_COMPANY)
 
 
 # ---------------------------------------------------------------- schemas

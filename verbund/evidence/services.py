@@ -18,7 +18,7 @@ from verbund.core.models import AuditAction
 from verbund.evidence.choices import ImportKind
 from verbund.evidence.engine.oscal import parse_catalogue
 from verbund.evidence.models import Asset, Control, ControlCatalogue, ControlStatus, EvidenceImport, Incident, Post
-from verbund.registry.choices import OrganizationKind
+from verbund.registry.choices import PROVIDER_KINDS
 
 MODELS: dict[str, tuple[type[models.Model], str]] = {
     ImportKind.STAFF: (Post, "post"),
@@ -41,7 +41,6 @@ FIELDS: dict[str, tuple[str, ...]] = {
     ImportKind.CONTROLS: ("control_id", "state", "note"),
     ImportKind.INCIDENTS: ("occurred_on", "solved_on", "extent", "cause", "description"),
 }
-PROVIDER_KINDS = (OrganizationKind.PROVIDER, OrganizationKind.ASSOCIATION, OrganizationKind.OPERATING_COMPANY)
 MAX_DIFF = 2000  # changes kept per import (the counts are always complete)
 
 

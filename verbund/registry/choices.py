@@ -35,6 +35,10 @@ PARTY_KINDS = frozenset(
     }
 )
 
+# Kinds that provide services with a catalogue, plan costing and billing of their own: the providers, the
+# special-purpose associations that run IT and the operating company of a consolidation.
+PROVIDER_KINDS = (OrganizationKind.PROVIDER, OrganizationKind.ASSOCIATION, OrganizationKind.OPERATING_COMPANY)
+
 
 class DataSource(models.TextChoices):
     MANUAL = "manual", _("entered by hand")

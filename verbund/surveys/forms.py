@@ -6,12 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from verbund.catalog.choices import Category
 from verbund.catalog.models import Product
-from verbund.registry.choices import OrganizationKind
+from verbund.registry.choices import PROVIDER_KINDS
 from verbund.registry.models import Organization
 from verbund.surveys.choices import QuestionKind
 from verbund.surveys.models import Questionnaire, Section, Target, series_key_validator
-
-PROVIDER_KINDS = (OrganizationKind.PROVIDER, OrganizationKind.ASSOCIATION, OrganizationKind.OPERATING_COMPANY)
 
 
 class QuestionnaireCreateForm(forms.Form):

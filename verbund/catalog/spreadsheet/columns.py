@@ -42,7 +42,6 @@ FIELD_COLUMNS = {
     "__all__": "number",
 }
 FAMILY_FIELD_COLUMNS = {"code": "family_code", "name": "family_name", "__all__": "family_code"}
-PROVIDER_KINDS = ("provider", "association", "operating_company")
 
 
 # ---------------------------------------------------------------- errors and results

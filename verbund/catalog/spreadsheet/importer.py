@@ -26,13 +26,13 @@ from verbund.catalog.spreadsheet.columns import (
     FIELD_COLUMNS,
     FROZEN_COLUMNS,
     PRICE_COLUMNS,
-    PROVIDER_KINDS,
     CatalogueImportError,
     ImportResult,
     RowError,
     _column_order,
 )
 from verbund.core.spreadsheet import Cells
+from verbund.registry.choices import PROVIDER_KINDS
 from verbund.registry.models import Organization
 
 # ---------------------------------------------------------------- validation

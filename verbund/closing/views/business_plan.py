@@ -22,7 +22,7 @@ from verbund.closing.forms import (
 )
 from verbund.closing.models import Closing, CommitteeReport
 from verbund.closing.tasks import read_rows
-from verbund.closing.views.common import PROVIDER_KINDS, _errors, _form_errors
+from verbund.closing.views.common import _errors, _form_errors
 from verbund.core.access import require_permission
 from verbund.core.spreadsheet import SpreadsheetError
 from verbund.costing import charts
@@ -30,6 +30,7 @@ from verbund.costing.choices import PlanStatus
 from verbund.costing.models import PlanVersion
 from verbund.governance.choices import MeetingState
 from verbund.governance.models import Meeting
+from verbund.registry.choices import PROVIDER_KINDS
 from verbund.registry.models import Organization
 
 

@@ -15,9 +15,6 @@ from verbund.closing.forms import (
 )
 from verbund.closing.models import Closing
 from verbund.core.access import Action
-from verbund.registry.choices import OrganizationKind
-
-PROVIDER_KINDS = (OrganizationKind.PROVIDER, OrganizationKind.ASSOCIATION, OrganizationKind.OPERATING_COMPANY)
 
 
 def _closing(request: HttpRequest, closing_id: int, action: str = Action.VIEW) -> Closing:

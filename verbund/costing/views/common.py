@@ -16,7 +16,7 @@ from verbund.costing.models import (
     CostCentre,
     PlanVersion,
 )
-from verbund.registry.choices import OrganizationKind
+from verbund.registry.choices import PROVIDER_KINDS
 from verbund.registry.models import Organization
 
 HUNDRED = Decimal(100)
@@ -41,7 +41,7 @@ def _provider_of(user: Any) -> Organization | None:
     organization_id: int | None = getattr(user, "organization_id", None)
     if organization_id is None:
         return None
-    return Organization.objects.filter(pk=organization_id, kind=OrganizationKind.PROVIDER).first()
+    return Organization.objects.filter(pk=organization_id, kind__in=PROVIDER_KINDS).first()
 
 
 def _plan(request: HttpRequest, plan_id: int, action: str = Action.VIEW) -> PlanVersion:
