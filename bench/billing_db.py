@@ -67,7 +67,7 @@ def profiled(enabled: bool, sink: dict[str, str], key: str) -> Iterator[None]:
     finally:
         profiler.disable()
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(40)
         sink[key] = out.getvalue()
 
 

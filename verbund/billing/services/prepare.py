@@ -29,6 +29,7 @@ from verbund.billing.models import Invoice, InvoiceLine, InvoiceRun, SellerProfi
 from verbund.billing.selectors import billing_frame, billing_inputs_for, seller_profile_for
 from verbund.billing.services.common import check_clerk
 from verbund.core.audit import audit_record
+from verbund.core.bulkcopy import copy_insert
 from verbund.core.models import AuditAction
 from verbund.core.params import check_year
 from verbund.registry.models import Organization
@@ -159,7 +160,9 @@ def _write_drafts(
         invoices.append(invoice)
         lines.extend(rows)
     Invoice.objects.bulk_create(invoices, batch_size=INSERT_BATCH)  # sets the ids; the lines take them from there
-    InvoiceLine.objects.bulk_create(lines, batch_size=INSERT_BATCH)
+    for line in lines:
+        line.invoice_id = line.invoice.pk  # the id bulk_create just set (COPY reads the attribute, not the object)
+    copy_insert(InvoiceLine, lines, batch_size=INSERT_BATCH)
     return invoices
 
 
