@@ -21,7 +21,7 @@ def _organizations(parent: Organization, suffix: str) -> list[Organization]:
     return [
         Organization(
             name=f"Gemeinde {index}{suffix}",
-            short_name=gettext_lazy("Office") if index == 0 else f"G{index}",  # a lazy string: prepared by its field
+            short_name=gettext_lazy("Office") if index == 0 else f"G{index}",  # type: ignore[misc]  # lazy: prepared by its field
             kind=OrganizationKind.MUNICIPALITY if index % 2 else OrganizationKind.OFFICE,
             area_km2=Decimal("12.345") * index,
             territorial_status=dt.date(2024, 1, index + 1) if index % 3 else None,
