@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("billing:invoice_list", _("Invoices"), "billing.view_invoice"),
     NavItem("strategy:home", _("Digital strategy"), "strategy.view_inventoryentry"),
     NavItem("scenarios:scenario_list", _("Scenarios"), "scenarios.view_scenario"),
-    NavItem("evidence:home", _("Evidence"), "evidence.view_evidenceimport"),
+    NavItem("evidence:home", pgettext_lazy("evidence pages", "Evidence"), "evidence.view_evidenceimport"),
     NavItem("surveys:home", _("Satisfaction surveys"), "surveys.view_wave"),
     NavItem("availability:home", _("Availability (SLA)"), "availability.view_outage"),
     NavItem("jobs:job_list", _("Background jobs"), "jobs.view_job"),
