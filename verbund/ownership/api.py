@@ -16,7 +16,7 @@ from ninja import Field, Router, Schema
 
 from verbund.core.access import Action, require_permission
 from verbund.core.api_types import Day, Id
-from verbund.ownership import selectors, services
+from verbund.ownership import inhouse, presentation, selectors, services
 from verbund.registry.models import Organization
 
 router = Router(tags=["ownership"])
@@ -163,3 +163,83 @@ def ownership_stakes_end(request: HttpRequest, stake_id: Id, payload: StakeEndIn
     if row is None:
         raise Http404
     return services.ownership_end(actor=request.user, ownership=row, valid_to=payload.valid_to)
+
+
+class InHouseRuleOut(Schema):
+    code: str
+    label: str
+    passed: bool | None
+    text: str
+    lines: list[str]
+
+
+class InHouseOut(Schema):
+    entity_id: int
+    day: dt.date
+    status: str = Field(description="eligible, not_eligible or undetermined")
+    status_label: str
+    years: list[int]
+    turnover_total: Decimal
+    turnover_controllers: Decimal
+    activity_share_percent: Decimal | None
+    controllers: list[int]
+    rules: list[InHouseRuleOut]
+
+
+class InHouseChangeIn(Schema):
+    day: Day | None = None
+    customer_id: Id | None = Field(None, description="a customer that would buy more (an accession, an order)")
+    annual_turnover: Decimal = Field(Decimal(0), ge=0, max_digits=14, decimal_places=2)
+    owner_id: Id | None = Field(None, description="a public organisation that would take a share")
+    private_owner: bool = Field(False, description="a private investor would take the share")
+    share: Decimal = Field(Decimal(0), ge=0, le=1, max_digits=7, decimal_places=6)
+    board_seats: int = Field(0, ge=0, le=99)
+
+
+class InHouseChangeOut(Schema):
+    breaks: bool
+    before: InHouseOut
+    after: InHouseOut
+
+
+@router.get("/entities/{entity_id}/inhouse", response=InHouseOut, summary="The in-house check (§ 108 GWB)")
+def ownership_inhouse_get(request: HttpRequest, entity_id: Id, day: Day | None = None) -> Any:
+    entity = _entity(request, entity_id)
+    judgement, names = inhouse.judgement(entity=entity, as_of=day or timezone.localdate())
+    return presentation.as_json(judgement, names)
+
+
+@router.post(
+    "/entities/{entity_id}/inhouse/check",
+    response=InHouseChangeOut,
+    summary="Would this accession, additional turnover or owner break the in-house award?",
+)
+def ownership_inhouse_check(request: HttpRequest, entity_id: Id, payload: InHouseChangeIn) -> Any:
+    """Changes nothing: the check now and after the change."""
+    entity = _entity(request, entity_id)
+    customer = owner = None
+    if payload.customer_id is not None:
+        customer = Organization.objects.restrict(request.user).filter(pk=payload.customer_id).first()
+        if customer is None:
+            raise ValidationError({"customer_id": "No such organisation."})
+    if payload.owner_id is not None:
+        owner = Organization.objects.restrict(request.user).filter(pk=payload.owner_id).first()
+        if owner is None:
+            raise ValidationError({"owner_id": "No such organisation."})
+    if (owner is not None or payload.private_owner) and not payload.share:
+        raise ValidationError({"share": "A new owner needs a share above 0."})
+    warning = inhouse.inhouse_warning(
+        entity=entity,
+        as_of=payload.day or timezone.localdate(),
+        customer=customer,
+        annual_turnover=payload.annual_turnover,
+        owner=owner,
+        private_owner_id=0 if payload.private_owner and owner is None else None,
+        share=payload.share,
+        board_seats=payload.board_seats,
+    )
+    return {
+        "breaks": warning.breaks,
+        "before": presentation.as_json(warning.before, warning.names),
+        "after": presentation.as_json(warning.after, warning.names),
+    }

@@ -8,4 +8,5 @@ urlpatterns = [
     path("<int:entity_id>/", views.entity_detail, name="entity_detail"),
     path("<int:entity_id>/anteile/neu/", views.stake_record, name="stake_record"),
     path("anteile/<int:stake_id>/beenden/", views.stake_end, name="stake_end"),
+    path("<int:entity_id>/inhouse/", views.entity_inhouse, name="entity_inhouse"),
 ]

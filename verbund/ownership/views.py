@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from verbund.core.audit import audit_events_for
-from verbund.ownership import selectors, services
+from verbund.ownership import inhouse, presentation, selectors, services
 from verbund.ownership.choices import OWNER_KINDS
 from verbund.ownership.forms import StakeEndForm, StakeForm
 from verbund.registry.models import Organization
@@ -142,3 +142,23 @@ def stake_end(request: HttpRequest, stake_id: int) -> HttpResponse:
             for problem in problems:
                 messages.error(request, f"{_('Last day')}: {problem}")
     return redirect("ownership:entity_detail", entity_id=row.entity_id)
+
+
+@login_required
+def entity_inhouse(request: HttpRequest, entity_id: int) -> HttpResponse:
+    """Whether an in-house award to the entity is possible on a day, and why (§ 108 GWB)."""
+    _require_view(request)
+    entity = selectors.entity_get_for_user(user=request.user, entity_id=entity_id)
+    day = _day(request)
+    judgement, names = inhouse.judgement(entity=entity, as_of=day)
+    return render(
+        request,
+        "ownership/inhouse.html",
+        {
+            "entity": entity,
+            "day": day,
+            "judgement": judgement,
+            "status_label": presentation.status_label(judgement),
+            "rules": presentation.rules(judgement, names),
+        },
+    )

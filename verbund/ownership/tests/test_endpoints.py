@@ -69,7 +69,23 @@ class TestEndpoints(EndpointTests):
             data={"valid_to": "2027-12-31"},
             bad=Bad({"valid_to": "2020-12-31"}, field="valid_to"),
         ),
+        Endpoint(
+            "api:ownership_inhouse_get", kwargs=_holding, user="alice", setup=_entities, query={"day": "2026-06-01"}
+        ),
+        # A question, not a change: anyone who sees the entity may ask it (the auditor too); nothing is written.
+        Endpoint(
+            "api:ownership_inhouse_check",
+            kind="write",
+            kwargs=_holding,
+            user="alice",
+            setup=_entities,
+            data=lambda ctx: {"owner_id": ctx.registry["telgte"].pk, "share": "0.1", "board_seats": 1},
+            bad=Bad(lambda ctx: {"owner_id": ctx.registry["telgte"].pk, "share": "0"}, field="share"),
+            changes=False,
+            read_only_status=200,
+        ),
         # Pages
+        Endpoint("ownership:entity_inhouse", kwargs=_holding, user="alice", setup=_entities),
         Endpoint(
             "ownership:entity_list",
             kind="list",
