@@ -12,7 +12,7 @@ from verbund.ownership.engine import inhouse as engine
 
 RULE_LABELS = {
     engine.PRIVATE_CAPITAL: gettext_lazy("No private capital"),
-    engine.CONTROL: gettext_lazy("Control"),
+    engine.CONTROL: gettext_lazy("Control by the owners"),
     engine.ACTIVITY: gettext_lazy("More than 80 % of the activities"),
 }
 
