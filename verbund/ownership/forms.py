@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class StakeForm(forms.Form):
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None)  # type: ignore[arg-type]
+    owner: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Owner"), queryset=None)  # type: ignore[arg-type,type-arg]
     share = forms.DecimalField(
         label=_("Share (fraction)"), min_value=0.000001, max_value=1, max_digits=7, decimal_places=6,
         help_text=_("0.25 is a quarter of the capital."),

@@ -50,8 +50,8 @@ def situation(*, entity: Organization, as_of: dt.date) -> tuple[engine.Situation
     turnover = turnover_by_customer(provider=entity, years=years)
     customers = {customer for customer, _year in turnover} - set(names)
     names.update(dict(Organization.objects.filter(pk__in=customers).values_list("pk", "name")))
-    rows = tuple(engine.Turnover(customer, year, net) for (customer, year), net in sorted(turnover.items()))
-    return engine.Situation(entity.pk, as_of, stakes, frozenset(group), rows), names
+    sales = tuple(engine.Turnover(customer, year, net) for (customer, year), net in sorted(turnover.items()))
+    return engine.Situation(entity.pk, as_of, stakes, frozenset(group), sales), names
 
 
 def judgement(*, entity: Organization, as_of: dt.date) -> tuple[engine.Judgement, dict[int, str]]:

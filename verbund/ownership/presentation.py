@@ -27,7 +27,7 @@ class RuleView:
 
 
 def rules(judgement: engine.Judgement, names: dict[int, str]) -> list[RuleView]:
-    table = {Kind.MEMBER: {str(pk): name for pk, name in names.items()}}
+    table: dict[str, dict[str, str]] = {str(Kind.MEMBER): {str(pk): name for pk, name in names.items()}}
     return [
         RuleView(
             rule.code,

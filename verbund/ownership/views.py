@@ -138,9 +138,9 @@ def stake_end(request: HttpRequest, stake_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The share is ended."))
     else:
-        for problems in form.errors.values():
-            for problem in problems:
-                messages.error(request, f"{_('Last day')}: {problem}")
+        for field_errors in form.errors.values():
+            for error in field_errors:
+                messages.error(request, f"{_('Last day')}: {error}")
     return redirect("ownership:entity_detail", entity_id=row.entity_id)
 
 
