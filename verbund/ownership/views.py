@@ -9,13 +9,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from verbund.core.audit import audit_events_for
-from verbund.ownership import inhouse, presentation, selectors, services
+from verbund.core.explain import render_steps
+from verbund.core.steps import Kind
+from verbund.costing.charts import bar_chart
+from verbund.ownership import benefits, inhouse, presentation, selectors, services
 from verbund.ownership.choices import OWNER_KINDS
+from verbund.ownership.engine import benefits as benefits_engine
 from verbund.ownership.forms import StakeEndForm, StakeForm
 from verbund.registry.models import Organization
 
@@ -162,3 +167,55 @@ def entity_inhouse(request: HttpRequest, entity_id: int) -> HttpResponse:
             "rules": presentation.rules(judgement, names),
         },
     )
+
+
+def _benefits_context(request: HttpRequest) -> dict[str, object]:
+    _require_view(request)
+    scenarios = list(benefits.decided_scenarios(user=request.user))
+    wanted = request.GET.get("scenario") or ""
+    scenario = next((s for s in scenarios if str(s.pk) == wanted), None) if wanted else None
+    if wanted and scenario is None:
+        raise Http404
+    scenario = scenario or (scenarios[0] if scenarios else None)
+    context: dict[str, object] = {"scenarios": scenarios, "scenario": scenario, "rows": [], "chart": ""}
+    if scenario is None:
+        return context
+    result, names = benefits.tracking(scenario=scenario)
+    table = {str(Kind.MEMBER): names}
+    rows = [
+        (year, [line.text for line in render_steps(year.trace, benefits_engine.MESSAGES, table)])
+        for year in result.years
+    ]
+    measured = [year for year in result.years if year.measured]
+    chart = ""
+    if measured:
+        chart = bar_chart(
+            chart_id="benefits-chart",
+            categories=[str(year.year) for year in measured],
+            series=[
+                (_("Promised savings"), [year.promised_savings for year in measured]),
+                (_("Realised savings"), [year.realised_savings for year in measured]),
+            ],
+            title=_("Promised and realised savings per year"),
+            description=_("Bars per measured year: the savings the decided scenario promised and those realised."),
+            value_label=_("EUR"),
+        )
+    context.update({"tracking": result, "rows": rows, "chart": chart})
+    return context
+
+
+@login_required
+def benefits_page(request: HttpRequest) -> HttpResponse:
+    """The decided scenario's promised savings per year against the realised costs (plans and closings)."""
+    return render(request, "ownership/benefits.html", _benefits_context(request))
+
+
+@login_required
+def benefits_pdf(request: HttpRequest) -> HttpResponse:
+    context = _benefits_context(request)
+    html = render_to_string("ownership/benefits_pdf.html", context, request=request)
+    from weasyprint import HTML
+
+    response = HttpResponse(bytes(HTML(string=html).write_pdf()), content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="nutzen-plan-ist.pdf"'
+    return response

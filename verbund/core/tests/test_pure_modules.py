@@ -12,6 +12,7 @@ PURE_MODULES = [
     "verbund.core.steps",
     "verbund.governance.engine.voting",
     "verbund.ownership.engine.inhouse",
+    "verbund.ownership.engine.benefits",
 ]
 
 

@@ -39,6 +39,13 @@ def _stake_form(ctx, share="0.1"):
     return {"owner": ctx.registry["ahlen"].pk, "share": share, "board_seats": "1", "valid_from": "2030-01-01"}
 
 
+def _decided(ctx):
+    from verbund.ownership.tests.test_benefits import _decided as decided
+
+    ctx.request("entities")
+    return {"scenario": decided(ctx.registry, ctx.entities)}
+
+
 class TestEndpoints(EndpointTests):
     endpoints = (
         # REST API
@@ -86,6 +93,9 @@ class TestEndpoints(EndpointTests):
         ),
         # Pages
         Endpoint("ownership:entity_inhouse", kwargs=_holding, user="alice", setup=_entities),
+        # A decided scenario is shared: every member sees it (scenarios' access layer), so no outsider exists.
+        Endpoint("ownership:benefits", setup=_decided, query=lambda ctx: {"scenario": ctx.scenario.pk}, other=None),
+        Endpoint("ownership:benefits_pdf", setup=_decided, query=lambda ctx: {"scenario": ctx.scenario.pk}, other=None),
         Endpoint(
             "ownership:entity_list",
             kind="list",
