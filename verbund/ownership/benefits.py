@@ -41,8 +41,8 @@ def _organisations(scenario: Scenario) -> tuple[dict[str, int], dict[str, str]]:
         names[code] = str(entity.get("name", code))
         if code.isdigit():
             codes[code] = int(code)
-        elif (org := by_name.get(str(entity.get("name", "")))) is not None:
-            codes[code] = org.pk
+        elif (match := by_name.get(str(entity.get("name", "")))) is not None:
+            codes[code] = match.pk
     return codes, names
 
 
@@ -51,12 +51,12 @@ def tracking(*, scenario: Scenario) -> tuple[engine.Tracking, dict[str, str]]:
     codes, names = _organisations(scenario)
     years = [int(y["year"]) for y in scenario.result.get("years", [])]
     org_ids = set(codes.values())
-    actual: dict[tuple[int, int], Decimal] = {}
+    actual: dict[tuple[int, int], Decimal | None] = {}
     for provider_id, year, total in Closing.objects.filter(
         provider_id__in=org_ids, year__in=years, status=ClosingStatus.APPROVED, actual_total__isnull=False
     ).values_list("provider_id", "year", "actual_total"):
         actual[(provider_id, year)] = total
-    planned: dict[tuple[int, int], Decimal] = {}
+    planned: dict[tuple[int, int], Decimal | None] = {}
     for provider_id, year, total in (
         PlanVersion.objects.filter(
             provider_id__in=org_ids,
