@@ -16,6 +16,8 @@ from django.views.decorators.http import require_POST
 
 from verbund.core.audit import audit_events_for
 from verbund.core.explain import render_steps
+from verbund.core.money import MoneyError, to_decimal
+from verbund.core.params import query_id
 from verbund.core.steps import Kind
 from verbund.costing.charts import bar_chart
 from verbund.ownership import benefits, inhouse, presentation, selectors, services
@@ -156,6 +158,25 @@ def entity_inhouse(request: HttpRequest, entity_id: int) -> HttpResponse:
     entity = selectors.entity_get_for_user(user=request.user, entity_id=entity_id)
     day = _day(request)
     judgement, names = inhouse.judgement(entity=entity, as_of=day)
+    # "Would it break?": a customer buying an annual amount more (an accession, an order), from the query string.
+    customers = Organization.objects.restrict(request.user).filter(kind__in=OWNER_KINDS).order_by("name")
+    customer_id = query_id(request.GET.get("customer"))
+    customer = customers.filter(pk=customer_id).first() if customer_id is not None else None
+    amount = None
+    try:
+        amount = to_decimal(request.GET.get("turnover") or "0")
+    except (MoneyError, ValueError, ArithmeticError):
+        amount = None
+    what_if = None
+    if customer is not None and amount is not None and amount.is_finite() and Decimal(0) < amount < Decimal(10**12):
+        warning = inhouse.inhouse_warning(entity=entity, as_of=day, customer=customer, annual_turnover=amount)
+        what_if = {
+            "customer": customer,
+            "amount": amount,
+            "breaks": warning.breaks,
+            "status_label": presentation.status_label(warning.after),
+            "rules": presentation.rules(warning.after, warning.names),
+        }
     return render(
         request,
         "ownership/inhouse.html",
@@ -165,6 +186,8 @@ def entity_inhouse(request: HttpRequest, entity_id: int) -> HttpResponse:
             "judgement": judgement,
             "status_label": presentation.status_label(judgement),
             "rules": presentation.rules(judgement, names),
+            "customers": customers,
+            "what_if": what_if,
         },
     )
 

@@ -78,3 +78,17 @@ def test_warnings_before_an_accession_and_an_owner(entities, registry):
 def test_the_holding_without_turnover_is_undetermined(entities):
     judgement, _names = inhouse.judgement(entity=entities["holding"], as_of=DAY)
     assert judgement.status == engine.UNDETERMINED
+
+
+def test_the_page_answers_would_it_break(client, entities, registry, admin_user):
+    _turnover(entities, registry)
+    client.force_login(admin_user)
+    url = f"/beteiligungen/{entities['operating'].pk}/inhouse/"
+    page = client.get(url, {"day": "2027-03-01", "customer": registry["ahlen"].pk, "turnover": "200"})
+    assert page.status_code == 200
+    assert page.context["what_if"]["breaks"] is True
+    small = client.get(url, {"day": "2027-03-01", "customer": registry["ahlen"].pk, "turnover": "10,00"})
+    assert small.context["what_if"]["breaks"] is False
+    for bad in ("abc", "NaN", "-5", "1e40"):
+        answer = client.get(url, {"day": "2027-03-01", "customer": registry["ahlen"].pk, "turnover": bad})
+        assert answer.status_code == 200 and answer.context["what_if"] is None
