@@ -67,10 +67,11 @@ def _run_for_update(
         return InvoiceRun.objects.select_for_update().get(**lookup), False
 
 
-def _series(draft_internal: bool, type_code: str) -> str:
+def _series(draft_internal: bool, type_code: str, prefix: str = "") -> str:
+    """The number series of a draft; a provider's `prefix` (its seller profile) keeps its numbers apart."""
     if draft_internal:
-        return SERIES_INTERNAL
-    return SERIES_CREDIT_NOTE if type_code == InvoiceType.CREDIT_NOTE else SERIES_INVOICE
+        return prefix + SERIES_INTERNAL
+    return prefix + (SERIES_CREDIT_NOTE if type_code == InvoiceType.CREDIT_NOTE else SERIES_INVOICE)
 
 
 def _vat_json(groups: tuple[engine.VatGroup, ...]) -> list[dict[str, str]]:
@@ -88,7 +89,7 @@ def _vat_json(groups: tuple[engine.VatGroup, ...]) -> list[dict[str, str]]:
 
 
 def _draft_rows(
-    *, run: InvoiceRun, draft: DraftInvoice, billing_date: dt.date, terms_days: int
+    *, run: InvoiceRun, draft: DraftInvoice, billing_date: dt.date, terms_days: int, prefix: str = ""
 ) -> tuple[Invoice, list[InvoiceLine]]:
     """The invoice and line rows of a draft, not saved yet (`_write_drafts` inserts them in bulk)."""
     groups = engine.vat_breakdown(
@@ -103,7 +104,7 @@ def _draft_rows(
         run=run,
         member=draft.member,
         vat_group=draft.vat_group,
-        series=_series(draft.internal, draft.type_code),
+        series=_series(draft.internal, draft.type_code, prefix),
         type_code=draft.type_code,
         internal=draft.internal,
         title=draft.title[:200],
@@ -150,13 +151,15 @@ INSERT_BATCH = 1000
 
 
 def _write_drafts(
-    *, run: InvoiceRun, drafts: list[DraftInvoice], billing_date: dt.date, terms_days: int
+    *, run: InvoiceRun, drafts: list[DraftInvoice], billing_date: dt.date, terms_days: int, prefix: str = ""
 ) -> list[Invoice]:
     """Insert the drafts of a slice of members: the invoices in bulk (their ids come back), then their lines."""
     invoices: list[Invoice] = []
     lines: list[InvoiceLine] = []
     for draft in drafts:
-        invoice, rows = _draft_rows(run=run, draft=draft, billing_date=billing_date, terms_days=terms_days)
+        invoice, rows = _draft_rows(
+            run=run, draft=draft, billing_date=billing_date, terms_days=terms_days, prefix=prefix
+        )
         invoices.append(invoice)
         lines.extend(rows)
     Invoice.objects.bulk_create(invoices, batch_size=INSERT_BATCH)  # sets the ids; the lines take them from there
@@ -328,7 +331,11 @@ def billing_run_prepare(
             d.vat_group == engine.vat.GROUP_NOT_SUBJECT and not d.internal for d in result.invoices
         )
         invoices += _write_drafts(
-            run=run, drafts=result.invoices, billing_date=billing_date, terms_days=profile.payment_terms_days
+            run=run,
+            drafts=result.invoices,
+            billing_date=billing_date,
+            terms_days=profile.payment_terms_days,
+            prefix=profile.number_prefix,
         )
         del inputs, result
         if progress is not None:
