@@ -34,6 +34,7 @@ from verbund.governance.api import router as governance_router
 from verbund.orders.api import router as orders_router
 from verbund.registry.api import router as registry_router
 from verbund.scenarios.api import router as scenarios_router
+from verbund.transfers.api import router as transfers_router
 from verbund.strategy.api import router as strategy_router
 from verbund.surveys.api import router as surveys_router
 
@@ -146,6 +147,7 @@ api.add_router("/closing", closing_router)
 api.add_router("/strategy", strategy_router)
 api.add_router("/availability", availability_router)
 api.add_router("/scenarios", scenarios_router)
+api.add_router("/transfers", transfers_router)
 api.add_router("/evidence", evidence_router)
 api.add_router("/controlling", controlling_router)
 api.add_router("/surveys", surveys_router)

@@ -28,6 +28,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("billing:invoice_list", _("Invoices"), "billing.view_invoice"),
     NavItem("strategy:home", _("Digital strategy"), "strategy.view_inventoryentry"),
     NavItem("scenarios:scenario_list", _("Scenarios"), "scenarios.view_scenario"),
+    NavItem("transfers:transfer_list", _("Service transfers"), "transfers.view_servicetransfer"),
     NavItem("evidence:home", _("Evidence"), "evidence.view_evidenceimport"),
     NavItem("surveys:home", _("Satisfaction surveys"), "surveys.view_wave"),
     NavItem("availability:home", _("Availability (SLA)"), "availability.view_outage"),

@@ -1,6 +1,6 @@
 """Writes of the transfers app: proposal and decision (`proposal`), execution (`execution`)."""
 
-from verbund.transfers.services.execution import transfer_execute, transfers_due
+from verbund.transfers.services.execution import EXECUTE, transfer_execute, transfers_due
 from verbund.transfers.services.proposal import (
     check_may_propose,
     default_number,
@@ -12,6 +12,7 @@ from verbund.transfers.services.proposal import (
 )
 
 __all__ = [
+    "EXECUTE",
     "check_may_propose",
     "default_number",
     "provider_products",

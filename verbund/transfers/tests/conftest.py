@@ -21,7 +21,7 @@ def subscribe(member, product, start, quantities, end=None):
 
 
 @pytest.fixture
-def setup(registry, catalogue, alice, bob):  # noqa: F811
+def setup(registry, catalogue, alice, bob, admin_user):  # noqa: F811
     from verbund.accounts.services import user_create
     from verbund.governance import services as governance
     from verbund.registry.choices import OrganizationKind as K
@@ -85,7 +85,7 @@ def setup(registry, catalogue, alice, bob):  # noqa: F811
         "pm_citeq": user("pm_citeq", "product_manager", registry["citeq"]),
         "pm_opco": user("pm_opco", "product_manager", opco),
         "pm_kaaw": user("pm_kaaw", "product_manager", kaaw),
-        "admin": user("anna", "provider_admin", registry["citeq"]),
+        "admin": admin_user,
         "alice": alice,
         "bob": bob,
     }

@@ -261,3 +261,28 @@ def test_reject(setup, proposed):
     assert rejected.status == "rejected"
     with pytest.raises(ValidationError):
         services.transfer_reject(actor=setup["pm_opco"], transfer=proposed, reason="again")
+
+
+def test_the_command_executes_what_is_due(setup, adopted):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("transfers-execute", "--as-of", "2026-06-30", stdout=out)
+    assert ServiceTransfer.objects.get(pk=adopted.pk).status == "adopted"
+    call_command("transfers-execute", "--as-of", "2026-07-01", stdout=out)
+    assert ServiceTransfer.objects.get(pk=adopted.pk).status == "executed"
+    call_command("transfers-execute", "--as-of", "2026-07-02", "--transfer", str(adopted.pk), stdout=out)  # again
+    assert MovedSubscription.objects.count() == 2
+
+
+def test_the_job_executes_the_transfer(setup, adopted, monkeypatch):
+    from verbund.jobs.services import job_start
+    from verbund.transfers import tasks
+
+    monkeypatch.setattr(tasks.timezone, "localdate", lambda: dt.date(2026, 7, 1))
+    job = job_start(actor=setup["admin"], kind=tasks.TRANSFER_EXECUTE, subject=adopted)
+    job.refresh_from_db()
+    assert job.status == "succeeded", job.error
+    assert ServiceTransfer.objects.get(pk=adopted.pk).status == "executed"
