@@ -34,9 +34,9 @@ from verbund.governance.api import router as governance_router
 from verbund.orders.api import router as orders_router
 from verbund.registry.api import router as registry_router
 from verbund.scenarios.api import router as scenarios_router
-from verbund.transfers.api import router as transfers_router
 from verbund.strategy.api import router as strategy_router
 from verbund.surveys.api import router as surveys_router
+from verbund.transfers.api import router as transfers_router
 
 CONTROL_CHARACTER_MESSAGE = "The text contains a control character (position {position}); remove it."
 

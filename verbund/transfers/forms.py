@@ -1,6 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from verbund.catalog.models import Product, ProductFamily
+from verbund.governance.models import Committee
+from verbund.registry.models import Organization
 from verbund.transfers.choices import TransferScope
 
 
@@ -8,12 +11,12 @@ class TransferProposeForm(forms.Form):
     """Parses only; the service decides (which products belong to the provider, prices, bodies)."""
 
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
-    from_provider = forms.ModelChoiceField(label=_("Transferring provider"), queryset=None)  # type: ignore[arg-type]
-    to_provider = forms.ModelChoiceField(label=_("Receiving provider"), queryset=None)  # type: ignore[arg-type]
+    from_provider = forms.ModelChoiceField(label=_("Transferring provider"), queryset=Organization.objects.none())
+    to_provider = forms.ModelChoiceField(label=_("Receiving provider"), queryset=Organization.objects.none())
     effective_date = forms.DateField(label=_("Effective date"), widget=forms.DateInput(attrs={"type": "date"}))
     scope = forms.ChoiceField(label=_("Scope"), choices=TransferScope.choices, initial=TransferScope.PRODUCTS)
-    products = forms.ModelMultipleChoiceField(label=_("Products"), queryset=None, required=False)  # type: ignore[arg-type]
-    family = forms.ModelChoiceField(label=_("Family"), queryset=None, required=False)  # type: ignore[arg-type]
+    products = forms.ModelMultipleChoiceField(label=_("Products"), queryset=Product.objects.none(), required=False)
+    family = forms.ModelChoiceField(label=_("Family"), queryset=ProductFamily.objects.none(), required=False)
     unit_price = forms.DecimalField(
         label=_("New unit price (net EUR, single product only; empty: the previous price)"),
         required=False,
@@ -21,7 +24,9 @@ class TransferProposeForm(forms.Form):
         max_digits=14,
         decimal_places=4,
     )
-    bodies = forms.ModelMultipleChoiceField(label=_("Committees whose resolutions are needed"), queryset=None)  # type: ignore[arg-type]
+    bodies = forms.ModelMultipleChoiceField(
+        label=_("Committees whose resolutions are needed"), queryset=Committee.objects.none()
+    )
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
     )

@@ -105,7 +105,7 @@ def transfer_preview(*, transfer: ServiceTransfer) -> Preview:
     product_ids = list(by_product)
     if transfer.status == "executed":
         subs = Subscription.objects.filter(transferred_from__transfer=transfer)
-        by_product = {item.new_product_id: item for item in items}
+        by_product = {item.new_product_id: item for item in items if item.new_product_id is not None}
     else:
         subs = Subscription.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=day), product_id__in=product_ids)
     subs = subs.select_related("member").prefetch_related(

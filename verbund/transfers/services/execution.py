@@ -210,7 +210,7 @@ def _move_subscriptions(
     new_subs = [
         Subscription(
             member_id=s.member_id,
-            product_id=by_product[s.product_id].new_product_id,
+            product=by_product[s.product_id].new_product,
             start_date=day,
             end_date=s.end_date,
             created=now,
