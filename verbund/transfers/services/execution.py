@@ -180,8 +180,9 @@ def _move_subscriptions(
     day = transfer.effective_date
     by_product = {item.product_id: item for item in items}
     running = list(
-        Subscription.objects.select_for_update()
+        Subscription.objects.select_for_update(of=("self",))
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=day), product_id__in=list(by_product))
+        .select_related("member", "product")  # the audit events name them: no query per subscription
         .order_by("pk")
     )
     rows = _quantity_rows(list(by_product), day)
@@ -209,7 +210,7 @@ def _move_subscriptions(
     # running subscriptions: end the day before, continue from the effective date
     new_subs = [
         Subscription(
-            member_id=s.member_id,
+            member=s.member,
             product=by_product[s.product_id].new_product,
             start_date=day,
             end_date=s.end_date,
