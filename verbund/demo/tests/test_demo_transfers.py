@@ -35,6 +35,7 @@ def test_demo_transfers(db):
     proposed = ServiceTransfer.objects.get(status="proposed")
     item = AgendaItem.objects.get(paper__subject_kind="service_transfer", paper__subject_id=proposed.pk)
     assert item.meeting.state == "invited"
+
     def counts():
         return [
             model.objects.count()
