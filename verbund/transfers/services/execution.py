@@ -151,26 +151,34 @@ def _retire(actor: Any, product: Product) -> None:
     )
 
 
-def _quantity_rows(product_ids: list[int], day: dt.date) -> dict[int, list[SubscriptionQuantity]]:
-    rows: dict[int, list[SubscriptionQuantity]] = defaultdict(list)
-    for row in SubscriptionQuantity.objects.filter(
-        Q(subscription__end_date__isnull=True) | Q(subscription__end_date__gte=day),
-        subscription__product_id__in=product_ids,
-    ).order_by("subscription_id", "valid_from", "id"):
-        rows[row.subscription_id].append(row)
+QuantityRow = tuple[dt.date, Any, int | None]  # valid_from, quantity, order id
+
+
+def _quantity_rows(product_ids: list[int], day: dt.date) -> dict[int, list[QuantityRow]]:
+    """The quantity rows of the running subscriptions, oldest first, as plain tuples (no model instances)."""
+    rows: dict[int, list[QuantityRow]] = defaultdict(list)
+    for subscription_id, valid_from, quantity, order_id in (
+        SubscriptionQuantity.objects.filter(
+            Q(subscription__end_date__isnull=True) | Q(subscription__end_date__gte=day),
+            subscription__product_id__in=product_ids,
+        )
+        .order_by("subscription_id", "valid_from", "id")
+        .values_list("subscription_id", "valid_from", "quantity", "order_id")
+    ):
+        rows[subscription_id].append((valid_from, quantity, order_id))
     return rows
 
 
-def _continued_rows(rows: list[SubscriptionQuantity], day: dt.date) -> list[tuple[dt.date, Any, int | None]]:
+def _continued_rows(rows: list[QuantityRow], day: dt.date) -> list[QuantityRow]:
     """The quantity in force on `day` (from `day`) and every later-dated row: (valid_from, quantity, order)."""
     current = None
     later = []
-    for row in rows:  # ordered by valid_from, id: on the same date the later row wins
-        if row.valid_from <= day:
-            current = row
+    for valid_from, quantity, order_id in rows:  # ordered by valid_from, id: on the same date the later row wins
+        if valid_from <= day:
+            current = quantity
         else:
-            later.append((row.valid_from, row.quantity, row.order_id))
-    first = [(day, current.quantity, None)] if current is not None else []
+            later.append((valid_from, quantity, order_id))
+    first: list[QuantityRow] = [(day, current, None)] if current is not None else []
     return first + later
 
 
