@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalog', '0001_initial'),
-        ('governance', '0006_service_transfers'),
+        ('governance', '0006_service_transfer_subject'),
         ('orders', '0001_initial'),
         ('registry', '0002_accession_status_and_amendments'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
