@@ -47,6 +47,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "orders.*",
         "strategy.*_productservicetag",  # tag catalogue products with the LeiKa services they implement
         "availability.*",  # enter and import outages, set service commitments
+        "transfers.add_*",  # propose transfers of services of their own provider (issue #14)
+        "transfers.change_*",
     ),
     Role.BILLING_CLERK: (READ_ALL, "billing.*"),
     Role.MEMBER_CONTACT: (
@@ -85,6 +87,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "availability.view_outage",
         "controlling.view_report",  # the council report once published (never the draft values)
         "ownership.view_ownership",  # the entities in which its organisation holds a stake (access layer)
+        "transfers.view_transfernotice",  # its own notices of transferred services
     ),
     Role.COMMITTEE_MEMBER: (READ_ALL, "governance.add_vote"),
     Role.AUDITOR: (READ_ALL,),

@@ -37,6 +37,7 @@ from verbund.registry.api import router as registry_router
 from verbund.scenarios.api import router as scenarios_router
 from verbund.strategy.api import router as strategy_router
 from verbund.surveys.api import router as surveys_router
+from verbund.transfers.api import router as transfers_router
 
 CONTROL_CHARACTER_MESSAGE = "The text contains a control character (position {position}); remove it."
 
@@ -147,6 +148,7 @@ api.add_router("/closing", closing_router)
 api.add_router("/strategy", strategy_router)
 api.add_router("/availability", availability_router)
 api.add_router("/scenarios", scenarios_router)
+api.add_router("/transfers", transfers_router)
 api.add_router("/evidence", evidence_router)
 api.add_router("/controlling", controlling_router)
 api.add_router("/surveys", surveys_router)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("vorgaenge/", include("verbund.jobs.urls")),
     path("strategie/", include("verbund.strategy.urls")),
     path("szenarien/", include("verbund.scenarios.urls")),
+    path("uebertragungen/", include("verbund.transfers.urls")),
     path("nachweise/", include("verbund.evidence.urls")),
     path("umfragen/", include("verbund.surveys.urls")),
     path("verfuegbarkeit/", include("verbund.availability.urls")),

@@ -69,6 +69,7 @@ class SubjectKind(models.TextChoices):
     MANAGEMENT_REPORT = "management_report", _("management-contract report")
     MANAGEMENT_CONTRACT = "management_contract", _("management contract")
     SCENARIO_DECISION = "scenario_decision", _("scenario decision")
+    SERVICE_TRANSFER = "service_transfer", _("service transfer")
 
 
 class DecisionEffect(models.TextChoices):

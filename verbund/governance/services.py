@@ -392,7 +392,10 @@ def decision_record(
                     % {"subject": subject}
                 }
             )
-        handler.approve(actor, subject, number, day)
+        if handler.per_committee:
+            handler.approve(actor, subject, number, day, committee)
+        else:
+            handler.approve(actor, subject, number, day)
         effect = DecisionEffect.APPROVED  # a code: put into words in the reader's language (effect_display)
     elif result.adopted and kind:
         effect = DecisionEffect.RECOMMENDED

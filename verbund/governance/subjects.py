@@ -30,6 +30,9 @@ from verbund.registry.services import agreement_accession_approve, agreement_ame
 from verbund.scenarios.choices import ScenarioStatus
 from verbund.scenarios.models import Scenario
 from verbund.scenarios.services import scenario_decide
+from verbund.transfers.choices import TransferStatus
+from verbund.transfers.models import ServiceTransfer
+from verbund.transfers.services import transfer_body_adopt
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class SubjectHandler:
     is_open: Callable[[Any], bool]  # can still be approved
     approve: Callable[..., Any]  # (actor, obj, decision_reference, decided_on) -> None
     url: Callable[[Any], str]
+    per_committee: bool = False  # approve also takes the deciding committee (several bodies must each adopt)
 
 
 def _approve_catalogue(actor: Any, obj: CatalogueVersion, reference: str, decided_on: dt.date) -> None:
@@ -67,6 +71,12 @@ def _approve_contract(actor: Any, obj: Contract, reference: str, decided_on: dt.
 
 def _note_report(actor: Any, obj: Report, reference: str, decided_on: dt.date) -> None:
     report_note(actor=actor, report=obj, decision_reference=reference, noted_on=decided_on)
+
+
+def _adopt_transfer(actor: Any, obj: ServiceTransfer, reference: str, decided_on: dt.date, committee: Any) -> None:
+    transfer_body_adopt(
+        actor=actor, transfer=obj, committee=committee, decision_reference=reference, adopted_on=decided_on
+    )
 
 
 HANDLERS: dict[str, SubjectHandler] = {
@@ -118,6 +128,14 @@ HANDLERS: dict[str, SubjectHandler] = {
         lambda o: o.status == ReportStatus.SUBMITTED,  # the committee takes note once
         _note_report,
         lambda o: o.get_absolute_url(),
+    ),
+    SubjectKind.SERVICE_TRANSFER: SubjectHandler(
+        ServiceTransfer,
+        lambda o: str(o),
+        lambda o: o.status == TransferStatus.PROPOSED,  # until every required body has adopted it
+        _adopt_transfer,
+        lambda o: o.get_absolute_url(),
+        per_committee=True,
     ),
 }
 

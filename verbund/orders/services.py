@@ -325,6 +325,10 @@ def order_confirm(*, actor: Any, order: Order) -> Subscription:
     locked = _locked_submitted(order)
     if locked.kind == OrderKind.NEW:
         assert locked.quantity is not None  # set by order_submit_new
+        # Lock the product: a transfer executing at the same time (transfers app) either moves this subscription
+        # (it locked the product after us) or has retired the product (we waited for it), never neither.
+        if Product.objects.select_for_update().get(pk=locked.product_id).status == ProductStatus.RETIRED:
+            raise ValidationError({"product": _("The product has been retired; it can no longer be ordered.")})
         overlapping = (
             Subscription.objects.select_for_update()
             .filter(member=locked.member, product=locked.product)

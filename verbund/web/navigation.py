@@ -30,6 +30,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("strategy:home", _("Digital strategy"), "strategy.view_inventoryentry"),
     NavItem("scenarios:scenario_list", _("Scenarios"), "scenarios.view_scenario"),
     NavItem("evidence:home", pgettext_lazy("evidence pages", "Evidence"), "evidence.view_evidenceimport"),
+    NavItem("transfers:transfer_list", _("Service transfers"), "transfers.view_servicetransfer"),
     NavItem("surveys:home", _("Satisfaction surveys"), "surveys.view_wave"),
     NavItem("availability:home", _("Availability (SLA)"), "availability.view_outage"),
     NavItem("ownership:entity_list", _("Entities and owners"), "ownership.view_ownership"),

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "verbund.web",
     "verbund.jobs",
     "verbund.scenarios",
+    "verbund.transfers",
     "verbund.evidence",
     "verbund.surveys",
     "verbund.demo",

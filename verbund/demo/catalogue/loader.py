@@ -274,7 +274,7 @@ def _ensure_subscriptions(actor: Any, counter: _Counter, provider: Organization)
     for member in _partners(provider):
         existing = set(Subscription.objects.filter(member=member).values_list("product__number", flat=True))
         for number, quantity in subscription_plan(member):
-            if number in existing:
+            if number in existing or products[number].status == ProductStatus.RETIRED:  # retired: transferred
                 continue
             order = order_submit_new(
                 actor=actor,

@@ -174,7 +174,9 @@ class PaperIn(Schema):
     paper_type: str = "resolution"
     text: str = ""
     proposed_resolution: str = ""
-    subject_kind: str = Field("", description="catalogue_version, accession, agreement_change or empty")
+    subject_kind: str = Field(
+        "", description="catalogue_version, accession, agreement_change, service_transfer or empty"
+    )
     subject_id: Id | None = None
     majority_rule: str = Field("", description="empty: the committee's default rule")
     public: bool = True

@@ -26,6 +26,8 @@ from verbund.registry.choices import ApprovalStatus
 from verbund.registry.models import AgreementAmendment, AgreementParty
 from verbund.scenarios.choices import ScenarioStatus
 from verbund.scenarios.models import Scenario
+from verbund.transfers.choices import TransferStatus
+from verbund.transfers.models import ServiceTransfer
 
 
 def subject_link(paper: Paper) -> dict[str, str]:
@@ -87,6 +89,8 @@ def _subject_options(user: Any) -> tuple[list[tuple[str, list[tuple[str, str]]]]
     add(SubjectKind.SCENARIO_DECISION, [(s.pk, str(s), 0) for s in scenarios])
     contracts = Contract.objects.restrict(user).filter(status=ContractStatus.DRAFT).order_by("name")
     add(SubjectKind.MANAGEMENT_CONTRACT, [(c.pk, str(c), c.provider_id) for c in contracts])
+    transfers = ServiceTransfer.objects.restrict(user).filter(status=TransferStatus.PROPOSED).order_by("name")
+    add(SubjectKind.SERVICE_TRANSFER, [(t.pk, str(t), 0) for t in transfers])  # 0: bodies of several providers
     return groups, providers
 
 
