@@ -249,6 +249,30 @@ def _usage_insert(closing: Closing, figures: Mapping[tuple[int, int, str], Decim
             copy.write("".join(chunk))
 
 
+def _usage_delete_postgres(closing: Closing, keys: list[tuple[int, int, str]]) -> None:
+    """Delete these usage rows of the closing with one join against their keys, COPYed into a temporary table
+    (a corrected national file differs in one line per member: 10,981 members, which no IN list serves)."""
+    table = connection.ops.quote_name(ActualUsage._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {STALE}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {STALE} (member_id bigint, product_plan_id bigint, period text) ON COMMIT DROP"
+        )
+        with cursor.cursor.copy(f"COPY {STALE} FROM STDIN") as copy:
+            for start in range(0, len(keys), COPY_CHUNK):
+                copy.write(
+                    "".join(f"{m}\t{p}\t{_copy_escape(period)}\n" for m, p, period in keys[start : start + COPY_CHUNK])
+                )
+        cursor.execute(
+            f"DELETE FROM {table} u USING {STALE} s WHERE u.closing_id = %s AND u.member_id = s.member_id "
+            "AND u.product_plan_id = s.product_plan_id AND u.period = s.period",
+            [closing.pk],
+        )
+
+
+STALE = "closing_usage_stale"
+
+
 def _usage_write(
     closing: Closing, before: Mapping[tuple[int, int, str], Decimal], after: Mapping[tuple[int, int, str], Decimal]
 ) -> None:
@@ -262,7 +286,9 @@ def _usage_write(
         ActualUsage.objects.filter(closing=closing).delete()
         _usage_insert(closing, after)
         return
-    if stale:
+    if stale and connection.vendor == "postgresql":
+        _usage_delete_postgres(closing, stale)
+    elif stale:
         doomed = set(stale)
         stored = ActualUsage.objects.filter(closing=closing)
         members = {key[0] for key in doomed}
