@@ -130,7 +130,9 @@ class ActualPriceIndex(models.Model):
 class ActualUsage(models.Model):
     """Actual quantity of a metered product that a member used in a period of the year (YYYY, YYYY-MM, YYYY-Qn)."""
 
-    closing = models.ForeignKey(Closing, on_delete=models.CASCADE, related_name="usage")
+    # No index of its own: the unique (closing, member, product plan, period) index serves lookups by closing, and
+    # a national import (2 million rows, issue #18) maintains one index less.
+    closing = models.ForeignKey(Closing, on_delete=models.CASCADE, related_name="usage", db_index=False)
     member = models.ForeignKey("registry.Organization", on_delete=models.PROTECT, related_name="actual_usage")
     product_plan = models.ForeignKey("costing.ProductPlan", on_delete=models.CASCADE, related_name="+")
     period = models.CharField(_("period"), max_length=7)

@@ -86,10 +86,25 @@ def actual_flows(*, closing: Closing) -> dict[tuple[str, str], Decimal]:
 
 
 def actual_usage_rows(*, closing: Closing) -> dict[tuple[int, int, str], Decimal]:
+    """(member id, product plan id, period) → quantity. Equal ids, periods and quantities share one object each:
+    a national closing holds 2 million rows of a few thousand distinct values (issue #18)."""
     rows = ActualUsage.objects.filter(closing=closing).values_list("member_id", "product_plan_id", "period", "quantity")
-    return {
-        (member, product_plan, period): quantity for member, product_plan, period, quantity in rows.iterator(20_000)
-    }
+    ids: dict[int, int] = {}
+    periods: dict[str, str] = {}
+    quantities: dict[Decimal, Decimal] = {}  # (a dict of its own: 12 == Decimal(12), but an id is not a quantity)
+    result: dict[tuple[int, int, str], Decimal] = {}
+    one_id, one_period, one_quantity = ids.setdefault, periods.setdefault, quantities.setdefault
+    for member, product_plan, period, quantity in rows.iterator(20_000):
+        result[(one_id(member, member), one_id(product_plan, product_plan), one_period(period, period))] = one_quantity(
+            quantity, quantity
+        )
+        if len(quantities) > 100_000:  # many distinct quantities: stop keeping new ones
+            one_quantity = _same
+    return result
+
+
+def _same(value: Decimal, _default: Decimal) -> Decimal:
+    return value
 
 
 def actual_usage(provider: Organization, year: int) -> dict[tuple[int, int], Decimal]:

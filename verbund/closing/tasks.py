@@ -23,7 +23,7 @@ def read_rows(name: str, data: bytes, sheet: imports.Sheet) -> list[imports.Row]
     if PurePath(name).suffix.lower() == ".xlsx":
         return sheet.read_xlsx(io.BytesIO(data))
     if sheet is imports.USAGE:
-        return imports.read_usage_csv(data)
+        return imports.read_usage_csv(data)  # (the import job streams a usage CSV: `imports.parse_usage_csv`)
     return sheet.read_csv(io.BytesIO(data))
 
 
@@ -41,6 +41,15 @@ def import_summary(record: ActualImport | None) -> str:
 def closing_import(*, actor: object, closing: Closing, kind: str, name: str, data: bytes, progress: Progress) -> str:
     """Read, check every line, and replace the closing's figures of `kind` (nothing written on any error)."""
     progress(0, 3, gettext_noop("Reading %(name)s"), name=name)
+    if kind == ImportKind.USAGE and PurePath(name).suffix.lower() != ".xlsx":
+        # Read and checked in one streamed pass (issue #18: 2 million lines).
+        lines = max(data.count(b"\n") - 1 + (not data.endswith(b"\n")), 0)
+        progress(1, 3, gettext_noop("Checking %(n)s lines"), n=lines)
+        figures = imports.parse_usage_csv(closing, data)
+        progress(2, 3, gettext_noop("Writing %(n)s lines"), n=len(figures))
+        record = services.actual_usage_replace(actor=actor, closing=closing, figures=figures, file_name=name)
+        progress(3, 3, gettext_noop("Imported"))
+        return import_summary(record)
     rows = read_rows(name, data, imports.SHEETS[kind])
     progress(1, 3, gettext_noop("Checking %(n)s lines"), n=len(rows))
     if kind == ImportKind.COSTS:

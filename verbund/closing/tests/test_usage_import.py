@@ -184,15 +184,86 @@ def test_the_plain_usage_reader_reads_like_core_spreadsheet(data):
     assert read(lambda: imports.read_usage_csv(data)) == expected
 
 
-def test_the_import_job_reads_a_usage_csv_with_the_plain_reader(closing, admin_user, monkeypatch):
+def test_the_import_job_streams_a_usage_csv(closing, admin_user, monkeypatch):
     from verbund.closing.tasks import closing_import
 
     calls = []
-    monkeypatch.setattr(
-        imports, "read_usage_csv", lambda data: calls.append(data) or imports.USAGE.read_csv(io.BytesIO(data))
-    )
+    parse = imports.parse_usage_csv
+    monkeypatch.setattr(imports, "parse_usage_csv", lambda closing, data: calls.append(data) or parse(closing, data))
     data = usage_file(monthly()).encode()
     closing_import(
         actor=admin_user, closing=closing, kind="usage", name="u.csv", data=data, progress=lambda *a, **k: None
     )
     assert calls == [data] and ActualUsage.objects.filter(closing=closing).count() == len(monthly())
+
+
+STREAMED = [
+    HEADER + "05570044;AP-100;2026-01;12\n 05570044 ; AP-100 ; 2026-02 ; 12.5 \n05570044;AP-100;2026-03;1.234,5\n"
+    "05570044;AP-100;2026-04;7 €\n05570004;AP-100;2026-Q1;000000000000003\n;;;\n\n   \n05570004;AP-100;2026;4",
+    # every problem, on either path, and duplicates of a clean line and of a line in German notation
+    HEADER + "05570044;AP-100;2026-01;12\n05570044;AP-100;2026-01;13\n05570044;AP-100;2026-02;12,5\n"
+    "05570044;AP-100;2026-02;12\n99999999;AP-100;2026-03;1\n05570044;AP-100;2026-04;1.00001\n"
+    "05570044;AP-100;2025-05;1\n05570044;OZ-200;2026-06;1\n05570044;AP-100;2026-07;\n"
+    "05570044;AP-100;2026-01;14\n",
+    "quantity,period,product,ags\n12,2026-01,AP-100,05570044\n3,2026-01,AP-100,05570004\n",  # another order
+    HEADER + "05570044;AP-100;2026-01;12\n05570044;AP-100;2026-02\n",  # too few cells: core.spreadsheet
+    HEADER + '05570044;AP-100;2026-01;"12"\n',  # quotes: core.spreadsheet
+    "",
+]
+
+
+@pytest.mark.parametrize("text", STREAMED)
+@pytest.mark.parametrize("chunk", [1, 30, 1 << 20])
+def test_the_streamed_usage_import_gives_what_the_rows_give(closing, monkeypatch, text, chunk):
+    """`parse_usage_csv` (split a chunk at a time, tuples of cells, duplicates named by a second pass) gives the
+    same figures, or the same errors, as `parse_usage` on the rows of the file."""
+    monkeypatch.setattr(imports, "SPLIT_CHUNK", chunk)
+
+    def outcome(parse):
+        try:
+            return parse()
+        except SpreadsheetError as error:
+            return [(e.line, e.column, e.message) for e in error.errors]
+
+    data = text.encode()
+    expected = outcome(lambda: imports.parse_usage(closing, imports.USAGE.read_csv(io.BytesIO(data))))
+    assert outcome(lambda: imports.parse_usage_csv(closing, data)) == expected
+    assert outcome(lambda: imports.parse_usage(closing, imports.read_usage_csv(data))) == expected
+
+
+def test_equal_periods_and_quantities_are_shared(closing):
+    figures = imports.parse_usage_csv(closing, usage_file({("05570044", p): "7" for p in MONTHS[:2]}).encode())
+    first, second = figures.values()
+    assert first == D(7) and first is second
+
+
+@pytest.mark.parametrize("limit", [1, 3, 7])
+def test_the_diff_labels_only_the_first_members(monkeypatch, limit):
+    """Narrowed to the first members in label order, the diff keeps the same lines: ids that are prefixes of
+    each other (1, 10, 100, 11, 2) sort by "id/", whatever period follows."""
+    monkeypatch.setattr(actuals, "MAX_DIFF_LINES", limit)
+    members = (100, 1, 10, 11, 2, 20, 9, 1000, 101)
+    after = {(m, p, period): D(m) for m in members for p in (3, 12) for period in ("2026", "2026-01")}
+    before = {key: D(0) for key in list(after)[::2]}
+    expected = reference_diff(before, after, actuals._usage_label)
+    narrowed = actuals.figures_diff(before, after, actuals._usage_label, actuals._usage_first_members)
+    assert narrowed == expected and len(narrowed[3]) == limit
+
+
+def test_the_stored_usage_shares_equal_values(closing, admin_user):
+    first = imports.parse_usage(closing, read_csv(usage_file(monthly()), imports.USAGE))
+    services.actual_usage_replace(actor=admin_user, closing=closing, figures=first)
+    from verbund.closing.selectors import actual_usage_rows
+
+    rows = actual_usage_rows(closing=closing)
+    assert rows == first
+    periods = {}
+    for _member, _product, period in rows:
+        assert periods.setdefault(period, period) is period
+
+
+def test_the_member_ags_of_a_plan_are_its_members(closing):
+    from verbund.costing.selectors import plan_member_ags, plan_members
+
+    members = plan_members(plan=closing.plan)
+    assert plan_member_ags(plan=closing.plan) == {m.ags: m.pk for m in members if m.ags} and members

@@ -22,9 +22,9 @@ index insertions). The coverage figures are recomputed by one `INSERT … SELECT
 import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -49,10 +49,10 @@ CHUNK = 20_000  # rows per write to the COPY stream
 PROGRESS_EVERY = 250_000
 
 
-@dataclass(frozen=True)
-class BulkRow:
+class BulkRow(NamedTuple):
     """One service of one municipality from a national source (e.g. the dashboard's per-ARS exports).
-    `line` is the line of the source file for error messages (0: the row's position, counted from 1)."""
+    `line` is the line of the source file for error messages (0: the row's position, counted from 1).
+    A tuple: 6.6 million of them are made for a national load, about three times faster than a frozen dataclass."""
 
     organization_id: int
     leika_id: int
@@ -269,49 +269,106 @@ def _load_postgres(
             "leika_id integer NOT NULL, online boolean NOT NULL, efa boolean NOT NULL, url text NOT NULL) "
             "ON COMMIT DROP"
         )
-        organizations: set[int] = set()
-        with cursor.cursor.copy(f"COPY {STAGING} FROM STDIN") as copy:
-            # Text format in chunks: measured faster than write_row's per-value adaptation (ADR 0035).
-            chunk: list[str] = []
-            check = checker.check
-            for line, row in _numbered(rows, checker):
-                result.rows += 1
-                if not check(line, row) or row is None:
-                    if checker.full:
-                        break
-                    continue
-                if checker.errors:
-                    continue  # refused anyway: only look for further errors
-                url = _escape(row.url) if row.url else ""
-                chunk.append(f"{line}\t{row.organization_id}\t{row.leika_id}\t{'t' if row.online else 'f'}\t"
-                             f"{'t' if row.efa else 'f'}\t{url}\n")  # fmt: skip
-                organizations.add(row.organization_id)
-                if len(chunk) >= CHUNK:
-                    copy.write("".join(chunk))
-                    chunk = []
-                    if result.rows % PROGRESS_EVERY < CHUNK:
-                        _report(result.rows, total, progress)
-            if chunk and not checker.errors:
-                copy.write("".join(chunk))
+        staged = _stage(cursor, checker, rows, result, total, progress)
         if checker.errors:
             raise BulkLoadError(checker.errors)
-        result.municipalities = len(organizations)
+        result.municipalities = len(staged)
         progress(result.rows, result.rows + 2, gettext_noop("Writing the inventory"))
         # Room for the hash joins, the aggregation and the index builds of a national load (this transaction only).
         cursor.execute("SET LOCAL work_mem = '128MB'")
         cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-        duplicates = _duplicates(cursor)
-        if duplicates:
-            raise BulkLoadError(duplicates)
-        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [table])
-        existing = max(cursor.fetchone()[0], 0)
-        counts, result.rebuilt = _write(cursor, source, existing)
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")
+        if not cursor.fetchone()[0] and sum(staged.values()) >= REBUILD_MIN_ROWS:
+            counts, result.rebuilt = _write_into_empty(cursor, source, staged), True
+        else:
+            duplicates = _duplicates(cursor)
+            if duplicates:
+                raise BulkLoadError(duplicates)
+            cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [table])
+            existing = max(cursor.fetchone()[0], 0)
+            counts, result.rebuilt = _write(cursor, source, existing)
     for created, updated in counts.values():
         result.created += created
         result.updated += updated
     result.unchanged = result.rows - result.created - result.updated
     result.per_municipality = counts
     return result
+
+
+_FLAGS = ("f\tf\t", "f\tt\t", "t\tf\t", "t\tt\t")  # COPY text of (online, efa), then an empty url
+
+
+def _stage(
+    cursor: Any,
+    checker: _Checker,
+    rows: Iterable[BulkRow | RowError],
+    result: BulkResult,
+    total: int | None,
+    progress: Progress,
+) -> dict[int, int]:
+    """COPY the checked rows into the staging table (text format in chunks: measured faster than write_row's
+    per-value adaptation, ADR 0035); returns the rows staged per municipality. A row of a known municipality and
+    service without an address takes a short path with the same checks; any other row the checker's."""
+    staged: dict[int, int] = {}
+    organizations, services = checker.organizations, checker.services
+    with cursor.cursor.copy(f"COPY {STAGING} FROM STDIN") as copy:
+        chunk: list[str] = []
+        append = chunk.append
+        count = 0
+        for count, row in enumerate(rows, 1):
+            if isinstance(row, RowError):  # the source's own error
+                checker.error(row.line, row.column, row.message)
+                if checker.full:
+                    break
+                continue
+            organization, leika, online, efa, url, line = row
+            line = line or count
+            if not url and organization in organizations and leika in services:
+                if not checker.errors:
+                    append(f"{line}\t{organization}\t{leika}\t{_FLAGS[online * 2 + efa]}\n")
+                    staged[organization] = staged.get(organization, 0) + 1
+                if len(chunk) >= CHUNK:
+                    copy.write("".join(chunk))
+                    chunk.clear()
+                    if count % PROGRESS_EVERY < CHUNK:
+                        _report(count, total, progress)
+                continue
+            if not checker.check(line, row):
+                if checker.full:
+                    break
+                continue
+            if checker.errors:
+                continue  # refused anyway: only look for further errors
+            url = _escape(row.url) if row.url else ""
+            append(f"{line}\t{row.organization_id}\t{row.leika_id}\t{'t' if row.online else 'f'}\t"
+                   f"{'t' if row.efa else 'f'}\t{url}\n")  # fmt: skip
+            staged[row.organization_id] = staged.get(row.organization_id, 0) + 1
+        result.rows = count
+        if chunk and not checker.errors:
+            copy.write("".join(chunk))
+    return staged
+
+
+def _write_into_empty(cursor: Any, source: str, staged: dict[int, int]) -> dict[int, list[int]]:
+    """The national load into an empty inventory: every staged row is new, so the rows go in with one
+    `INSERT … SELECT` while the table's foreign keys and secondary indexes are dropped, and the duplicate check
+    is the unique constraint's rebuild; only when that fails are the duplicates looked up (by line) in the
+    staging table. Saves the aggregation over all staged rows, the update and the copy of the new rows that
+    `_write` needs when entries exist. Returns per municipality [created, 0]."""
+    table = InventoryEntry._meta.db_table
+    try:
+        with transaction.atomic():  # a savepoint: after a failed rebuild the staging table is still readable
+            restore = _drop_indexes(cursor, table)
+            cursor.execute(f"INSERT INTO {table} ({_COLUMNS}) SELECT {_NEW_VALUES} FROM {STAGING} s", _params(source))
+            for statement in restore:
+                cursor.execute(statement)
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # back to Django's initially deferred foreign keys
+    except IntegrityError:
+        duplicates = _duplicates(cursor)
+        if duplicates:
+            raise BulkLoadError(duplicates) from None
+        raise
+    return {organization: [created, 0] for organization, created in staged.items()}
 
 
 def _duplicates(cursor: Any) -> list[RowError]:
