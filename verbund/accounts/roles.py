@@ -34,6 +34,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "evidence.*",  # import the evidence files and the BSI kernel catalogue (issue #15)
         "surveys.*",
         "availability.*",  # enter and import outages, set service commitments
+        "ownership.*",  # the owners of the holding and the operating company (Beteiligungscontrolling)
         "registry.*_agreement",
         "registry.*_agreementparty",
     ),
@@ -83,6 +84,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "availability.view_commitment",
         "availability.view_outage",
         "controlling.view_report",  # the council report once published (never the draft values)
+        "ownership.view_ownership",  # the entities in which its organisation holds a stake (access layer)
     ),
     Role.COMMITTEE_MEMBER: (READ_ALL, "governance.add_vote"),
     Role.AUDITOR: (READ_ALL,),

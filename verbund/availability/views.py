@@ -24,7 +24,7 @@ from verbund.catalog.models import Product
 from verbund.core.access import user_sees_all
 from verbund.jobs.services import job_start
 from verbund.jobs.shortcuts import job_redirect
-from verbund.registry.choices import OrganizationKind
+from verbund.registry.choices import PROVIDER_KINDS, OrganizationKind
 from verbund.registry.models import Organization
 
 
@@ -44,7 +44,7 @@ def _staff(request: HttpRequest) -> bool:
 
 def _provider(request: HttpRequest) -> Organization | None:
     organization = getattr(request.user, "organization", None)
-    if organization is not None and organization.kind == OrganizationKind.PROVIDER:
+    if organization is not None and organization.kind in PROVIDER_KINDS:
         return organization
     return Organization.objects.filter(kind=OrganizationKind.PROVIDER).order_by("pk").first()
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -68,6 +68,16 @@ class SellerProfile(TimeStampedModel):
     invoice_frequency = models.CharField(
         _("instalment periods"), max_length=10, choices=InvoiceFrequency.choices, default=InvoiceFrequency.MONTHLY
     )
+    number_prefix = models.CharField(
+        _("prefix of the invoice numbers"),
+        max_length=2,
+        blank=True,
+        validators=[RegexValidator(r"^[A-Z]{1,2}$", _("One or two capital letters."))],
+        help_text=_(
+            "Where several providers bill side by side, each gets its own number series: KA gives KARE-2026-000001, "
+            "KAGS-… for credit notes. Empty: RE-…, GS-…, IV-…"
+        ),
+    )
     host_settlement_internal = models.BooleanField(
         _("settle the host city internally"),
         default=False,
@@ -80,7 +90,10 @@ class SellerProfile(TimeStampedModel):
         verbose_name = _("seller profile")
         verbose_name_plural = _("seller profiles")
         constraints = [
-            models.CheckConstraint(condition=~Q(vat_id="") | ~Q(tax_number=""), name="billing_seller_tax_identifier")
+            models.CheckConstraint(condition=~Q(vat_id="") | ~Q(tax_number=""), name="billing_seller_tax_identifier"),
+            models.UniqueConstraint(
+                fields=["number_prefix"], condition=~Q(number_prefix=""), name="billing_seller_prefix_unique"
+            ),
         ]
 
     def __str__(self) -> str:

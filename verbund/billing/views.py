@@ -25,6 +25,8 @@ from verbund.core.params import query_year
 from verbund.jobs.selectors import job_current_for
 from verbund.jobs.services import job_start
 from verbund.jobs.shortcuts import job_file_or_redirect, job_redirect
+from verbund.registry.choices import PROVIDER_KINDS
+from verbund.registry.models import Organization
 
 
 def _int(text: str | None) -> int | None:
@@ -67,7 +69,11 @@ def run_list(request: HttpRequest) -> HttpResponse:
     runs = selectors.run_list(user=request.user)
     page = Paginator(runs, 50).get_page(request.GET.get("page"))
     today = timezone.localdate()
+    # Every provider that can bill (a seller profile); the clerk's own organisation first chosen.
+    sellers = list(Organization.objects.filter(kind__in=PROVIDER_KINDS, seller_profile__isnull=False).order_by("name"))
+    own = getattr(request.user, "organization", None)
     form: dict[str, Any] = {
+        "provider": str(own.pk if own is not None and own in sellers else (sellers[0].pk if sellers else "")),
         "kind": RunKind.INSTALMENT,
         "year": today.year,
         "period": today.month,
@@ -78,11 +84,17 @@ def run_list(request: HttpRequest) -> HttpResponse:
         require_permission(request.user, "billing.add_invoicerun")
         form = {
             key: request.POST.get(key, "").strip()
-            for key in ("kind", "year", "period", "billing_date", "early_final_reason")
+            for key in ("provider", "kind", "year", "period", "billing_date", "early_final_reason")
         }
         year, period = _int(form["year"]), _int(form["period"])
         billing_date = parse_date(form["billing_date"]) if form["billing_date"] else None
-        provider = getattr(request.user, "organization", None)
+        chosen = _int(form["provider"]) if form["provider"] else (own.pk if own is not None else None)
+        provider = next((seller for seller in sellers if seller.pk == chosen), None)
+        if form["provider"] and provider is None:
+            errors.append(_("Choose a provider with a seller profile."))
+            provider = own
+        elif provider is None:
+            provider = own
         if year is None:
             errors.append(_("Enter the year."))
         if billing_date is None:
@@ -123,7 +135,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "billing/run_list.html",
-        {"page": page, "form": form, "errors": errors, "kinds": RunKind.choices},
+        {"page": page, "form": form, "errors": errors, "kinds": RunKind.choices, "sellers": sellers},
         status=400 if errors else 200,
     )
 

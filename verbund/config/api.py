@@ -32,6 +32,7 @@ from verbund.costing.api import router as costing_router
 from verbund.evidence.api import router as evidence_router
 from verbund.governance.api import router as governance_router
 from verbund.orders.api import router as orders_router
+from verbund.ownership.api import router as ownership_router
 from verbund.registry.api import router as registry_router
 from verbund.scenarios.api import router as scenarios_router
 from verbund.strategy.api import router as strategy_router
@@ -149,6 +150,7 @@ api.add_router("/scenarios", scenarios_router)
 api.add_router("/evidence", evidence_router)
 api.add_router("/controlling", controlling_router)
 api.add_router("/surveys", surveys_router)
+api.add_router("/ownership", ownership_router)
 
 
 # ---------------------------------------------------------------- the one mapping from exceptions to errors

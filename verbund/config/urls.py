@@ -21,6 +21,7 @@ urlpatterns = [
     path("nachweise/", include("verbund.evidence.urls")),
     path("umfragen/", include("verbund.surveys.urls")),
     path("verfuegbarkeit/", include("verbund.availability.urls")),
+    path("beteiligungen/", include("verbund.ownership.urls")),
     path("oparl/v1/", include("verbund.governance.oparl.urls")),
     path("", include("verbund.orders.urls")),
     path("", include("verbund.web.urls")),

@@ -51,6 +51,62 @@ CITEQ_SELLER: dict[str, Any] = {
 }
 
 
+# The other providers of the Münsterland bill side by side with citeq (#14), each with its own number series.
+# **Demo data**, like citeq's: test IBAN, syntactically valid demo VAT id, demo addresses and register number.
+_DEMO_COMMON: dict[str, Any] = {
+    "country": "DE",
+    "vat_id": DEMO_VAT_ID,
+    "tax_number": "",
+    "iban": DEMO_IBAN,
+    "bic": DEMO_BIC,
+    "bank_name": "Demo-Bank (Testdaten)",
+    "payment_terms_days": 30,
+    "invoice_frequency": "monthly",
+    "host_settlement_internal": False,
+}
+OTHER_SELLERS: dict[tuple[str, str], dict[str, Any]] = {
+    (OrganizationKind.PROVIDER, "KAAW"): {
+        **_DEMO_COMMON,
+        "number_prefix": "KA",
+        "legal_name": "Zweckverband KAAW (Demo-Rechnungsdaten)",
+        "street": "Burloer Straße 93",
+        "postcode": "46325",
+        "city": "Borken",
+        "legal_registration_id": "Zweckverband KAAW",
+        "contact_name": "Fakturierung KAAW",
+        "contact_phone": "+49 2861 000000",
+        "contact_email": "rechnung@kaaw.example",
+        "electronic_address": "rechnung@kaaw.example",
+    },
+    (OrganizationKind.PROVIDER, "Kreis Steinfurt IT"): {
+        **_DEMO_COMMON,
+        "number_prefix": "ST",
+        "legal_name": "Kreis Steinfurt – IT-Dienstleistungen (Demo-Rechnungsdaten)",
+        "street": "Tecklenburger Straße 10",
+        "postcode": "48565",
+        "city": "Steinfurt",
+        "legal_registration_id": "05566",
+        "contact_name": "Fakturierung Kreis Steinfurt",
+        "contact_phone": "+49 2551 000000",
+        "contact_email": "rechnung@kreis-steinfurt.example",
+        "electronic_address": "rechnung@kreis-steinfurt.example",
+    },
+    (OrganizationKind.OPERATING_COMPANY, "Münsterland IT Betrieb"): {
+        **_DEMO_COMMON,
+        "number_prefix": "MB",
+        "legal_name": "Münsterland IT Betriebsgesellschaft mbH (Demo-Rechnungsdaten)",
+        "street": "Albersloher Weg 33",
+        "postcode": "48155",
+        "city": "Münster",
+        "legal_registration_id": "HRB 99999 (Demo)",
+        "contact_name": "Fakturierung Betriebsgesellschaft",
+        "contact_phone": "+49 251 000000",
+        "contact_email": "rechnung@muensterland-it.example",
+        "electronic_address": "rechnung@muensterland-it.example",
+    },
+}
+
+
 # (kind, AGS) → postal address of the district administration, used where the registry has no post code.
 DISTRICT_ADDRESSES: dict[tuple[str, str], dict[str, str]] = {
     (OrganizationKind.DISTRICT, "05558"): {
@@ -78,12 +134,14 @@ def _complete_addresses(actor: Any) -> int:
 
 @transaction.atomic
 def load_demo_billing(*, actor: Any = None) -> dict[str, int]:
-    """Create citeq's seller profile unless it exists (an existing one is kept as it is) and complete the
-    partner districts' postal addresses where they are missing."""
+    """Create the seller profiles of citeq, KAAW, Kreis Steinfurt IT and the operating company unless they exist
+    (an existing one is kept as it is) and complete the partner districts' postal addresses where missing."""
     result = {"seller_profiles": 0, "addresses_completed": _complete_addresses(actor)}
-    provider = Organization.objects.filter(kind=OrganizationKind.PROVIDER, short_name=PROVIDER_SHORT_NAME).first()
-    if provider is None or SellerProfile.objects.filter(provider=provider).exists():
-        return result
-    seller_profile_save(actor=actor, provider=provider, **CITEQ_SELLER)
-    result["seller_profiles"] = 1
+    sellers = {(OrganizationKind.PROVIDER, PROVIDER_SHORT_NAME): CITEQ_SELLER, **OTHER_SELLERS}
+    for (kind, short_name), values in sellers.items():
+        provider = Organization.objects.filter(kind=kind, short_name=short_name).first()
+        if provider is None or SellerProfile.objects.filter(provider=provider).exists():
+            continue
+        seller_profile_save(actor=actor, provider=provider, **values)
+        result["seller_profiles"] += 1
     return result

@@ -24,6 +24,7 @@ from verbund.demo.catalogue import load_demo_catalogue, load_demo_subscriptions
 from verbund.demo.closing import load_demo_closing
 from verbund.demo.costing import demo_plan, load_demo_costing
 from verbund.demo.governance import approve_demo_plan, hold_demo_meeting, load_demo_governance
+from verbund.demo.ownership import load_demo_ownership
 from verbund.demo.scenarios import load_demo_scenarios
 from verbund.registry import gv100ad
 from verbund.registry.choices import OrganizationKind, PartyRole
@@ -289,6 +290,7 @@ def load_demo(*, gv100ad_path: Path | None) -> DemoReport:
     with transaction.atomic():
         providers = _ensure_providers(report)
         _ensure_consolidation_entities(report)
+        load_demo_ownership()  # the owners of the holding and its operating company (verbund/demo/ownership.py)
         _ensure_agreement(report, providers["citeq"])
         _ensure_users(report, providers)
         # After the users (the product manager and the committee member are demo users). The 2026 catalogue is

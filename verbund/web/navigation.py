@@ -32,5 +32,6 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("evidence:home", pgettext_lazy("evidence pages", "Evidence"), "evidence.view_evidenceimport"),
     NavItem("surveys:home", _("Satisfaction surveys"), "surveys.view_wave"),
     NavItem("availability:home", _("Availability (SLA)"), "availability.view_outage"),
+    NavItem("ownership:entity_list", _("Entities and owners"), "ownership.view_ownership"),
     NavItem("jobs:job_list", _("Background jobs"), "jobs.view_job"),
 ]

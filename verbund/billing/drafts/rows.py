@@ -49,6 +49,7 @@ class SliceOptions:
     host_settlement_internal: bool
     billing_date: dt.date
     terms_days: int
+    series_prefix: str = ""  # the provider's prefix (seller profile): keeps its numbers apart from others'
 
 
 @dataclass
@@ -59,10 +60,11 @@ class SliceRows:
     not_subject: bool = False  # a draft (not internal) of services not subject to VAT
 
 
-def _series(draft_internal: bool, type_code: str) -> str:
+def _series(draft_internal: bool, type_code: str, prefix: str = "") -> str:
+    """The number series of a draft; a provider's `prefix` (its seller profile) keeps its numbers apart."""
     if draft_internal:
-        return SERIES_INTERNAL
-    return SERIES_CREDIT_NOTE if type_code == InvoiceType.CREDIT_NOTE else SERIES_INVOICE
+        return prefix + SERIES_INTERNAL
+    return prefix + (SERIES_CREDIT_NOTE if type_code == InvoiceType.CREDIT_NOTE else SERIES_INVOICE)
 
 
 def _vat_json(groups: tuple[engine.VatGroup, ...]) -> list[dict[str, str]]:
@@ -91,7 +93,7 @@ def draft_rows(draft: DraftInvoice, options: SliceOptions) -> tuple[dict[str, An
     invoice = {
         "member_id": draft.member.pk,
         "vat_group": draft.vat_group,
-        "series": _series(draft.internal, draft.type_code),
+        "series": _series(draft.internal, draft.type_code, options.series_prefix),
         "type_code": draft.type_code,
         "internal": draft.internal,
         "title": draft.title[:200],

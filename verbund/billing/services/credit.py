@@ -55,7 +55,8 @@ def invoice_credit(*, actor: Any, invoice: Invoice, reason: str, issue_date: dt.
         raise ValidationError(_("A credit note cannot be dated before the invoice it reverses."))
     reversing_credit = original.type_code == InvoiceType.CREDIT_NOTE
     type_code = InvoiceType.INVOICE if reversing_credit else InvoiceType.CREDIT_NOTE
-    series = SERIES_INTERNAL if original.internal else (SERIES_INVOICE if reversing_credit else SERIES_CREDIT_NOTE)
+    base = SERIES_INTERNAL if original.internal else (SERIES_INVOICE if reversing_credit else SERIES_CREDIT_NOTE)
+    series = original.series[: max(len(original.series) - 2, 0)] + base  # the provider's prefix, if it has one
     profile = seller_profile_for(original.provider)
     seller = seller_snapshot(profile) if profile is not None else dict(original.seller_snapshot)
     buyer = buyer_snapshot(original.member)

@@ -238,6 +238,7 @@ def billing_run_prepare(
         host_settlement_internal=profile.host_settlement_internal,
         billing_date=billing_date,
         terms_days=profile.payment_terms_days,
+        series_prefix=profile.number_prefix,
     )
     problems: list[Problem] = []
     skipped: list[str] = []

@@ -14,6 +14,7 @@ from verbund.core.models import AuditAction
 from verbund.registry.models import Organization
 
 SELLER_PROFILE_FIELDS = (
+    "number_prefix",
     "legal_name",
     "street",
     "postcode",

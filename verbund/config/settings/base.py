@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "verbund.controlling",
     "verbund.strategy",
     "verbund.availability",
+    "verbund.ownership",
     "verbund.web",
     "verbund.jobs",
     "verbund.scenarios",

@@ -11,6 +11,8 @@ PURE_MODULES = [
     "verbund.catalog.engine.pricing",
     "verbund.core.steps",
     "verbund.governance.engine.voting",
+    "verbund.ownership.engine.inhouse",
+    "verbund.ownership.engine.benefits",
 ]
 
 

@@ -1,4 +1,7 @@
-"""`verbund billing-run --kind instalment|final|extras --year YYYY [--period N] [--issue]`.
+"""`verbund billing-run --kind instalment|final|extras --year YYYY [--period N] [--issue] [--provider P]`.
+
+Without `--provider` it runs for every provider (registry.PROVIDER_KINDS) with a seller profile and an approved
+plan or catalogue of the year, one after the other, each with its own seller data and number series.
 
 Prepares the run (creating it or rebuilding its drafts), prints the summary and the problems; with `--issue`
 issues it and prints the invoice numbers. Exits non-zero with the problems or the validation rule ids when the
@@ -11,15 +14,18 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from verbund.billing.choices import RunKind, RunStatus
-from verbund.billing.models import InvoiceRun, SellerProfile
+from verbund.billing.models import InvoiceRun
 from verbund.billing.selectors import run_invoices
 from verbund.billing.tasks import run_issue, run_prepare
+from verbund.catalog.choices import CatalogueStatus
+from verbund.costing.choices import PlanStatus
 from verbund.jobs.progress import cli_progress
-from verbund.registry.choices import OrganizationKind
+from verbund.registry.choices import PROVIDER_KINDS
 from verbund.registry.models import Organization
 
 
@@ -27,20 +33,27 @@ def _amount(value: Any) -> str:
     return f"{Decimal(str(value)):,.2f} EUR"
 
 
-def _provider(value: str | None) -> Organization:
+def _providers(value: str | None, year: int) -> list[Organization]:
+    """The provider given (short name or id, any kind of `PROVIDER_KINDS`), or else every provider with a seller
+    profile and an approved plan or catalogue of the year: each bills with its own seller data and series."""
+    providers = Organization.objects.filter(kind__in=PROVIDER_KINDS)
     if value:
-        providers = Organization.objects.filter(kind=OrganizationKind.PROVIDER)
         provider = (providers.filter(pk=int(value)) if value.isdigit() else providers.filter(short_name=value)).first()
         if provider is None:
             raise CommandError(f"no provider {value!r}")
-        return provider
-    profiles = list(SellerProfile.objects.select_related("provider")[:2])
-    if len(profiles) != 1:
-        raise CommandError(
-            "give --provider (short name or id): "
-            + ("no provider has a seller profile" if not profiles else "several providers have seller profiles")
+        return [provider]
+    found = list(
+        providers.filter(seller_profile__isnull=False)
+        .filter(
+            Q(plan_versions__year=year, plan_versions__status=PlanStatus.APPROVED)
+            | Q(catalogue_versions__year=year, catalogue_versions__status=CatalogueStatus.APPROVED)
         )
-    return profiles[0].provider
+        .distinct()
+        .order_by("name")
+    )
+    if not found:
+        raise CommandError(f"no provider has a seller profile and an approved plan or catalogue for {year}")
+    return found
 
 
 def _user(username: str | None) -> Any:
@@ -70,12 +83,29 @@ class Command(BaseCommand):
             default="",
             help="final settlement before the year has ended (a member leaves mid-year): the reason, audited",
         )
-        parser.add_argument("--provider", default=None, help="short name or id (default: the one with a profile)")
+        parser.add_argument(
+            "--provider",
+            default=None,
+            help="short name or id (default: every provider with a seller profile and an approved plan or catalogue)",
+        )
         parser.add_argument("--user", default=None, help="username recorded in the audit trail (default: system)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        provider = _provider(options["provider"])
+        providers = _providers(options["provider"], options["year"])
         actor = _user(options["user"])
+        failed = []
+        for provider in providers:
+            try:
+                self._run(provider, actor, options)
+            except CommandError as exc:
+                if len(providers) == 1:
+                    raise
+                self.stderr.write(f"{provider.display_name}: {exc}")
+                failed.append(provider.display_name)
+        if failed:
+            raise CommandError(f"not issued for: {', '.join(failed)}")
+
+    def _run(self, provider: Organization, actor: Any, options: dict[str, Any]) -> None:
         today = timezone.localdate()
         billing_date = options["billing_date"] or today
         try:

@@ -1,0 +1,1 @@
+"""Pure calculations of the ownership app (no Django, no clock): the in-house check of § 108 GWB."""
