@@ -67,7 +67,8 @@ def profiled(enabled: bool, sink: dict[str, str], key: str) -> Iterator[None]:
     finally:
         profiler.disable()
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(40)
+        order = os.environ.get("BENCH_PROFILE_SORT", "cumulative")  # or "tottime": by own time
+        pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(40)
         sink[key] = out.getvalue()
 
 
@@ -79,6 +80,7 @@ def worker(profile: bool) -> dict[str, Any]:
 
     from verbund.billing.choices import InvoiceStatus, RunKind, RunStatus
     from verbund.billing.models import Invoice, InvoiceLine, SellerProfile
+    from verbund.billing.prepare_worker import prepare_workers
     from verbund.billing.services import billing_run_issue, billing_run_prepare, issue
     from verbund.billing.xrechnung import shutdown_worker
     from verbund.billing.xrechnung.validation import cen_pool_size
@@ -90,6 +92,7 @@ def worker(profile: bool) -> dict[str, Any]:
 
     log(PREFIX, f"prepare: final settlement {PLAN_YEAR}")
     with connection.execute_wrapper(counter), profiled(profile, profiles, "prepare"):
+        prepare_children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu0 = time.process_time()
         t0 = time.perf_counter()
         run = billing_run_prepare(
@@ -97,6 +100,10 @@ def worker(profile: bool) -> dict[str, Any]:
         )
         prepare_s = time.perf_counter() - t0
         prepare_cpu = time.process_time() - cpu0
+        prepare_children1 = resource.getrusage(resource.RUSAGE_CHILDREN)  # the prepare workers have ended
+        prepare_workers_cpu = (prepare_children1.ru_utime + prepare_children1.ru_stime) - (
+            prepare_children0.ru_utime + prepare_children0.ru_stime
+        )
     prepare_queries = counter.count
     blocking = run.blocking_problems
     if blocking:
@@ -106,6 +113,8 @@ def worker(profile: bool) -> dict[str, Any]:
     result["prepare"] = {
         "time": figure(prepare_s, "s"),
         "queries": figure(prepare_queries, "queries"),
+        "workers": prepare_workers(),
+        "queries_not_counted": "the COPY of the invoice lines (it bypasses Django's cursor wrapper)",
         "peak_rss": peak_rss(),
     }
     log(PREFIX, f"prepare: {invoices} drafts, {lines} lines in {prepare_s:.1f} s, {prepare_queries} queries")
@@ -187,11 +196,13 @@ def worker(profile: bool) -> dict[str, Any]:
     }
     result["cpu"] = {
         "what": "CPU seconds (user + system), less dependent on a busy machine than wall time: the billing "
-        "process (all its threads) per stage, and the Saxon CEN worker processes while issuing",
+        "process (all its threads) per stage, the processes drafting the slices while preparing (ADR 0028) and the "
+        "Saxon CEN worker processes while issuing",
         "prepare": figure(prepare_cpu, "s"),
+        "prepare_workers": figure(prepare_workers_cpu, "s"),
         "issue_billing_process": figure(issue_cpu, "s"),
         "issue_cen_workers": figure(cen_cpu, "s"),
-        "total": figure(prepare_cpu + issue_cpu + cen_cpu, "s"),
+        "total": figure(prepare_cpu + prepare_workers_cpu + issue_cpu + cen_cpu, "s"),
     }
     rss = peak_rss()
     result["peak_rss"] = {

@@ -114,17 +114,39 @@ def billing_inputs_for(frame: BillingInputs, members: list[Organization]) -> Bil
     """The frame for these members (a slice of `frame.members`, in order) with their subscriptions (with their
     quantity rows, `orders.selectors.subscriptions_in_year`) and planned fees (`costing.selectors
     .approved_plan_charges`): 3 queries, 2 without a plan."""
+    subscriptions, fees = slice_records(frame, members)
+    return billing_inputs_with(frame, members, subscriptions, fees)
+
+
+def slice_records(
+    frame: BillingInputs, members: list[Organization]
+) -> tuple[list[Subscription], dict[tuple[int, int], PlanCharge]]:
+    """What `billing_inputs_for` reads for a slice of members: their subscriptions (with `quantity_rows`, without
+    their product attached, so that they travel light to a prepare worker) and their planned fees."""
     member_ids = [member.pk for member in members]
-    subscriptions: dict[int, list[Subscription]] = defaultdict(list)
-    for sub in subscriptions_in_year(member_ids=member_ids, product_ids=list(frame.products), year=frame.year):
-        sub.product = frame.products[sub.product_id]
-        subscriptions[sub.member_id].append(sub)
+    subscriptions = list(
+        subscriptions_in_year(member_ids=member_ids, product_ids=list(frame.products), year=frame.year)
+    )
     fees: dict[tuple[int, int], PlanCharge] = {}
     if frame.charges is not None and frame.plan is not None:
         fees = approved_plan_charges(
             provider=frame.provider, year=frame.year, member_ids=member_ids, loaded=frame.charges
         ).fees
-    wanted = set(member_ids)
+    return subscriptions, fees
+
+
+def billing_inputs_with(
+    frame: BillingInputs,
+    members: list[Organization],
+    subscription_rows: list[Subscription],
+    fees: dict[tuple[int, int], PlanCharge],
+) -> BillingInputs:
+    """The inputs of a slice from the frame and what `slice_records` read (no query)."""
+    subscriptions: dict[int, list[Subscription]] = defaultdict(list)
+    for sub in subscription_rows:
+        sub.product = frame.products[sub.product_id]
+        subscriptions[sub.member_id].append(sub)
+    wanted = {member.pk for member in members}
     return replace(
         frame,
         members=list(members),

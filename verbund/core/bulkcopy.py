@@ -1,23 +1,24 @@
-"""Inserting many model rows at once: PostgreSQL's `COPY … FROM STDIN` where it is available, else `bulk_create`.
+"""Inserting many rows at once: PostgreSQL's `COPY … FROM STDIN` where it is available, else `bulk_create`.
 
 `bulk_create` spends most of its time in Python building one huge `INSERT … VALUES` statement and converting its
 parameters (issue #12: 14 s of a 36 s billing slice went there for 27,000 invoice lines). COPY streams the rows
-instead; psycopg adapts each value with the field's own database preparation (`get_db_prep_save`, the same
-conversion `bulk_create` applies: decimals, dates, JSON), so what is stored is the same. Use it for rows whose
-ids the caller does not need back (COPY does not return them) and whose fields have no `pre_save` side effects
-beyond defaults (auto_now fields are filled here as `bulk_create` would).
+instead. A value of a plain type (text, whole number, decimal, date, truth value, NULL) in a plain field goes
+to psycopg as it is; everything else (JSON, date-times with their time zone, lazy strings) goes through the
+field's own database preparation (`get_db_prep_save`, the conversion `bulk_create` applies), so what is stored
+is the same. COPY returns no ids: use it for rows whose ids the caller does not need back. Fields left out get
+the model's default (auto_now fields: the time of the call), as with `bulk_create`.
 """
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.db import connections, models, router
 from django.db.models.fields import AutoFieldMixin
+from django.utils import timezone
 
-# Fields whose database preparation leaves a value of a plain type unchanged on PostgreSQL (psycopg adapts it);
-# JSON, date-times (time zones), files and custom fields always go through their own preparation.
+# Fields whose database preparation leaves a value of a plain type unchanged on PostgreSQL (psycopg adapts it).
 PLAIN_FIELDS = (
     models.CharField,
     models.TextField,
@@ -29,33 +30,51 @@ PLAIN_FIELDS = (
 PLAIN_TYPES = frozenset({str, int, bool, Decimal, dt.date, type(None)})
 
 
-def _fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
-    return [f for f in model._meta.concrete_fields if not (f.primary_key and isinstance(f, AutoFieldMixin))]
-
-
-def copy_insert(model: type[models.Model], rows: Iterable[models.Model], *, batch_size: int = 1000) -> int:
-    """Insert `rows` (unsaved instances of `model`) and return how many; their `pk` stays unset on PostgreSQL."""
+def copy_rows(
+    model: type[models.Model], names: Sequence[str], rows: Iterable[Sequence[Any]], *, batch_size: int = 1000
+) -> int:
+    """Insert `rows` (each a sequence of values for the fields `names`, attnames such as `invoice_id` for foreign
+    keys) into `model`'s table and return how many."""
+    by_attname = {field.attname: field for field in model._meta.concrete_fields}
+    unknown = [name for name in names if name not in by_attname]
+    if unknown:
+        raise ValueError(f"{model.__name__} has no field {', '.join(unknown)}")
     alias = router.db_for_write(model)
     connection = connections[alias]
     if connection.vendor != "postgresql":
-        objects = list(rows)
+        objects = [model(**dict(zip(names, row, strict=True))) for row in rows]
         model._default_manager.using(alias).bulk_create(objects, batch_size=batch_size)
         return len(objects)
-    fields = _fields(model)
-    pre_save = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    fields = [by_attname[name] for name in names]
+    # The fields left out get what `bulk_create` would give them: the model's default, the time for auto_now.
+    now = timezone.now()
+    rest = [
+        field
+        for field in model._meta.concrete_fields
+        if field.attname not in names and not (field.primary_key and isinstance(field, AutoFieldMixin))
+    ]
+    rest_values = tuple(
+        field.get_db_prep_save(now if _auto_now(field) else field.get_default(), connection) for field in rest
+    )
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in [*fields, *rest])
     table = connection.ops.quote_name(model._meta.db_table)
-    # (attname, the field's preparation, whether a value of a plain type may go to psycopg as it is)
-    plan = [(f.attname, f.get_db_prep_save, isinstance(f, PLAIN_FIELDS)) for f in fields]
+    # (the field's preparation, whether a value of a plain type may go to psycopg as it is)
+    plan = [(field.get_db_prep_save, isinstance(field, PLAIN_FIELDS)) for field in fields]
     count = 0
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
         for row in rows:
-            for field in pre_save:
-                field.pre_save(row, add=True)
-            values = []
-            for attname, prepare, plain in plan:
-                value = getattr(row, attname)
-                values.append(value if plain and type(value) in PLAIN_TYPES else prepare(value, connection))
-            copy.write_row(values)
+            copy.write_row(
+                [
+                    *(
+                        value if plain and type(value) in PLAIN_TYPES else prepare(value, connection)
+                        for value, (prepare, plain) in zip(row, plan, strict=True)
+                    ),
+                    *rest_values,
+                ]
+            )
             count += 1
     return count
+
+
+def _auto_now(field: models.Field[Any, Any]) -> bool:
+    return bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))

@@ -5,18 +5,16 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from verbund.billing import engine
 from verbund.billing.choices import (
-    SERIES_CREDIT_NOTE,
-    SERIES_INTERNAL,
-    SERIES_INVOICE,
     InvoiceFrequency,
     InvoiceStatus,
     InvoiceType,
@@ -24,12 +22,14 @@ from verbund.billing.choices import (
     RunKind,
     RunStatus,
 )
-from verbund.billing.drafts import DraftInvoice, Problem, build_drafts
+from verbund.billing.drafts import Problem
+from verbund.billing.drafts.rows import LINE_FIELDS, SliceOptions, SliceRows
 from verbund.billing.models import Invoice, InvoiceLine, InvoiceRun, SellerProfile
-from verbund.billing.selectors import billing_frame, billing_inputs_for, seller_profile_for
+from verbund.billing.prepare_worker import slices_drafted
+from verbund.billing.selectors import billing_frame, seller_profile_for, slice_records
 from verbund.billing.services.common import check_clerk
 from verbund.core.audit import audit_record
-from verbund.core.bulkcopy import copy_insert
+from verbund.core.bulkcopy import copy_rows
 from verbund.core.models import AuditAction
 from verbund.core.params import check_year
 from verbund.registry.models import Organization
@@ -67,105 +67,26 @@ def _run_for_update(
         return InvoiceRun.objects.select_for_update().get(**lookup), False
 
 
-def _series(draft_internal: bool, type_code: str, prefix: str = "") -> str:
-    """The number series of a draft; a provider's `prefix` (its seller profile) keeps its numbers apart."""
-    if draft_internal:
-        return prefix + SERIES_INTERNAL
-    return prefix + (SERIES_CREDIT_NOTE if type_code == InvoiceType.CREDIT_NOTE else SERIES_INVOICE)
-
-
-def _vat_json(groups: tuple[engine.VatGroup, ...]) -> list[dict[str, str]]:
-    return [
-        {
-            "category": g.category,
-            "rate": str(g.rate),
-            "taxable": str(g.taxable),
-            "tax": str(g.tax),
-            "exemption_reason": g.exemption_reason,
-            "exemption_code": g.exemption_code,
-        }
-        for g in groups
-    ]
-
-
-def _draft_rows(
-    *, run: InvoiceRun, draft: DraftInvoice, billing_date: dt.date, terms_days: int, prefix: str = ""
-) -> tuple[Invoice, list[InvoiceLine]]:
-    """The invoice and line rows of a draft, not saved yet (`_write_drafts` inserts them in bulk)."""
-    groups = engine.vat_breakdown(
-        engine.TaxedAmount(
-            line.vat.category, line.vat.rate, line.figures.net, line.vat.exemption_reason, line.vat.exemption_code
-        )
-        for line in draft.lines
-    )
-    totals = engine.document_totals(groups)
-    invoice = Invoice(
-        provider=run.provider,
-        run=run,
-        member=draft.member,
-        vat_group=draft.vat_group,
-        series=_series(draft.internal, draft.type_code, prefix),
-        type_code=draft.type_code,
-        internal=draft.internal,
-        title=draft.title[:200],
-        leitweg_id=draft.member.leitweg_id,
-        period_start=draft.period_start,
-        period_end=draft.period_end,
-        issue_date=billing_date,
-        due_date=billing_date + dt.timedelta(days=terms_days),
-        net_total=totals.line_net,
-        tax_total=totals.tax,
-        gross_total=totals.gross,
-        vat_breakdown=_vat_json(groups),
-        notes=draft.notes,
-    )
-    lines = [
-        InvoiceLine(
-            invoice=invoice,
-            position=position,
-            kind=line.kind,
-            product=line.product,
-            product_number=line.product.number if line.product else "",
-            name=line.name[:200],
-            description=line.description,
-            quantity=line.figures.quantity,
-            basis_quantity=line.basis_quantity,
-            unit_code=line.figures.unit_code,
-            unit_price=line.figures.unit_price,
-            net=line.figures.net,
-            vat_category=line.vat.category,
-            vat_rate=line.vat.rate,
-            vat_exemption_reason=line.vat.exemption_reason[:300],
-            vat_exemption_code=line.vat.exemption_code,
-            period_start=line.period_start,
-            period_end=line.period_end,
-            trace=list(line.trace),
-        )
-        for position, line in enumerate(draft.lines, start=1)
-    ]
-    return invoice, lines
-
-
 PREPARE_CHUNK = 500  # members whose inputs and drafts are in memory at a time
 INSERT_BATCH = 1000
+WRITTEN_LINE_FIELDS = ("invoice_id", *LINE_FIELDS)
 
 
-def _write_drafts(
-    *, run: InvoiceRun, drafts: list[DraftInvoice], billing_date: dt.date, terms_days: int, prefix: str = ""
-) -> list[Invoice]:
-    """Insert the drafts of a slice of members: the invoices in bulk (their ids come back), then their lines."""
-    invoices: list[Invoice] = []
-    lines: list[InvoiceLine] = []
-    for draft in drafts:
-        invoice, rows = _draft_rows(
-            run=run, draft=draft, billing_date=billing_date, terms_days=terms_days, prefix=prefix
-        )
-        invoices.append(invoice)
-        lines.extend(rows)
+def _write_slice(*, run: InvoiceRun, rows: SliceRows) -> list[Invoice]:
+    """Insert the drafts of a slice of members: the invoices in bulk (their ids come back), then their lines
+    (with COPY on PostgreSQL, `core.bulkcopy`)."""
+    invoices = [Invoice(provider=run.provider, run=run, **values) for values, _lines in rows.invoices]
     Invoice.objects.bulk_create(invoices, batch_size=INSERT_BATCH)  # sets the ids; the lines take them from there
-    for line in lines:
-        line.invoice_id = line.invoice.pk  # the id bulk_create just set (COPY reads the attribute, not the object)
-    copy_insert(InvoiceLine, lines, batch_size=INSERT_BATCH)
+    copy_rows(
+        InvoiceLine,
+        WRITTEN_LINE_FIELDS,
+        (
+            (invoice.pk, *line)
+            for invoice, (_values, lines) in zip(invoices, rows.invoices, strict=True)
+            for line in lines
+        ),
+        batch_size=INSERT_BATCH,
+    )
     return invoices
 
 
@@ -309,39 +230,35 @@ def billing_run_prepare(
     deleted, _counts = Invoice.objects.filter(run=run, status=InvoiceStatus.DRAFT).delete()
     frame = billing_frame(provider=provider, year=year, with_instalments=kind == RunKind.FINAL)
     members = frame.members
-    slices = [members[start : start + PREPARE_CHUNK] for start in range(0, len(members), PREPARE_CHUNK)] or [[]]
+    bounds = [(start, min(start + PREPARE_CHUNK, len(members))) for start in range(0, len(members), PREPARE_CHUNK)]
+    options = SliceOptions(
+        kind=kind,
+        period=billing_period,
+        frequency=profile.invoice_frequency,
+        host_settlement_internal=profile.host_settlement_internal,
+        billing_date=billing_date,
+        terms_days=profile.payment_terms_days,
+        series_prefix=profile.number_prefix,
+    )
     problems: list[Problem] = []
     skipped: list[str] = []
     invoices: list[Invoice] = []
     not_subject = False
-    for index, part in enumerate(slices):
-        inputs = billing_inputs_for(frame, part)
-        if index:
-            inputs.open_instalment_runs = []  # warned about once, with the first slice
-        result = build_drafts(
-            inputs,
-            kind=kind,
-            period=billing_period,
-            frequency=profile.invoice_frequency,
-            host_settlement_internal=profile.host_settlement_internal,
-        )
-        problems += result.problems
-        skipped += result.skipped
-        not_subject = not_subject or any(
-            d.vat_group == engine.vat.GROUP_NOT_SUBJECT and not d.internal for d in result.invoices
-        )
-        invoices += _write_drafts(
-            run=run,
-            drafts=result.invoices,
-            billing_date=billing_date,
-            terms_days=profile.payment_terms_days,
-            prefix=profile.number_prefix,
-        )
-        del inputs, result
+    drafted = slices_drafted(
+        frame,
+        bounds or [(0, 0)],
+        options,
+        lambda start, stop: slice_records(frame, members[start:stop]),
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
+    for (_start, stop), rows in zip(bounds or [(0, 0)], drafted, strict=True):
+        problems += rows.problems
+        skipped += rows.skipped
+        not_subject = not_subject or rows.not_subject
+        invoices += _write_slice(run=run, rows=rows)
         if progress is not None:
-            done = min(len(members), (index + 1) * PREPARE_CHUNK)
             message = gettext_noop("Drafted the invoices of %(drafted)s of %(members)s members")
-            progress(done, len(members), message, drafted=done, members=len(members))
+            progress(stop, len(members), message, drafted=stop, members=len(members))
     if not profile.legal_registration_id and not_subject:
         problems.append(
             Problem(

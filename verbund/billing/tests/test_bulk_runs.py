@@ -8,7 +8,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 
-from verbund.billing import engine
+from verbund.billing import engine, prepare_worker
 from verbund.billing.choices import InvoiceStatus, RunKind, RunStatus
 from verbund.billing.documents import issued_invoice_document
 from verbund.billing.drafts import build_drafts
@@ -113,6 +113,42 @@ def test_prepare_in_slices_stores_the_drafts_of_the_whole_run_at_once(ready, reg
         for member, group, _series, _type, _internal, title, *_totals, lines in whole
     ]
     assert stored == _drafted(result.invoices)
+
+
+@pytest.mark.parametrize("kind,period", [(RunKind.INSTALMENT, 1), (RunKind.FINAL, None)])
+def test_slices_drafted_in_a_worker_process_store_what_the_service_process_drafts(
+    ready, registry, monkeypatch, kind, period
+):
+    billing_date = BILLING_DATE if kind == RunKind.INSTALMENT else dt.date(2027, 1, 15)
+    monkeypatch.setattr(prepare, "PREPARE_CHUNK", 1)  # one member per slice
+    monkeypatch.setenv(prepare_worker.WORKERS_ENV, "0")
+    here = _prepare(registry, kind=kind, period=period, billing_date=billing_date)
+    here_rows, here_problems, here_summary = _stored(here), here.problems, here.summary
+    monkeypatch.setenv(prepare_worker.WORKERS_ENV, "1")
+    monkeypatch.setattr(prepare_worker, "MIN_SLICES", 1)
+    spawned: list[int] = []
+    real_pool = prepare_worker.ProcessPoolExecutor
+
+    def counting_pool(*args, **kwargs):
+        spawned.append(kwargs["max_workers"])
+        return real_pool(*args, **kwargs)
+
+    monkeypatch.setattr(prepare_worker, "ProcessPoolExecutor", counting_pool)
+    there = _prepare(registry, kind=kind, period=period, billing_date=billing_date)
+    assert spawned == [1]  # the slices went to a worker process
+    assert len(here_rows) >= 2
+    assert _stored(there) == here_rows
+    assert there.problems == here_problems and there.summary == here_summary
+
+
+def test_prepare_workers_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv(prepare_worker.WORKERS_ENV, "3")
+    assert prepare_worker.prepare_workers() == 3
+    monkeypatch.setenv(prepare_worker.WORKERS_ENV, "zwei")
+    with pytest.raises(ValueError, match=prepare_worker.WORKERS_ENV):
+        prepare_worker.prepare_workers()
+    monkeypatch.delenv(prepare_worker.WORKERS_ENV)
+    assert 0 <= prepare_worker.prepare_workers() <= 2
 
 
 def test_issue_in_chunks_stores_what_the_single_document_path_builds(ready, registry, monkeypatch):
