@@ -94,3 +94,7 @@ class MeasureForm(forms.Form):
     def __init__(self, *args: Any, goals: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["goal"].queryset = goals  # type: ignore[attr-defined]
+
+
+class MeasureDoneForm(forms.Form):
+    done_on = forms.DateField(label=_("Done on"))

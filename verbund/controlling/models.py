@@ -91,6 +91,10 @@ class Measure(models.Model):
     text = models.CharField(_("measure"), max_length=300)
     due_on = models.DateField(_("due on"))
     done = models.BooleanField(_("done"), default=False)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["goal", "due_on", "id"]

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from verbund.controlling.models import Contract, Kpi, Measurement, Report
+from verbund.controlling.models import Contract, Kpi, Measure, Measurement, Report
 from verbund.core.access import Action
 from verbund.registry.choices import ApprovalStatus
 from verbund.registry.models import AgreementParty, Organization
@@ -42,6 +42,13 @@ def measurement_get_for_user(*, user: Any, measurement_id: int) -> Measurement:
         Measurement.objects.restrict(user).select_related("kpi__goal__contract", "target", "entered_by", "member"),
         pk=measurement_id,
     )
+
+
+def measure_of_contract(*, contract: Contract, measure_id: int) -> Measure:
+    """A measure of a goal of `contract` (fetched through the access layer by the caller)."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(Measure.objects.select_related("goal"), pk=measure_id, goal__contract=contract)
 
 
 def report_list(*, user: Any) -> QuerySet[Report]:

@@ -150,11 +150,46 @@ def budget_set(*, actor: Any, goal: Goal, year: int, amount: Decimal) -> GoalBud
 
 @transaction.atomic
 def measure_add(*, actor: Any, goal: Goal, text: str, due_on: dt.date, done: bool = False) -> Measure:
-    measure = Measure(goal=goal, text=text.strip(), due_on=due_on, done=done)
+    measure = Measure(
+        goal=goal,
+        text=text.strip(),
+        due_on=due_on,
+        done=done,
+        done_on=timezone.localdate() if done else None,
+        done_by=_user(actor) if done else None,
+    )
     measure.full_clean()
     measure.save()
     _audit(actor, AuditAction.CREATE, goal, goal.contract.provider_id, measure=measure.text, due_on=str(due_on))
     return measure
+
+
+@transaction.atomic
+def measure_complete(*, actor: Any, measure: Measure, done_on: dt.date) -> Measure:
+    """Mark a measure done on `done_on` (not in the future, not before the contract's first year); once done it
+    stays done, the report shows the date."""
+    locked = Measure.objects.select_for_update().select_related("goal__contract").get(pk=measure.pk)
+    contract = locked.goal.contract
+    if locked.done:
+        raise ValidationError({"measure": _("The measure is already done.")})
+    if not isinstance(done_on, dt.date):
+        raise ValidationError({"done_on": _("Enter a valid date.")})
+    if done_on > timezone.localdate():
+        raise ValidationError({"done_on": _("A measure is not done in the future.")})
+    if done_on.year < contract.start_year - 1:
+        raise ValidationError({"done_on": _("The date is before the contract's term.")})
+    Measure.objects.filter(pk=locked.pk).update(done=True, done_on=done_on, done_by=_user(actor))
+    locked.refresh_from_db()
+    _audit(
+        actor,
+        AuditAction.UPDATE,
+        locked.goal,
+        contract.provider_id,
+        message=_("Measure done: %(text)s") % {"text": locked.text},
+        measure=locked.text,
+        done_on=done_on.isoformat(),
+    )
+    return locked
 
 
 def _check_kpi(*, unit: str, direction: str, source_kind: str, source_key: str, formula: str, breakdowns: str) -> None:

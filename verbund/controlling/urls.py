@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:contract_id>/kennzahlen/", views.kpi_create, name="kpi_create"),
     path("<int:contract_id>/budget/", views.budget_set, name="budget_set"),
     path("<int:contract_id>/massnahmen/", views.measure_add, name="measure_add"),
+    path("<int:contract_id>/massnahmen/<int:measure_id>/erledigt/", views.measure_done, name="measure_done"),
     path("<int:contract_id>/bericht/", views.contract_report, name="contract_report"),
     path("<int:contract_id>/bericht.csv", views.contract_report_csv, name="contract_report_csv"),
     path("<int:contract_id>/bericht.pdf", views.contract_report_pdf, name="contract_report_pdf"),

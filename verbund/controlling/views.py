@@ -27,6 +27,7 @@ from verbund.controlling.forms import (
     DefinitionForm,
     GoalForm,
     KpiForm,
+    MeasureDoneForm,
     MeasureForm,
     ReportSubmitForm,
     TargetForm,
@@ -173,6 +174,7 @@ def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
         context["kpi_form"] = KpiForm(goals=contract.goals.all())
         context["budget_form"] = BudgetForm(goals=contract.goals.all(), initial={"year": year})
         context["measure_form"] = MeasureForm(goals=contract.goals.all())
+        context["today"] = timezone.localdate()
     return render(request, "controlling/contract_detail.html", context)
 
 
@@ -231,6 +233,21 @@ def measure_add(request: HttpRequest, contract_id: int) -> HttpResponse:
         form,
         lambda data: services.measure_add(actor=request.user, **data),
         _("The measure was added."),
+    )
+
+
+@login_required
+@require_POST
+def measure_done(request: HttpRequest, contract_id: int, measure_id: int) -> HttpResponse:
+    contract = _change_contract(request, contract_id)
+    measure = selectors.measure_of_contract(contract=contract, measure_id=measure_id)
+    form = MeasureDoneForm(request.POST)
+    return _submit(
+        request,
+        contract,
+        form,
+        lambda data: services.measure_complete(actor=request.user, measure=measure, **data),
+        _("The measure is marked done."),
     )
 
 

@@ -185,6 +185,20 @@ class TestEndpoints(EndpointTests):
             ),
             **PAGE_WRITE,
         ),
+        Endpoint(
+            "controlling:measure_done",
+            kwargs=lambda ctx: {
+                "contract_id": ctx.contract.pk,
+                "measure_id": ctx.contract.goals.first().measures.first().pk,
+            },
+            data={"done_on": "2025-06-20"},
+            bad=Bad(
+                {"done_on": "2099-01-01"},
+                field="done_on",
+                message=lambda: _("A measure is not done in the future."),
+            ),
+            **PAGE_WRITE,
+        ),
         Endpoint("controlling:contract_report", kwargs=_contract, query=YEAR),
         Endpoint(
             "controlling:contract_report",
