@@ -171,12 +171,24 @@ class Target(models.Model):
 
 
 class Measurement(models.Model):
-    """One value of a KPI for a year (and optionally a member or product), appended, never updated."""
+    """One value of a KPI for a year, appended, never updated: the total (member, product and office empty) or one
+    breakdown (one of member, product, office set)."""
 
     kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="measurements")
     year = models.PositiveSmallIntegerField(_("year"))
     member = models.ForeignKey(
         "registry.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    product = models.ForeignKey(
+        "catalog.Product", verbose_name=_("product"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    office = models.ForeignKey(
+        "registry.Organization",
+        verbose_name=_("office"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     series = models.PositiveSmallIntegerField(_("series"))
     value = models.DecimalField(_("value"), max_digits=18, decimal_places=6)

@@ -73,7 +73,9 @@ def current_measurements(
     *, contract: Contract, years: Iterable[int] | None = None, members: bool = False
 ) -> dict[tuple[int, int, int | None], Measurement]:
     """(kpi id, year, member id or None) → the newest value; totals only unless `members`. One query."""
-    rows = Measurement.objects.filter(kpi__goal__contract=contract).defer("evidence_data", "records", "trace")
+    rows = Measurement.objects.filter(kpi__goal__contract=contract, product__isnull=True, office__isnull=True).defer(
+        "evidence_data", "records", "trace"
+    )
     if years is not None:
         rows = rows.filter(year__in=list(years))
     if not members:
@@ -91,3 +93,65 @@ def contract_kpis(contract: Contract) -> list[Kpi]:
         .prefetch_related("targets", "changes")
         .order_by("goal__position", "position", "code")
     )
+
+
+DIMENSIONS = ("member", "product", "office")
+
+
+def _dimension_of(row: Measurement) -> tuple[str, int] | None:
+    for name in DIMENSIONS:
+        value = getattr(row, f"{name}_id")
+        if value is not None:
+            return name, value
+    return None
+
+
+def current_breakdowns(
+    *, contract: Contract, years: Iterable[int], kpi: Kpi | None = None
+) -> dict[tuple[int, int, str, int], Measurement]:
+    """(kpi id, year, dimension, id) → the newest breakdown value (member, product or office) of `contract` in
+    `years`, of one KPI or all. One query."""
+    rows = Measurement.objects.filter(kpi__goal__contract=contract, year__in=list(years)).exclude(
+        member__isnull=True, product__isnull=True, office__isnull=True
+    )
+    if kpi is not None:
+        rows = rows.filter(kpi=kpi)
+    current: dict[tuple[int, int, str, int], Measurement] = {}
+    for row in rows.defer("evidence_data", "records", "trace").order_by("id"):
+        dimension = _dimension_of(row)
+        if dimension is not None:
+            current[(row.kpi_id, row.year, *dimension)] = row
+    return current
+
+
+def kpi_breakdown(*, kpi: Kpi, year: int, dimension: str) -> list[Measurement]:
+    """The current values of `kpi` in `year` per member, product or office, by name, with the breakdown object
+    loaded (two queries: the ids of the newest rows, then the rows)."""
+    from django.db.models import Max
+
+    field = f"{dimension}_id"
+    others = {f"{name}__isnull": True for name in DIMENSIONS if name != dimension}
+    newest = (
+        Measurement.objects.filter(kpi=kpi, year=year, **{f"{dimension}__isnull": False}, **others)
+        .values(field)
+        .annotate(last=Max("id"))
+        .values_list("last", flat=True)
+    )
+    order = "product__name" if dimension == "product" else f"{dimension}__name"
+    return list(
+        Measurement.objects.filter(pk__in=list(newest))
+        .select_related(dimension, "target")
+        .defer("evidence_data", "records", "trace")
+        .order_by(order, "id")
+    )
+
+
+def contract_offices(contract: Contract) -> dict[int, Organization]:
+    """The offices of the provider's members (registry organisations of kind office), by id."""
+    from verbund.registry.choices import OrganizationKind
+
+    members = AgreementParty.objects.filter(
+        agreement__provider_id=contract.provider_id, status=ApprovalStatus.APPROVED, left_on__isnull=True
+    ).values("organization_id")
+    rows = Organization.objects.filter(kind=OrganizationKind.OFFICE, parent_id__in=members)
+    return {office.pk: office for office in rows}

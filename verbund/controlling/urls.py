@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:contract_id>/bericht.csv", views.contract_report_csv, name="contract_report_csv"),
     path("<int:contract_id>/bericht.pdf", views.contract_report_pdf, name="contract_report_pdf"),
     path("kennzahl/<int:kpi_id>/", views.kpi_detail, name="kpi_detail"),
+    path("kennzahl/<int:kpi_id>/aufschluesselung.csv", views.kpi_breakdown_csv, name="kpi_breakdown_csv"),
     path("kennzahl/<int:kpi_id>/wert/", views.kpi_value, name="kpi_value"),
     path("kennzahl/<int:kpi_id>/ziel/", views.kpi_target, name="kpi_target"),
     path("kennzahl/<int:kpi_id>/definition/", views.kpi_definition, name="kpi_definition"),

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from verbund.controlling import charts, selectors, services
+from verbund.controlling import breakdowns, charts, selectors, services
 from verbund.controlling.choices import SourceKind, Unit
 from verbund.controlling.forms import (
     BudgetForm,
@@ -260,7 +260,8 @@ def kpi_create(request: HttpRequest, contract_id: int) -> HttpResponse:
         _form_errors(request, form)
         return redirect(contract)
     try:
-        kpi = services.kpi_create(actor=request.user, **form.cleaned_data)
+        data = {**form.cleaned_data, "breakdowns": ",".join(form.cleaned_data["breakdowns"])}
+        kpi = services.kpi_create(actor=request.user, **data)
     except ValidationError as exc:
         _errors(request, exc)
         return redirect(contract)
@@ -298,17 +299,12 @@ def kpi_detail(request: HttpRequest, kpi_id: int) -> HttpResponse:
         target_label=_("Target"),
     )
     history = list(
-        Measurement.objects.filter(kpi=kpi, member__isnull=True)
+        Measurement.objects.filter(kpi=kpi, member__isnull=True, product__isnull=True, office__isnull=True)
         .select_related("entered_by", "target")
         .defer("evidence_data")
         .order_by("-year", "-id")
     )
-    members = list(
-        Measurement.objects.filter(kpi=kpi, member__isnull=False)
-        .select_related("member")
-        .defer("evidence_data", "records", "trace")
-        .order_by("-year", "member__name", "-id")[:200]
-    )
+    breakdown_year = _breakdown_year(request, kpi)
     may_change = request.user.has_perm("controlling.change_kpi")
     context: dict[str, Any] = {
         "kpi": kpi,
@@ -316,7 +312,9 @@ def kpi_detail(request: HttpRequest, kpi_id: int) -> HttpResponse:
         "lines": lines,
         "chart": chart,
         "history": history,
-        "members": members,
+        "breakdown_year": breakdown_year,
+        "breakdown_names": ", ".join(breakdowns.dimension_labels()[name] for name in breakdowns.kpi_dimensions(kpi)),
+        "breakdowns": breakdowns.sections(kpi, breakdown_year) if kpi.breakdowns else [],
         "targets": list(kpi.targets.all()),
         "changes": list(kpi.changes.all()),
         "may_change": may_change,
@@ -328,6 +326,28 @@ def kpi_detail(request: HttpRequest, kpi_id: int) -> HttpResponse:
         context["target_form"] = TargetForm(initial={"valid_from": contract.start_year})
         context["definition_form"] = DefinitionForm(initial={"from_year": year + 1, "definition": kpi.definition})
     return render(request, "controlling/kpi_detail.html", context)
+
+
+def _breakdown_year(request: HttpRequest, kpi: Kpi) -> int:
+    """The year of the breakdown tables: `?year=` within the KPI's years, else the newest year with a breakdown."""
+    years = _kpi_years(kpi)
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = 0
+    if year in years:
+        return year
+    default = min(max(timezone.localdate().year - 1, years[1]), years[-1])
+    return breakdowns.breakdown_year(kpi, default) if kpi.breakdowns else default
+
+
+@login_required
+def kpi_breakdown_csv(request: HttpRequest, kpi_id: int) -> HttpResponse:
+    kpi = selectors.kpi_get_for_user(user=request.user, kpi_id=kpi_id)
+    year = _breakdown_year(request, kpi)
+    response = HttpResponse(breakdowns.breakdown_csv(kpi, year), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="kennzahl-{kpi.code.lower()}-{year}.csv"'
+    return response
 
 
 def _change_kpi(request: HttpRequest, kpi_id: int) -> Kpi:

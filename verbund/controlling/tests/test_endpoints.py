@@ -89,6 +89,7 @@ class TestEndpoints(EndpointTests):
             status=201,
             other_status=403,
         ),
+        Endpoint("api:controlling_kpi_breakdowns", kwargs=_kpi("AVAIL"), query=YEAR),
         Endpoint("api:controlling_reports_list", kind="list", setup=_report),
         Endpoint(
             "controlling:contract_list",
@@ -213,6 +214,7 @@ class TestEndpoints(EndpointTests):
         Endpoint("controlling:contract_report_csv", kwargs=_contract, query=YEAR),
         Endpoint("controlling:contract_report_pdf", kwargs=_contract, query=YEAR),
         Endpoint("controlling:kpi_detail", kwargs=_kpi("POSTS")),
+        Endpoint("controlling:kpi_breakdown_csv", kwargs=_kpi("AVAIL"), query=YEAR),
         Endpoint(
             "controlling:kpi_value",
             kwargs=_kpi("POSTS"),
