@@ -45,9 +45,12 @@ def sections(kpi: Kpi, year: int) -> list[dict[str, Any]]:
     factor = Decimal(100) if kpi.unit == Unit.SHARE else Decimal(1)
     out: list[dict[str, Any]] = []
     for dimension in kpi_dimensions(kpi):
-        rows = selectors.kpi_breakdown(kpi=kpi, year=year, dimension=dimension)
+        rows = selectors.kpi_breakdown(kpi=kpi, year=year, dimension=dimension, limit=TABLE_LIMIT)
+        count = len(rows)
+        if count == TABLE_LIMIT:
+            count = selectors.kpi_breakdown_count(kpi=kpi, year=year, dimension=dimension)
         chart = None
-        if rows and len(rows) <= CHART_LIMIT:
+        if rows and count <= CHART_LIMIT:
             target = rows[0].target.value * factor if rows[0].target is not None else None
             chart = charts.bar_chart(
                 chart_id=f"breakdown-chart-{dimension}",
@@ -63,8 +66,8 @@ def sections(kpi: Kpi, year: int) -> list[dict[str, Any]]:
             {
                 "dimension": dimension,
                 "title": titles[dimension],
-                "rows": [{"name": name_of(row, dimension), "m": row} for row in rows[:TABLE_LIMIT]],
-                "count": len(rows),
+                "rows": [{"name": name_of(row, dimension), "m": row} for row in rows],
+                "count": count,
                 "chart": chart,
             }
         )

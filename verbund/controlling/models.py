@@ -232,6 +232,25 @@ class Measurement(models.Model):
         return reverse("controlling:measurement_detail", args=[self.pk])
 
 
+class KpiSummary(models.Model):
+    """The current total of a KPI per year, kept up to date whenever a total is stored (`services._append`), so
+    that the dashboard reads one row per KPI instead of every stored value (ADR 0038, amendment 2).
+
+    `points` maps the year (text) to the newest total of that year: its id, value (text), status, series,
+    cut-off date, record count, commentary, target version and demo flag. It is derived data: `summaries.rebuild`
+    computes it again from the values (the report to the council always reads the values themselves)."""
+
+    kpi = models.OneToOneField(Kpi, on_delete=models.CASCADE, related_name="summary", primary_key=True)
+    points = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("KPI summary")
+        verbose_name_plural = _("KPI summaries")
+
+    def __str__(self) -> str:
+        return f"{self.kpi_id}: {len(self.points)} years"
+
+
 class Report(models.Model):
     """The yearly report to the council, frozen when it is submitted as a committee paper."""
 

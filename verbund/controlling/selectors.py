@@ -124,26 +124,32 @@ def current_breakdowns(
     return current
 
 
-def kpi_breakdown(*, kpi: Kpi, year: int, dimension: str) -> list[Measurement]:
-    """The current values of `kpi` in `year` per member, product or office, by name, with the breakdown object
-    loaded (two queries: the ids of the newest rows, then the rows)."""
+def _newest_breakdown_ids(*, kpi: Kpi, year: int, dimension: str) -> QuerySet[Measurement]:
     from django.db.models import Max
 
-    field = f"{dimension}_id"
     others = {f"{name}__isnull": True for name in DIMENSIONS if name != dimension}
-    newest = (
+    return (
         Measurement.objects.filter(kpi=kpi, year=year, **{f"{dimension}__isnull": False}, **others)
-        .values(field)
+        .values(f"{dimension}_id")
         .annotate(last=Max("id"))
-        .values_list("last", flat=True)
+        .values("last")
     )
-    order = "product__name" if dimension == "product" else f"{dimension}__name"
-    return list(
-        Measurement.objects.filter(pk__in=list(newest))
+
+
+def kpi_breakdown(*, kpi: Kpi, year: int, dimension: str, limit: int | None = None) -> list[Measurement]:
+    """The current values of `kpi` in `year` per member, product or office, by name (at most `limit`), with the
+    breakdown object and the target loaded. One query (the newest row per breakdown is a subquery)."""
+    rows = (
+        Measurement.objects.filter(pk__in=_newest_breakdown_ids(kpi=kpi, year=year, dimension=dimension))
         .select_related(dimension, "target")
         .defer("evidence_data", "records", "trace")
-        .order_by(order, "id")
+        .order_by(f"{dimension}__name", "id")
     )
+    return list(rows if limit is None else rows[:limit])
+
+
+def kpi_breakdown_count(*, kpi: Kpi, year: int, dimension: str) -> int:
+    return _newest_breakdown_ids(kpi=kpi, year=year, dimension=dimension).count()
 
 
 def contract_offices(contract: Contract) -> dict[int, Organization]:

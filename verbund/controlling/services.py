@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from verbund.controlling import engine, selectors
+from verbund.controlling import engine, selectors, summaries
 from verbund.controlling.choices import ContractStatus, Direction, ReportStatus, SourceKind, Unit
 from verbund.controlling.models import (
     Contract,
@@ -351,7 +351,7 @@ def _append(
     **fields: Any,
 ) -> Measurement:
     judgement = engine.judge(value, year=year, direction=engine.Direction(kpi.direction), targets=_targets(kpi))
-    return Measurement.objects.create(
+    row = Measurement.objects.create(
         kpi=kpi,
         year=year,
         member=member,
@@ -367,6 +367,8 @@ def _append(
         entered_at=timezone.now(),
         **fields,
     )
+    summaries.record(row)  # the dashboard's precomputed current totals
+    return row
 
 
 def _check_breakdown(kpi: Kpi, **dimensions: Any) -> None:

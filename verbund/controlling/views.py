@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from verbund.controlling import breakdowns, charts, selectors, services
+from verbund.controlling import breakdowns, charts, selectors, services, summaries
 from verbund.controlling.choices import SourceKind, Unit
 from verbund.controlling.forms import (
     BudgetForm,
@@ -134,7 +134,7 @@ def dashboard(contract: Contract, year: int) -> dict[str, Any]:
     queries whatever the number of goals, KPIs and years."""
     years = list(range(min(contract.start_year - 1, year - 1), max(contract.end_year, year) + 1))
     kpis = selectors.contract_kpis(contract)
-    current = selectors.current_measurements(contract=contract, years=years)
+    current: Any = summaries.current(contract=contract, years=years)  # precomputed totals, one row per KPI
     data = report_data(contract=contract, year=year, kpis=kpis, current=current)
     by_id = {kpi.pk: kpi for kpi in kpis}
     for goal in data["goals"]:
@@ -278,7 +278,7 @@ def kpi_detail(request: HttpRequest, kpi_id: int) -> HttpResponse:
     kpi = selectors.kpi_get_for_user(user=request.user, kpi_id=kpi_id)
     contract = kpi.goal.contract
     years = _kpi_years(kpi)
-    current = selectors.current_measurements(contract=contract, years=years)
+    current: Any = summaries.current(contract=contract, years=years, kpi_ids=[kpi.pk])
     lines = [kpi_line(kpi, y, current) for y in years]
     share = kpi.unit == Unit.SHARE
     factor = Decimal(100) if share else Decimal(1)

@@ -107,7 +107,7 @@ def test_collect_stores_a_value_per_listed_product_and_office_and_is_repeatable(
     assert (again.stored, again.unchanged) == (0, 4)
 
 
-def test_breakdown_selector_takes_two_queries_whatever_the_number_of_values(
+def test_breakdown_selector_takes_one_query_whatever_the_number_of_values(
     contract, controller, satisfaction, django_assert_num_queries
 ):
     services.collect_computed(actor=controller, contract=contract, year=2025)
@@ -116,7 +116,7 @@ def test_breakdown_selector_takes_two_queries_whatever_the_number_of_values(
         services.collect_computed(actor=controller, contract=contract, year=2025)  # a newer value for one product
     finally:
         SCORES["product"]["OZG-Basisdienste"] = "3.1"
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         rows = selectors.kpi_breakdown(kpi=satisfaction, year=2025, dimension="product")
         names = [(row.product.name, row.value, row.target.value) for row in rows]
     assert names == [
