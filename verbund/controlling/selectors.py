@@ -149,7 +149,12 @@ def kpi_breakdown(*, kpi: Kpi, year: int, dimension: str, limit: int | None = No
 
 
 def kpi_breakdown_count(*, kpi: Kpi, year: int, dimension: str) -> int:
-    return _newest_breakdown_ids(kpi=kpi, year=year, dimension=dimension).count()
+    """How many members, products or offices have a value of `kpi` in `year`. One query."""
+    from django.db.models import Count
+
+    others = {f"{name}__isnull": True for name in DIMENSIONS if name != dimension}
+    rows = Measurement.objects.filter(kpi=kpi, year=year, **{f"{dimension}__isnull": False}, **others)
+    return int(rows.aggregate(n=Count(f"{dimension}_id", distinct=True))["n"])
 
 
 def contract_offices(contract: Contract) -> dict[int, Organization]:

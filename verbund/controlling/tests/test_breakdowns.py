@@ -187,3 +187,25 @@ def test_a_manual_value_per_product_or_office_only_where_the_kpi_breaks_down(
     row = services.measurement_enter(**enter, office=offices[0])
     assert (row.office, row.product, row.member) == (offices[0], None, None)
     assert not selectors.current_measurements(contract=contract, years=[2025]).get((posts.pk, 2025, None))
+
+
+def test_a_long_breakdown_shows_the_first_rows_and_says_how_many_there_are(
+    contract, admin_user, satisfaction, monkeypatch
+):
+    from verbund.controlling import breakdowns
+
+    services.collect_computed(actor=admin_user, contract=contract, year=2025)
+    monkeypatch.setattr(breakdowns, "TABLE_LIMIT", 1)
+    monkeypatch.setattr(breakdowns, "CHART_LIMIT", 1)
+    product = breakdowns.sections(satisfaction, 2025)[0]
+    assert (product["dimension"], [row["name"] for row in product["rows"]], product["count"]) == (
+        "product",
+        ["OZG-Basisdienste"],
+        2,
+    )
+    assert product["chart"] is None  # two bars are more than the limit
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(admin_user)
+    with translation.override("en"):
+        page = client.get(f"/controlling/kennzahl/{satisfaction.pk}/?year=2025").content.decode()
+    assert "1 of 2 values shown; the CSV holds all." in page
