@@ -71,7 +71,9 @@ def rebuild(*, contract: Contract) -> int:
     points: dict[int, dict[str, Any]] = {}
     for (kpi_id, year, _member), row in selectors.current_measurements(contract=contract).items():
         points.setdefault(kpi_id, {})[str(year)] = point_of(row)
-    kpi_ids = list(contract.goals.values_list("kpis__id", flat=True).exclude(kpis__id=None))
+    from verbund.controlling.models import Kpi
+
+    kpi_ids = list(Kpi.objects.filter(goal__contract=contract).values_list("id", flat=True))
     KpiSummary.objects.filter(kpi_id__in=kpi_ids).delete()
     KpiSummary.objects.bulk_create(
         [KpiSummary(kpi_id=kpi_id, points=points.get(kpi_id, {})) for kpi_id in kpi_ids], batch_size=1000
