@@ -40,7 +40,7 @@ def _status(value: Decimal, direction: str, target: Any) -> str:
 def _contract(provider: Any, city: Any, goals: int, kpis: int, years: list[int], members: list[Any]) -> Any:
     from django.utils import timezone
 
-    from verbund.controlling import services
+    from verbund.controlling import services, summaries
     from verbund.controlling.models import Kpi, Measurement, Target
 
     rng = random.Random(SEED + goals)
@@ -101,6 +101,7 @@ def _contract(provider: Any, city: Any, goals: int, kpis: int, years: list[int],
                     for member in members
                 ]
         Measurement.objects.bulk_create(rows, batch_size=5000)
+    summaries.rebuild(contract=contract)  # bulk rows bypass the services that keep the dashboard's summaries
     return contract
 
 

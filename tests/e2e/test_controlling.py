@@ -1,5 +1,6 @@
 """The management contract in a real browser: a controller enters a manual KPI value with evidence, sees the
-status change from missed to on target, opens the value's drill-down and downloads the council report (CSV)."""
+status change from missed to on target, opens the value's drill-down, marks a measure done and downloads the
+council report (CSV), which shows the measure done with its date."""
 
 import pytest
 from playwright.sync_api import expect
@@ -45,8 +46,16 @@ def test_controller_enters_a_value_sees_the_status_opens_the_drill_down_and_down
     expect(page.locator("#evidence-text")).to_contain_text("Korrigierte Statistik mit Instagram")
     expect(page.locator("#measurement-facts")).to_contain_text("carla")
 
+    measure = contract.goals.get(position=1).measures.get()
+    page.goto(f"{live_server.url}/controlling/{contract.pk}/?year=2025")
+    page.fill(f"#done-on-{measure.pk}", "2025-06-20")
+    with page.expect_navigation():
+        page.locator(f"#measure-{measure.pk} button[type=submit]").click()
+    expect(page.locator(f"#measure-{measure.pk}")).to_contain_text("erledigt am 20.06.2025")
+
     page.goto(f"{live_server.url}/controlling/{contract.pk}/bericht/?year=2025")
     expect(page.locator("#summary")).to_contain_text("Social Media")
+    expect(page.locator("table.measures")).to_contain_text("erledigt am 20.06.2025")
     with page.expect_download() as info:
         page.click("#draft-csv")
     text = info.value.path().read_text("utf-8-sig")

@@ -29,6 +29,11 @@ from verbund.core.money import round_even
 BREAKDOWNS = ("member", "product")
 
 
+def _keys(query: KpiQuery, dimension: str) -> list[int]:
+    """The products with a commitment of the provider in force in the period (the product breakdown)."""
+    return selectors.committed_product_ids(provider_id=query.provider_id, until=query.period_end)
+
+
 class _Figures:
     def __init__(self, query: KpiQuery) -> None:
         now = timezone.now()
@@ -101,6 +106,7 @@ def _figures(query: KpiQuery) -> _Figures | None:
     unit="share",
     label=gettext_noop("Availability (time-weighted)"),
     breakdowns=BREAKDOWNS,
+    keys=_keys,
 )
 def availability_share(query: KpiQuery) -> KpiFigure | None:
     figures = _figures(query)
@@ -114,6 +120,7 @@ def availability_share(query: KpiQuery) -> KpiFigure | None:
     unit="share",
     label=gettext_noop("Share of member × product × month meeting the SLA"),
     breakdowns=BREAKDOWNS,
+    keys=_keys,
 )
 def sla_met_share(query: KpiQuery) -> KpiFigure | None:
     figures = _figures(query)
@@ -126,7 +133,13 @@ def _durations(figures: _Figures) -> list[int]:
     return [int((i.end - i.start).total_seconds()) for i in figures.incidents.values() if i.end is not None]
 
 
-@register("availability.mttr_hours", unit="hours", label=gettext_noop("Mean time to repair"), breakdowns=BREAKDOWNS)
+@register(
+    "availability.mttr_hours",
+    unit="hours",
+    label=gettext_noop("Mean time to repair"),
+    breakdowns=BREAKDOWNS,
+    keys=_keys,
+)
 def mttr_hours(query: KpiQuery) -> KpiFigure | None:
     figures = _figures(query)
     if figures is None:
@@ -137,7 +150,13 @@ def mttr_hours(query: KpiQuery) -> KpiFigure | None:
     return figures.figure(round_even(Decimal(sum(durations)) / len(durations) / 3600, Decimal("0.01")))
 
 
-@register("availability.major_incidents", unit="count", label=gettext_noop("Major incidents"), breakdowns=BREAKDOWNS)
+@register(
+    "availability.major_incidents",
+    unit="count",
+    label=gettext_noop("Major incidents"),
+    breakdowns=BREAKDOWNS,
+    keys=_keys,
+)
 def major_incidents(query: KpiQuery) -> KpiFigure | None:
     figures = _figures(query)
     if figures is None:

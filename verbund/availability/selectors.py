@@ -178,6 +178,12 @@ def system_report(*, year: int, as_of: dt.datetime, member_ids: Collection[int] 
     )
 
 
+def committed_product_ids(*, provider_id: int, until: dt.date) -> list[int]:
+    """The products the provider has committed a service level for, from a date up to `until` (one query)."""
+    rows = Commitment.objects.filter(provider_id=provider_id, valid_from__lte=until)
+    return sorted(set(rows.values_list("product_id", flat=True)))
+
+
 def provider_has_commitments(provider_id: int) -> bool:
     return Commitment.objects.filter(provider_id=provider_id).exists()
 

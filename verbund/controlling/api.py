@@ -90,6 +90,20 @@ class ControllingValueOut(Schema):
     demo: bool
 
 
+class ControllingBreakdownOut(Schema):
+    id: int
+    kpi_code: str
+    year: int
+    dimension: str = Field(..., description="member, product or office")
+    ref_id: int = Field(..., description="the id of the member or office (registry) or of the product (catalogue)")
+    name: str
+    value: Decimal
+    status: str = Field(..., description="green, amber, red or none (no target)")
+    target: Decimal | None
+    cut_off: dt.date | None
+    record_count: int
+
+
 class ControllingValueIn(Schema):
     year: Year
     value: str = Field(..., max_length=40, description="a number, 1234.5 or 1234,5; shares as fractions (0.95)")
@@ -207,6 +221,34 @@ def controlling_contracts_values(request: HttpRequest, contract_id: Id, year: Ye
     by_id = {row.pk: row for row in rows}
     out = [_value_out(by_id[m.pk], kpis[m.kpi_id]) for m in current.values() if m.kpi_id in kpis]
     return sorted(out, key=lambda v: (v["kpi_code"], v["id"]))
+
+
+@router.get(
+    "/kpis/{kpi_id}/breakdowns",
+    response=list[ControllingBreakdownOut],
+    summary="The current values of a KPI in a year per member, product and office (where the KPI breaks down)",
+)
+def controlling_kpi_breakdowns(request: HttpRequest, kpi_id: Id, year: Year) -> Any:
+    from verbund.controlling.breakdowns import kpi_dimensions, name_of
+
+    kpi = selectors.kpi_get_for_user(user=request.user, kpi_id=kpi_id)
+    return [
+        {
+            "id": row.pk,
+            "kpi_code": kpi.code,
+            "year": row.year,
+            "dimension": dimension,
+            "ref_id": getattr(row, f"{dimension}_id"),
+            "name": name_of(row, dimension),
+            "value": row.value,
+            "status": row.status,
+            "target": row.target.value if row.target is not None else None,
+            "cut_off": row.cut_off,
+            "record_count": row.record_count,
+        }
+        for dimension in kpi_dimensions(kpi)
+        for row in selectors.kpi_breakdown(kpi=kpi, year=year, dimension=dimension)
+    ]
 
 
 @router.post(

@@ -100,3 +100,51 @@ def value_chart(
     )
     out.append("</svg>")
     return mark_safe("".join(out))  # every text escaped above
+
+
+def bar_chart(
+    *,
+    chart_id: str,
+    names: Sequence[str],
+    values: Sequence[Decimal],
+    target: Decimal | None,
+    title: str,
+    description: str,
+    target_label: str,
+) -> SafeString:
+    """One horizontal bar per member, product or office, with the target as a dashed vertical line."""
+    row, left, right, top = 18, 220, 24, 8
+    width = 640
+    height = top * 2 + row * max(1, len(names))
+    numbers = [float(v) for v in values] + ([float(target)] if target is not None else [])
+    low = min(0.0, *numbers) if numbers else 0.0
+    high = max(numbers) if numbers else 1.0
+    if high == low:
+        high = low + 1
+    plot_w = width - left - right
+
+    def x(value: float) -> float:
+        return left + (value - low) / (high - low) * plot_w
+
+    out = [
+        f'<svg id="{chart_id}" class="chart" role="img" aria-label="{html.escape(title)}. {html.escape(description)}" '
+        f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet">',
+        f"<title>{html.escape(title)}</title><desc>{html.escape(description)}</desc>",
+    ]
+    zero = x(0.0)
+    for index, (name, value) in enumerate(zip(names, values, strict=True)):
+        y = top + index * row
+        end = x(float(value))
+        out.append(
+            f'<text x="{left - 6}" y="{y + row - 5}" font-size="10" text-anchor="end">{html.escape(name[:40])}</text>'
+            f'<rect x="{min(zero, end):.1f}" y="{y + 2}" width="{abs(end - zero):.1f}" height="{row - 5}" '
+            f'fill="#1f4e79"/>'
+        )
+    if target is not None:
+        tx = x(float(target))
+        out.append(
+            f'<line x1="{tx:.1f}" y1="{top}" x2="{tx:.1f}" y2="{height - top}" stroke="#b35900" '
+            f'stroke-dasharray="5,4" stroke-width="1.5"><title>{html.escape(target_label)}</title></line>'
+        )
+    out.append("</svg>")
+    return mark_safe("".join(out))  # every text escaped above

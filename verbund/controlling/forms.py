@@ -34,6 +34,12 @@ class KpiForm(forms.Form):
     source_kind = forms.ChoiceField(label=_("Source"), choices=SourceKind.choices)
     source_key = forms.CharField(label=_("Source key"), max_length=100, required=False)
     formula = forms.CharField(label=_("Formula"), max_length=500, required=False)
+    breakdowns = forms.MultipleChoiceField(
+        label=_("Breakdowns"),
+        choices=[("member", _("Per member")), ("product", _("Per product")), ("office", _("Per office"))],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
 
     def __init__(self, *args: Any, goals: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -94,3 +100,7 @@ class MeasureForm(forms.Form):
     def __init__(self, *args: Any, goals: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["goal"].queryset = goals  # type: ignore[attr-defined]
+
+
+class MeasureDoneForm(forms.Form):
+    done_on = forms.DateField(label=_("Done on"))

@@ -91,6 +91,10 @@ class Measure(models.Model):
     text = models.CharField(_("measure"), max_length=300)
     due_on = models.DateField(_("due on"))
     done = models.BooleanField(_("done"), default=False)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["goal", "due_on", "id"]
@@ -167,12 +171,24 @@ class Target(models.Model):
 
 
 class Measurement(models.Model):
-    """One value of a KPI for a year (and optionally a member or product), appended, never updated."""
+    """One value of a KPI for a year, appended, never updated: the total (member, product and office empty) or one
+    breakdown (one of member, product, office set)."""
 
     kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="measurements")
     year = models.PositiveSmallIntegerField(_("year"))
     member = models.ForeignKey(
         "registry.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    product = models.ForeignKey(
+        "catalog.Product", verbose_name=_("product"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    office = models.ForeignKey(
+        "registry.Organization",
+        verbose_name=_("office"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     series = models.PositiveSmallIntegerField(_("series"))
     value = models.DecimalField(_("value"), max_digits=18, decimal_places=6)
@@ -214,6 +230,25 @@ class Measurement(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("controlling:measurement_detail", args=[self.pk])
+
+
+class KpiSummary(models.Model):
+    """The current total of a KPI per year, kept up to date whenever a total is stored (`services._append`), so
+    that the dashboard reads one row per KPI instead of every stored value (ADR 0038, amendment 2).
+
+    `points` maps the year (text) to the newest total of that year: its id, value (text), status, series,
+    cut-off date, record count, commentary, target version and demo flag. It is derived data: `summaries.rebuild`
+    computes it again from the values (the report to the council always reads the values themselves)."""
+
+    kpi = models.OneToOneField(Kpi, on_delete=models.CASCADE, related_name="summary", primary_key=True)
+    points = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("KPI summary")
+        verbose_name_plural = _("KPI summaries")
+
+    def __str__(self) -> str:
+        return f"{self.kpi_id}: {len(self.points)} years"
 
 
 class Report(models.Model):

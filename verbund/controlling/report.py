@@ -118,7 +118,14 @@ def report_data(*, contract: Contract, year: int, kpis: list[Kpi] | None = None,
                 "trend": goal_trend([line["trend"] for line in lines]),
                 "kpis": lines,
                 "measures": [
-                    {"text": m.text, "due_on": m.due_on.isoformat(), "done": m.done} for m in goal.measures.all()
+                    {
+                        "id": m.pk,
+                        "text": m.text,
+                        "due_on": m.due_on.isoformat(),
+                        "done": m.done,
+                        "done_on": m.done_on.isoformat() if m.done_on else None,
+                    }
+                    for m in goal.measures.all()
                 ],
             }
         )

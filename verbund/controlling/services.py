@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from verbund.controlling import engine, selectors
+from verbund.controlling import engine, selectors, summaries
 from verbund.controlling.choices import ContractStatus, Direction, ReportStatus, SourceKind, Unit
 from verbund.controlling.models import (
     Contract,
@@ -40,7 +40,7 @@ from verbund.jobs.kinds import Progress, no_progress
 
 MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
 VALUE_LIMIT = Decimal(10) ** 12
-BREAKDOWNS = ("member", "product")
+BREAKDOWNS = ("member", "product", "office")
 
 
 def _user(actor: Any) -> Any:
@@ -149,12 +149,50 @@ def budget_set(*, actor: Any, goal: Goal, year: int, amount: Decimal) -> GoalBud
 
 
 @transaction.atomic
-def measure_add(*, actor: Any, goal: Goal, text: str, due_on: dt.date, done: bool = False) -> Measure:
-    measure = Measure(goal=goal, text=text.strip(), due_on=due_on, done=done)
+def measure_add(
+    *, actor: Any, goal: Goal, text: str, due_on: dt.date, done: bool = False, done_on: dt.date | None = None
+) -> Measure:
+    """A measure towards `goal`; one already done (`done`) was done on `done_on`, today when not given."""
+    measure = Measure(
+        goal=goal,
+        text=text.strip(),
+        due_on=due_on,
+        done=done,
+        done_on=(done_on or timezone.localdate()) if done else None,
+        done_by=_user(actor) if done else None,
+    )
     measure.full_clean()
     measure.save()
     _audit(actor, AuditAction.CREATE, goal, goal.contract.provider_id, measure=measure.text, due_on=str(due_on))
     return measure
+
+
+@transaction.atomic
+def measure_complete(*, actor: Any, measure: Measure, done_on: dt.date) -> Measure:
+    """Mark a measure done on `done_on` (not in the future, not before the contract's first year); once done it
+    stays done, the report shows the date."""
+    locked = Measure.objects.select_for_update().select_related("goal__contract").get(pk=measure.pk)
+    contract = locked.goal.contract
+    if locked.done:
+        raise ValidationError({"measure": _("The measure is already done.")})
+    if not isinstance(done_on, dt.date):
+        raise ValidationError({"done_on": _("Enter a valid date.")})
+    if done_on > timezone.localdate():
+        raise ValidationError({"done_on": _("A measure is not done in the future.")})
+    if done_on.year < contract.start_year - 1:
+        raise ValidationError({"done_on": _("The date is before the contract's term.")})
+    Measure.objects.filter(pk=locked.pk).update(done=True, done_on=done_on, done_by=_user(actor))
+    locked.refresh_from_db()
+    _audit(
+        actor,
+        AuditAction.UPDATE,
+        locked.goal,
+        contract.provider_id,
+        message=_("Measure done: %(text)s") % {"text": locked.text},
+        measure=locked.text,
+        done_on=done_on.isoformat(),
+    )
+    return locked
 
 
 def _check_kpi(*, unit: str, direction: str, source_kind: str, source_key: str, formula: str, breakdowns: str) -> None:
@@ -313,7 +351,7 @@ def _append(
     **fields: Any,
 ) -> Measurement:
     judgement = engine.judge(value, year=year, direction=engine.Direction(kpi.direction), targets=_targets(kpi))
-    return Measurement.objects.create(
+    row = Measurement.objects.create(
         kpi=kpi,
         year=year,
         member=member,
@@ -329,6 +367,28 @@ def _append(
         entered_at=timezone.now(),
         **fields,
     )
+    summaries.record(row)  # the dashboard's precomputed current totals
+    return row
+
+
+def _check_breakdown(kpi: Kpi, **dimensions: Any) -> None:
+    """At most one of member, product, office; only one the KPI breaks down by; an office is an office."""
+    from verbund.registry.choices import OrganizationKind
+
+    given = [name for name, value in dimensions.items() if value is not None]
+    if len(given) > 1:
+        raise ValidationError({given[1]: _("A value is the total or one breakdown (member, product or office).")})
+    names = {
+        "member": _("This KPI has no breakdown per member."),
+        "product": _("This KPI has no breakdown per product."),
+        "office": _("This KPI has no breakdown per office."),
+    }
+    for name in given:
+        if name not in kpi.breakdowns.split(","):
+            raise ValidationError({name: names[name]})
+    office = dimensions.get("office")
+    if office is not None and office.kind != OrganizationKind.OFFICE:
+        raise ValidationError({"office": _("Not an office: %(name)s") % {"name": office.name}})
 
 
 @dataclass(frozen=True)
@@ -349,9 +409,12 @@ def measurement_enter(
     evidence: Evidence,
     comment: str = "",
     member: Any = None,
+    product: Any = None,
+    office: Any = None,
     demo: bool = False,
 ) -> Measurement:
-    """A value entered by hand (manual or imported-evidence KPIs), with its evidence and who entered it."""
+    """A value entered by hand (manual or imported-evidence KPIs), with its evidence and who entered it; the
+    total, or the value of one member, product or office where the KPI has that breakdown."""
     if kpi.source_kind not in (SourceKind.MANUAL, SourceKind.IMPORTED):
         raise ValidationError({"kpi": _("The values of this KPI are computed; they are not entered by hand.")})
     _year(year, "year")
@@ -369,8 +432,7 @@ def measurement_enter(
             raise ValidationError({"evidence_url": _("Enter a valid URL.")}) from None
     if evidence.file_data is not None and len(evidence.file_data) > MAX_EVIDENCE_BYTES:
         raise ValidationError({"evidence_file": _("The file is larger than 5 MB.")})
-    if member is not None and "member" not in kpi.breakdowns.split(","):
-        raise ValidationError({"member": _("This KPI has no breakdown per member.")})
+    _check_breakdown(kpi, member=member, product=product, office=office)
     measurement = _append(
         actor=actor,
         kpi=kpi,
@@ -378,6 +440,8 @@ def measurement_enter(
         value=number,
         source_kind=kpi.source_kind,
         member=member,
+        product=product,
+        office=office,
         demo=demo,
         trace=[("manual", {"value": str(number)})],
         evidence_text=evidence.text.strip(),
@@ -416,30 +480,31 @@ def collect_computed(
         Kpi.objects.filter(goal__contract=contract, source_kind=SourceKind.COMPUTED).prefetch_related("targets")
     )
     members = selectors.contract_members(contract) if any("member" in k.breakdowns for k in kpis) else []
-    current = selectors.current_measurements(contract=contract, years=[year], members=True)
+    offices = selectors.contract_offices(contract) if any("office" in k.breakdowns for k in kpis) else {}
+    totals = selectors.current_measurements(contract=contract, years=[year])
+    parts = selectors.current_breakdowns(contract=contract, years=[year])
     stored = unchanged = 0
     no_data: list[str] = []
     for index, kpi in enumerate(kpis):
         progress(index, len(kpis), gettext_noop("Collecting %(code)s"), code=kpi.code)
-        targets: list[Any] = [None]
-        if "member" in kpi.breakdowns:
-            targets += members
-        for member in targets:
+        for dimension, target in _breakdown_targets(kpi, contract, year, members, offices):
             query = kpi_interface.KpiQuery(
                 provider_id=contract.provider_id,
                 period_start=dt.date(year, 1, 1),
                 period_end=dt.date(year, 12, 31),
-                member_id=member.pk if member is not None else None,
+                **({f"{dimension}_id": target.pk} if dimension else {}),
             )
             try:
                 figure = kpi_interface.figure(kpi.source_key, query)
             except kpi_interface.UnknownSource:
                 figure = None
             if figure is None:
-                if member is None:
+                if not dimension:
                     no_data.append(kpi.code)
                 continue
-            existing = current.get((kpi.pk, year, member.pk if member is not None else None))
+            existing = (
+                parts.get((kpi.pk, year, dimension, target.pk)) if dimension else totals.get((kpi.pk, year, None))
+            )
             if _same(existing, figure.value, figure.cut_off, kpi.series):
                 unchanged += 1
                 continue
@@ -449,7 +514,6 @@ def collect_computed(
                 year=year,
                 value=figure.value,
                 source_kind=SourceKind.COMPUTED,
-                member=member,
                 demo=demo,
                 trace=[
                     ("computed", {"key": kpi.source_key, "value": str(figure.value), "cut_off": str(figure.cut_off)})
@@ -458,6 +522,7 @@ def collect_computed(
                 records=[{"label": r.label, "url": r.url, "detail": r.detail} for r in figure.records],
                 record_count=figure.record_count or len(figure.records),
                 note=figure.note[:300],
+                **({dimension: target} if dimension else {}),
             )
             stored += 1
     progress(len(kpis), len(kpis), gettext_noop("Collected"))
@@ -473,6 +538,34 @@ def collect_computed(
             stored=stored,
         )
     return Collection(stored=stored, unchanged=unchanged, no_data=no_data)
+
+
+def _breakdown_targets(
+    kpi: Kpi, contract: Contract, year: int, members: list[Any], offices: dict[int, Any]
+) -> list[tuple[str, Any]]:
+    """What to ask the source for: the total ("", None), then each member, and each product and office the
+    source lists (`core.kpi.breakdown_keys`) that exists."""
+    from verbund.catalog.models import Product
+
+    wanted = kpi.breakdowns.split(",")
+    targets: list[tuple[str, Any]] = [("", None)]
+    if "member" in wanted:
+        targets += [("member", member) for member in members]
+    query = kpi_interface.KpiQuery(
+        provider_id=contract.provider_id, period_start=dt.date(year, 1, 1), period_end=dt.date(year, 12, 31)
+    )
+    for dimension in ("product", "office"):
+        if dimension not in wanted:
+            continue
+        try:
+            ids = kpi_interface.breakdown_keys(kpi.source_key, query, dimension)
+        except kpi_interface.UnknownSource:
+            ids = []
+        if dimension == "product":
+            targets += [("product", p) for p in Product.objects.filter(pk__in=ids).order_by("name")] if ids else []
+        else:
+            targets += [("office", offices[i]) for i in ids if i in offices]
+    return targets
 
 
 def formulas_evaluate(*, actor: Any, contract: Contract, year: int, demo: bool = False) -> int:

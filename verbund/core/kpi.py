@@ -24,12 +24,17 @@ Rules every figure keeps:
 - ``records`` drill down to what the value was computed from: at most ``query.record_limit`` of them, each with
   a label in the reader's language and, where a page shows the record, its URL; ``record_count`` is the total.
 - ``cut_off`` is the date of the newest data the value rests on (the close of a wave, the last import).
+- ``breakdowns`` names the dimensions the figure can be asked for: ``"member"`` (a member municipality),
+  ``"product"`` (a catalogue product) and ``"office"`` (an office of a member, a registry organisation of kind
+  office). For ``"product"`` and ``"office"`` the source also lists which ids it has data for with ``keys=``
+  (``keys(query, dimension) -> ids``); the controlling app asks only for those. Members are the provider's
+  members (the controlling app knows them).
 
 This module is pure Python and imports nothing from Django, so the engines of the controlling app can use its
 types.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -48,7 +53,11 @@ class KpiQuery:
     period_end: date  # last day of the period, inclusive (a calendar year: 1 Jan .. 31 Dec)
     member_id: int | None = None  # a breakdown per member municipality, or None for all members together
     product_id: int | None = None  # a breakdown per catalogue product, or None
+    office_id: int | None = None  # a breakdown per office (registry organisation of kind office), or None
     record_limit: int = 50  # at most this many drill-down records
+
+
+KeyLister = Callable[[KpiQuery, str], Iterable[int]]
 
 
 @dataclass(frozen=True)
@@ -77,17 +86,18 @@ class SourceSpec:
     unit: str  # "share", "score", "count", "days", "years", "eur", "hours", "number"
     label: str  # English, marked with gettext_noop; translated when shown
     compute: Callable[[KpiQuery], KpiFigure | None] = field(compare=False)
-    breakdowns: tuple[str, ...] = ()  # which of "member", "product" the figure supports
+    breakdowns: tuple[str, ...] = ()  # which of "member", "product", "office" the figure supports
+    keys: KeyLister | None = field(default=None, compare=False)  # ids with data per "product" / "office"
 
 
 _REGISTRY: dict[str, SourceSpec] = {}
 
 UNITS = frozenset({"share", "score", "count", "days", "years", "eur", "hours", "number"})
-BREAKDOWNS = frozenset({"member", "product"})
+BREAKDOWNS = frozenset({"member", "product", "office"})
 
 
 def register(
-    key: str, *, unit: str, label: str, breakdowns: tuple[str, ...] = ()
+    key: str, *, unit: str, label: str, breakdowns: tuple[str, ...] = (), keys: KeyLister | None = None
 ) -> Callable[[Callable[[KpiQuery], KpiFigure | None]], Callable[[KpiQuery], KpiFigure | None]]:
     """Declare a figure under `key` (``"app.figure"``). Registering the same key twice with another function fails."""
     if "." not in key:
@@ -104,7 +114,7 @@ def register(
             previous = f"{existing.compute.__module__}.{existing.compute.__qualname__}"
             if qualified != previous:  # the same function imported again (autoreload) is fine
                 raise ValueError(f"The source key {key} is already registered by {previous}.")
-        _REGISTRY[key] = SourceSpec(key=key, unit=unit, label=label, compute=function, breakdowns=breakdowns)
+        _REGISTRY[key] = SourceSpec(key=key, unit=unit, label=label, compute=function, breakdowns=breakdowns, keys=keys)
         return function
 
     return decorate
@@ -129,4 +139,15 @@ def figure(key: str, query: KpiQuery) -> KpiFigure | None:
         return None
     if query.product_id is not None and "product" not in spec.breakdowns:
         return None
+    if query.office_id is not None and "office" not in spec.breakdowns:
+        return None
     return spec.compute(query)
+
+
+def breakdown_keys(key: str, query: KpiQuery, dimension: str) -> list[int]:
+    """The ids of `dimension` ("product" or "office") the figure `key` has data for in the query's period; empty
+    when the figure has no such breakdown or does not list its ids."""
+    spec = source(key)
+    if dimension not in spec.breakdowns or spec.keys is None:
+        return []
+    return sorted(set(spec.keys(query, dimension)))

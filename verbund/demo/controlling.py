@@ -81,7 +81,7 @@ GOALS: list[tuple[str, str, int, list[tuple[Any, ...]], list[tuple[str, dt.date]
                 "higher",
                 "computed",
                 "surveys.satisfaction_mean",
-                "member",
+                "member,product",
                 "4.0",
                 "0.2",
             ),
@@ -245,7 +245,7 @@ GOALS: list[tuple[str, str, int, list[tuple[Any, ...]], list[tuple[str, dt.date]
                 "higher",
                 "computed",
                 "availability.availability_share",
-                "member",
+                "member,product",
                 "0.995",
                 "0.003",
             ),
@@ -427,7 +427,14 @@ def _contract(actor: Any, citeq: Organization, city: Organization) -> Contract:
         for year in contract.years:
             services.budget_set(actor=actor, goal=goal, year=year, amount=Decimal(budget))
         for text_, due in measures:
-            services.measure_add(actor=actor, goal=goal, text=text_, due_on=due, done=due.year < 2026)
+            services.measure_add(
+                actor=actor,
+                goal=goal,
+                text=text_,
+                due_on=due,
+                done=due.year < 2026,
+                done_on=due if due.year < 2026 else None,
+            )
         for code, name, definition, unit, direction, source, key, breakdowns, target, tolerance in kpis:
             kpi = services.kpi_create(
                 actor=actor,

@@ -104,11 +104,20 @@ def _score(query: KpiQuery, *, share: bool) -> KpiFigure | None:
     )
 
 
+def _product_keys(query: KpiQuery, dimension: str) -> list[int]:
+    """The products the wave's questions are tied to (the product breakdown)."""
+    wave = _wave(query)
+    if wave is None or not wave.analysis:
+        return []
+    return [int(p) for p in wave.analysis.get("products", {})]
+
+
 @register(
     "surveys.satisfaction_mean",
     unit="score",
     label=gettext_noop("Mean satisfaction (1-5)"),
     breakdowns=("member", "product"),
+    keys=_product_keys,
 )
 def satisfaction_mean(query: KpiQuery) -> KpiFigure | None:
     return _score(query, share=False)
@@ -119,6 +128,7 @@ def satisfaction_mean(query: KpiQuery) -> KpiFigure | None:
     unit="share",
     label=gettext_noop("Satisfied (top-2-box)"),
     breakdowns=("member", "product"),
+    keys=_product_keys,
 )
 def top2_share(query: KpiQuery) -> KpiFigure | None:
     return _score(query, share=True)

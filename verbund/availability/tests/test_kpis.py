@@ -5,7 +5,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from verbund.availability import services
-from verbund.core.kpi import KpiQuery, figure
+from verbund.core.kpi import KpiQuery, breakdown_keys, figure
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -60,3 +60,12 @@ def test_breakdown_per_member_and_product(registry, outage, subscribed):
     )
     assert telgte_oz is not None and telgte_oz.value == 1
     assert telgte_oz.record_count == 0
+
+
+def test_the_product_breakdown_lists_the_committed_products(registry, commitments, subscribed):
+    listed = breakdown_keys("availability.availability_share", _query(registry), "product")
+    assert listed == sorted([subscribed["workplace"].pk, subscribed["ozg"].pk])
+    early = KpiQuery(
+        provider_id=registry["citeq"].pk, period_start=dt.date(2000, 1, 1), period_end=dt.date(2000, 12, 31)
+    )
+    assert breakdown_keys("availability.availability_share", early, "product") == []  # no commitment yet

@@ -44,3 +44,18 @@ def status_badge(status: Any) -> SafeString:
     return format_html(
         '<span class="status status-{}">{} {}</span>', code, SYMBOLS.get(code, "–"), label(code, "status")
     )
+
+
+@register.filter
+def iso_date(value: Any) -> str:
+    """A date stored as ISO text in a snapshot ("2025-06-30") in the reader's short date format."""
+    import datetime as dt
+
+    from django.utils.formats import date_format
+
+    if not value:
+        return ""
+    try:
+        return date_format(dt.date.fromisoformat(str(value)), "SHORT_DATE_FORMAT")
+    except ValueError:
+        return str(value)

@@ -89,6 +89,7 @@ class TestEndpoints(EndpointTests):
             status=201,
             other_status=403,
         ),
+        Endpoint("api:controlling_kpi_breakdowns", kwargs=_kpi("AVAIL"), query=YEAR),
         Endpoint("api:controlling_reports_list", kind="list", setup=_report),
         Endpoint(
             "controlling:contract_list",
@@ -185,6 +186,20 @@ class TestEndpoints(EndpointTests):
             ),
             **PAGE_WRITE,
         ),
+        Endpoint(
+            "controlling:measure_done",
+            kwargs=lambda ctx: {
+                "contract_id": ctx.contract.pk,
+                "measure_id": ctx.contract.goals.first().measures.first().pk,
+            },
+            data={"done_on": "2025-06-20"},
+            bad=Bad(
+                {"done_on": "2099-01-01"},
+                field="done_on",
+                message=lambda: _("A measure is not done in the future."),
+            ),
+            **PAGE_WRITE,
+        ),
         Endpoint("controlling:contract_report", kwargs=_contract, query=YEAR),
         Endpoint(
             "controlling:contract_report",
@@ -199,6 +214,7 @@ class TestEndpoints(EndpointTests):
         Endpoint("controlling:contract_report_csv", kwargs=_contract, query=YEAR),
         Endpoint("controlling:contract_report_pdf", kwargs=_contract, query=YEAR),
         Endpoint("controlling:kpi_detail", kwargs=_kpi("POSTS")),
+        Endpoint("controlling:kpi_breakdown_csv", kwargs=_kpi("AVAIL"), query=YEAR),
         Endpoint(
             "controlling:kpi_value",
             kwargs=_kpi("POSTS"),

@@ -193,3 +193,28 @@ def test_member_sees_only_published_reports(contract, controller, meeting, alice
     assert not Report.objects.restrict(alice).exists()
     services.report_submit(actor=controller, contract=contract, year=2025, meeting=meeting, reference="BA-V-1")
     assert Report.objects.restrict(alice).count() == 1
+
+
+def test_a_measure_is_marked_done_once_with_its_date_and_the_report_shows_it(contract, controller):
+    from verbund.controlling.models import Measure
+    from verbund.core.models import AuditEvent
+
+    measure = Measure.objects.get(goal__contract=contract)
+    events = AuditEvent.objects.count()
+    for done_on, field in [(dt.date(2099, 1, 1), "done_on"), (dt.date(2020, 1, 1), "done_on")]:
+        with pytest.raises(ValidationError) as refused:
+            services.measure_complete(actor=controller, measure=measure, done_on=done_on)
+        assert field in refused.value.message_dict
+    measure.refresh_from_db()
+    assert (measure.done, measure.done_on, AuditEvent.objects.count()) == (False, None, events)
+
+    done = services.measure_complete(actor=controller, measure=measure, done_on=dt.date(2025, 6, 20))
+    assert (done.done, done.done_on, done.done_by) == (True, dt.date(2025, 6, 20), controller)
+    assert AuditEvent.objects.count() == events + 1
+    with pytest.raises(ValidationError) as again:
+        services.measure_complete(actor=controller, measure=measure, done_on=dt.date(2025, 6, 21))
+    assert "measure" in again.value.message_dict
+    measures = report_data(contract=contract, year=2025)["goals"][0]["measures"]
+    assert measures == [
+        {"id": measure.pk, "text": "Redaktionsplan", "due_on": "2025-06-30", "done": True, "done_on": "2025-06-20"}
+    ]

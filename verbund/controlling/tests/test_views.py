@@ -69,3 +69,20 @@ def test_paper_form_offers_the_draft_contract_and_the_decision_makes_it_effectiv
     assert contract.status == "effective"
     form = client.get("/gremien/vorlagen/neu/").content.decode()
     assert f'value="management_contract:{contract.pk}"' not in form  # effective: no longer a subject
+
+
+def test_a_measure_is_marked_done_on_the_contract_page_and_the_report_shows_the_date(contract, admin_user):
+    from verbund.controlling.models import Measure
+
+    measure = Measure.objects.get(goal__contract=contract)
+    client = _client(admin_user)
+    page = client.get(f"/controlling/{contract.pk}/?year=2025").content.decode()
+    row = page.split(f'id="measure-{measure.pk}"')[1].split("</tr>")[0]
+    assert "Mark done" in row and f"/controlling/{contract.pk}/massnahmen/{measure.pk}/erledigt/" in row
+    url = f"/controlling/{contract.pk}/massnahmen/{measure.pk}/erledigt/"
+    assert client.post(url, {"done_on": "2025-06-20"}).status_code == 302
+    page = client.get(f"/controlling/{contract.pk}/?year=2025").content.decode()
+    row = page.split(f'id="measure-{measure.pk}"')[1].split("</tr>")[0]
+    assert "done on" in row and "Mark done" not in row
+    report = client.get(f"/controlling/{contract.pk}/bericht/?year=2025").content.decode()
+    assert "done on 06/20/2025" in report

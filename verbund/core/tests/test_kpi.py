@@ -42,7 +42,7 @@ def test_breakdown_not_offered_gives_no_data():
 
 @pytest.mark.parametrize(
     ("key", "unit", "breakdowns"),
-    [("nodot", "share", ()), ("a.b", "percent", ()), ("a.b", "share", ("office",))],
+    [("nodot", "share", ()), ("a.b", "percent", ()), ("a.b", "share", ("district",))],
 )
 def test_bad_declarations_are_refused(key, unit, breakdowns):
     with pytest.raises(ValueError):
@@ -57,3 +57,24 @@ def test_two_functions_under_one_key_are_refused():
 
     with pytest.raises(ValueError):
         kpi.register("demo.x", unit="count", label="X")(other)
+
+
+def test_product_and_office_breakdowns_are_asked_only_where_offered_and_listed_by_the_source():
+    asked = []
+
+    def compute(query: kpi.KpiQuery) -> kpi.KpiFigure:
+        asked.append((query.product_id, query.office_id))
+        return kpi.KpiFigure(value=Decimal(1), cut_off=query.period_end)
+
+    kpi.register(
+        "demo.offices", unit="count", label="Offices", breakdowns=("office",), keys=lambda query, dim: [9, 4, 9]
+    )(compute)
+    kpi.register("demo.plain", unit="count", label="Plain")(compute)
+    office = kpi.KpiQuery(provider_id=1, period_start=QUERY.period_start, period_end=QUERY.period_end, office_id=4)
+    product = kpi.KpiQuery(provider_id=1, period_start=QUERY.period_start, period_end=QUERY.period_end, product_id=3)
+    assert kpi.figure("demo.offices", office) is not None
+    assert kpi.figure("demo.offices", product) is None and kpi.figure("demo.plain", office) is None
+    assert asked == [(None, 4)]
+    assert kpi.breakdown_keys("demo.offices", QUERY, "office") == [4, 9]
+    assert kpi.breakdown_keys("demo.offices", QUERY, "product") == []
+    assert kpi.breakdown_keys("demo.plain", QUERY, "office") == []

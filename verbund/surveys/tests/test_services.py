@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from verbund.core.kpi import KpiQuery, figure
+from verbund.core.kpi import KpiQuery, breakdown_keys, figure
 from verbund.surveys import imports, services
 from verbund.surveys.models import Answer, Invitation, Response, Wave
 from verbund.surveys.tests.conftest import answers
@@ -151,6 +151,8 @@ def test_kpis_from_the_latest_closed_wave(closed_wave, registry, catalogue):
     product = figure("surveys.top2_share", KpiQuery(**{**query.__dict__, "product_id": catalogue["workplace"].pk}))
     assert product.value == Decimal("0.6000")
     assert figure("surveys.nps", KpiQuery(**{**query.__dict__, "product_id": 1})) is None  # no product breakdown
+    listed = breakdown_keys("surveys.top2_share", query, "product")  # what the controlling app asks per product
+    assert catalogue["workplace"].pk in listed and breakdown_keys("surveys.nps", query, "product") == []
     later = KpiQuery(provider_id=citeq.pk, period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 12, 31))
     assert figure("surveys.satisfaction_mean", later) is None
     assert Wave.objects.filter(year=2025).count() == 1
