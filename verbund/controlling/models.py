@@ -233,7 +233,7 @@ class Measurement(models.Model):
 
 
 class KpiSummary(models.Model):
-    """The current total of a KPI per year, kept up to date whenever a total is stored (`services._append`), so
+    """The current total of a KPI per year, kept up to date whenever a total is stored (`services.values._append`), so
     that the dashboard reads one row per KPI instead of every stored value (ADR 0038, amendment 2).
 
     `points` maps the year (text) to the newest total of that year: its id, value (text), status, series,

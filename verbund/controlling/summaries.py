@@ -1,7 +1,7 @@
 """The precomputed summary of every KPI (`KpiSummary`): the current total per year, so that the dashboard of a
 contract answers from one row per KPI, whatever the number of stored values (ADR 0038, amendment 2).
 
-`record` is called by `services._append` inside the transaction that stores a total (member, product and office
+`record` is called by `services.values._append` inside the transaction that stores a total (member, product and office
 empty), after the row is written: values are appended, never updated, so the newest total of a year replaces the
 year's point. `rebuild` computes the summaries again from the stored values (the migration that introduced them,
 bulk loads such as the benchmark). `current` gives the dashboard the same mapping `selectors.current_measurements`
