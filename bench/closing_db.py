@@ -24,7 +24,7 @@ import sys
 import time
 from typing import Any
 
-from bench.common import figure, is_postgres_url, log, peak_rss, scratch_database
+from bench.common import figure, is_postgres_url, log, machine_note, peak_rss, scratch_database
 
 PREFIX = "closing_db"
 DATABASE_NAME = "verbund_bench_closing"
@@ -74,7 +74,7 @@ def run() -> dict[str, Any]:
     from verbund.closing.services import closing_create
     from verbund.costing.models import PlanVersion
 
-    result: dict[str, Any] = {"status": "ok", "note": "taken on a busy shared machine (2 cores, several helpers)"}
+    result: dict[str, Any] = {"status": "ok", "note": machine_note()}
     info = build(small=False, issue=False, for_load=False)
     result["members"] = info["members"]
     plan = PlanVersion.objects.get(pk=info["plan"]["id"])

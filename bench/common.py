@@ -66,6 +66,15 @@ def peak_rss() -> dict[str, Any]:
     return figure(rss_kib / 1024, "MiB", 1)
 
 
+def machine_note() -> str:
+    """How busy the machine was when a benchmark started (instead of a note written by hand, which outlives the
+    conditions it described): the 1-minute load average against the number of cores."""
+    load = os.getloadavg()[0]
+    cores = os.cpu_count() or 1
+    busy = "busy: the times are upper bounds" if load > 0.75 * cores else "otherwise quiet"
+    return f"1-minute load average {load:.2f} on {cores} cores at the start ({busy})"
+
+
 def log(prefix: str, message: str) -> None:
     """Progress goes to stderr: stdout carries the JSON of the modules that `bench.run` collects."""
     print(f"[{prefix}] {message}", file=sys.stderr, flush=True)

@@ -22,7 +22,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from bench.common import ROOT, figure, is_postgres_url, latency_summary, log, scratch_database, timed_requests
+from bench.common import (
+    ROOT,
+    figure,
+    is_postgres_url,
+    latency_summary,
+    log,
+    machine_note,
+    scratch_database,
+    timed_requests,
+)
 
 GOALS, KPIS_PER_GOAL, YEARS, MEMBERS = 9, 30, list(range(2016, 2026)), 10981
 REQUESTS, WARMUP, SEED = 20, 3, 15
@@ -121,7 +130,7 @@ def run() -> dict[str, Any]:
     from verbund.registry.choices import OrganizationKind
     from verbund.registry.models import Organization
 
-    result: dict[str, Any] = {"status": "ok", "note": "taken on a busy shared machine (2 cores, ~7 helpers)"}
+    result: dict[str, Any] = {"status": "ok", "note": machine_note()}
     call_command("migrate", interactive=False, verbosity=0)
     provider = Organization.objects.create(name="citeq", short_name="citeq", kind=OrganizationKind.PROVIDER)
     city = Organization.objects.create(name="Münster, Stadt", kind=OrganizationKind.MUNICIPALITY, ags="05515000")

@@ -22,7 +22,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from bench.common import figure, is_postgres_url, latency_summary, log, scratch_database, timed_requests
+from bench.common import figure, is_postgres_url, latency_summary, log, machine_note, scratch_database, timed_requests
 
 SERVICES = 600
 REQUESTS = 100
@@ -58,7 +58,7 @@ def run() -> dict[str, Any]:
     from verbund.strategy.services import catalogue_import
     from verbund.strategy.services.bulk import inventory_bulk_load
 
-    result: dict[str, Any] = {"status": "ok", "note": "taken on a busy shared machine (2 cores, ~7 helpers)"}
+    result: dict[str, Any] = {"status": "ok", "note": machine_note()}
     call_command("migrate", interactive=False, verbosity=0)
     import_registry("strategy")
     t0 = time.perf_counter()

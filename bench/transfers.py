@@ -20,7 +20,7 @@ import time
 from decimal import Decimal
 from typing import Any
 
-from bench.common import figure, is_postgres_url, log, peak_rss, scratch_database
+from bench.common import figure, is_postgres_url, log, machine_note, peak_rss, scratch_database
 
 PREFIX = "transfers"
 DATABASE_NAME = "verbund_bench_transfers"
@@ -84,7 +84,7 @@ def run(members: int) -> dict[str, Any]:
     from verbund.transfers import services
     from verbund.transfers.models import MovedSubscription
 
-    result: dict[str, Any] = {"status": "ok", "note": "taken on a busy shared machine (2 cores, several helpers)"}
+    result: dict[str, Any] = {"status": "ok", "note": machine_note()}
     log(PREFIX, f"building {members} members with one subscription each")
     started = time.perf_counter()
     data = _build(members)
