@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from bench.common import machine_note
 from verbund.costing.engine import Charging
 from verbund.scenarios.engine import (
     Assumptions,
@@ -194,7 +195,7 @@ def run(*, end_year: int = 2040, draws: int = 10_000, members: int = MEMBERS) ->
     floor = numpy_floor(draws, len(risk.member_change), FEE_FACTORS)
     scenario = projection.scenarios[0]
     return {
-        "note": "busy shared 2-core machine",
+        "note": machine_note(),
         "members": members,
         "subscriptions": len(model.usage),
         "providers": PROVIDERS,

@@ -15,7 +15,7 @@ import random
 import sys
 import time
 
-from bench.common import figure
+from bench.common import figure, machine_note
 from verbund.surveys.engine import PopulationCell, QuestionSpec, ResponseRow, WaveInput, analyse
 from verbund.surveys.engine.analysis import result_json
 
@@ -81,7 +81,7 @@ def main() -> int:
                 "stored_json_bytes": figure(len(stored), "bytes"),
                 "goal_s": figure(GOAL_S, "s"),
                 "within_goal": total < GOAL_S,
-                "note": "measured on a shared, busy 2-core machine; no database (the engine and its JSON)",
+                "note": machine_note() + "; no database (the engine and its JSON)",
             },
             indent=2,
         )
