@@ -37,3 +37,5 @@ def test_instalment_run_issues_right_after_load_demo(db):
     assert e_invoices.count() == e_invoices.exclude(xml=None).count() > 0
     assert all(not [f for f in i.validation_findings if f["severity"] == "fatal"] for i in e_invoices)
     assert "RE-2026-000001" in out.getvalue()
+    # KAAW and the operating company have catalogues and seller profiles but no agreement with members yet (#14)
+    assert "KAAW: no approved party of an agreement; nothing to bill." in out.getvalue()

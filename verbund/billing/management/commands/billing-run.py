@@ -1,7 +1,8 @@
 """`verbund billing-run --kind instalment|final|extras --year YYYY [--period N] [--issue] [--provider P]`.
 
 Without `--provider` it runs for every provider (registry.PROVIDER_KINDS) with a seller profile and an approved
-plan or catalogue of the year, one after the other, each with its own seller data and number series.
+plan or catalogue of the year, one after the other, each with its own seller data and number series; a provider
+without any approved party of its agreements is named and skipped (nobody to bill).
 
 Prepares the run (creating it or rebuilding its drafts), prints the summary and the problems; with `--issue`
 issues it and prints the invoice numbers. Exits non-zero with the problems or the validation rule ids when the
@@ -25,8 +26,8 @@ from verbund.billing.tasks import run_issue, run_prepare
 from verbund.catalog.choices import CatalogueStatus
 from verbund.costing.choices import PlanStatus
 from verbund.jobs.progress import cli_progress
-from verbund.registry.choices import PROVIDER_KINDS
-from verbund.registry.models import Organization
+from verbund.registry.choices import PROVIDER_KINDS, ApprovalStatus
+from verbund.registry.models import AgreementParty, Organization
 
 
 def _amount(value: Any) -> str:
@@ -54,6 +55,17 @@ def _providers(value: str | None, year: int) -> list[Organization]:
     if not found:
         raise CommandError(f"no provider has a seller profile and an approved plan or catalogue for {year}")
     return found
+
+
+def _without_members(providers: list[Organization]) -> set[int]:
+    """The providers without an approved party of any of their agreements: they have nobody to bill (an
+    operating company before the first accession), so running them would only leave an empty run behind."""
+    with_members = set(
+        AgreementParty.objects.filter(agreement__provider__in=providers, status=ApprovalStatus.APPROVED).values_list(
+            "agreement__provider_id", flat=True
+        )
+    )
+    return {provider.pk for provider in providers if provider.pk not in with_members}
 
 
 def _user(username: str | None) -> Any:
@@ -93,6 +105,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         providers = _providers(options["provider"], options["year"])
         actor = _user(options["user"])
+        if not options["provider"]:
+            empty = _without_members(providers)
+            for provider in providers:
+                if provider.pk in empty:
+                    self.stdout.write(f"{provider.display_name}: no approved party of an agreement; nothing to bill.")
+            providers = [provider for provider in providers if provider.pk not in empty] or providers
         failed = []
         for provider in providers:
             try:
