@@ -54,15 +54,21 @@ def _start(frame: bytes, options: bytes, language: str) -> None:
     _state["options"] = pickle.loads(options)
 
 
-def _draft(start: int, stop: int, subscriptions: list[Any], fees: dict[Any, Any], first: bool) -> Any:
+def _draft_slice(
+    frame: Any, options: Any, start: int, stop: int, subscriptions: list[Any], fees: dict[Any, Any], first: bool
+) -> Any:
+    """The `SliceRows` of `frame.members[start:stop]`: the same in a worker and in the service's process."""
     from verbund.billing.drafts.rows import build_slice
     from verbund.billing.selectors import billing_inputs_with
 
-    frame = _state["frame"]
     inputs = billing_inputs_with(frame, frame.members[start:stop], subscriptions, fees)
     if not first:
         inputs.open_instalment_runs = []  # warned about once, with the first slice
-    return build_slice(inputs, _state["options"])
+    return build_slice(inputs, options)
+
+
+def _draft(start: int, stop: int, subscriptions: list[Any], fees: dict[Any, Any], first: bool) -> Any:
+    return _draft_slice(_state["frame"], _state["options"], start, stop, subscriptions, fees, first)
 
 
 def slices_drafted(
@@ -77,16 +83,10 @@ def slices_drafted(
     """The `SliceRows` of each slice `frame.members[start:stop]` for `bounds`, in order. `read(start, stop)` reads
     a slice's subscriptions and fees in the caller's transaction; with workers, the next slices are read and
     sent while the earlier ones are drafted (at most `workers + 1` slices in flight)."""
-    from verbund.billing.drafts.rows import build_slice
-    from verbund.billing.selectors import billing_inputs_with
-
     workers = prepare_workers() if workers is None else workers
     if workers < 1 or len(bounds) < MIN_SLICES:
         for index, (start, stop) in enumerate(bounds):
-            inputs = billing_inputs_with(frame, frame.members[start:stop], *read(start, stop))
-            if index:
-                inputs.open_instalment_runs = []
-            yield build_slice(inputs, options)
+            yield _draft_slice(frame, options, start, stop, *read(start, stop), index == 0)
         return
     pool = ProcessPoolExecutor(
         max_workers=workers,
