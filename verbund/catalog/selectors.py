@@ -102,3 +102,14 @@ def catalogue_version_list(*, user: Any) -> QuerySet[CatalogueVersion]:
 
 def catalogue_version_get_for_user(*, user: Any, version_id: int) -> CatalogueVersion:
     return get_object_or_404(catalogue_version_list(user=user), pk=version_id)
+
+
+def product_provider_ids(*, product: Product, year: int) -> list[int]:
+    """The providers whose catalogue of `year` lists the product, or else the catalogue of its latest year:
+    who provides it, and so whose agreement a member must be a party of to order it (orders, ADR 0043)."""
+    versions = CatalogueVersion.objects.filter(items__product=product)
+    found = list(versions.filter(year=year).values_list("provider_id", flat=True).distinct())
+    if not found:
+        latest = versions.order_by("-year").values_list("year", flat=True).first()
+        found = list(versions.filter(year=latest).values_list("provider_id", flat=True).distinct())
+    return sorted(found)

@@ -24,6 +24,7 @@ from verbund.costing.choices import PlanStatus
 from verbund.costing.models import PlanVersion
 from verbund.costing.services import plan_version_approve
 from verbund.governance.choices import SubjectKind
+from verbund.orders.services import orders_accession_effective
 from verbund.registry.choices import ApprovalStatus
 from verbund.registry.models import AgreementAmendment, AgreementParty
 from verbund.registry.services import agreement_accession_approve, agreement_amendment_approve
@@ -54,7 +55,9 @@ def _approve_plan(actor: Any, obj: PlanVersion, reference: str, decided_on: dt.d
 
 
 def _approve_accession(actor: Any, obj: AgreementParty, reference: str, decided_on: dt.date) -> None:
-    agreement_accession_approve(actor=actor, party=obj, decision_reference=reference, approved_on=decided_on)
+    party = agreement_accession_approve(actor=actor, party=obj, decision_reference=reference, approved_on=decided_on)
+    # modular joining: the orders that wait for this accession take effect with it (ADR 0043)
+    orders_accession_effective(actor=actor, party=party)
 
 
 def _approve_amendment(actor: Any, obj: AgreementAmendment, reference: str, decided_on: dt.date) -> None:

@@ -25,6 +25,11 @@ class OrderIn(Schema):
     start_date: Day
     member_reference: str = Field("", max_length=100)
     comment: str = Field("", max_length=2000)
+    accede: bool = Field(
+        False,
+        description="apply for the accession to the provider's agreement if the member is not yet a party "
+        "(modular joining): the order then waits for it, and both take effect together",
+    )
 
 
 class ChangeIn(Schema):
@@ -60,6 +65,8 @@ class OrderOut(Schema):
     rejection_reason: str
     created: dt.datetime
     decided_at: dt.datetime | None
+    accession_id: int | None = Field(None, description="the accession (agreement party) the order waits or came with")
+    waits_for_accession: bool
 
 
 class QuantityOut(Schema):
@@ -107,6 +114,7 @@ def orders_create(request: HttpRequest, payload: OrderIn):  # type: ignore[no-un
         as_of=timezone.localdate(),
         member_reference=payload.member_reference,
         comment=payload.comment,
+        accede=payload.accede,
     )
     return 201, order
 

@@ -26,6 +26,10 @@ class OrderForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
+    accede = forms.BooleanField(
+        label=_("We apply for the accession; it and this order take effect together once the committee approves it."),
+        required=False,
+    )
 
     def __init__(self, *args, members, quantity_required: bool, unit: str | None = None, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)

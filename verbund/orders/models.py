@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from verbund.core.access import RestrictedQuerySet
 from verbund.core.models import TimeStampedModel
 from verbund.orders.choices import OrderKind, OrderStatus
+from verbund.registry.choices import ApprovalStatus
 
 
 class Subscription(TimeStampedModel):
@@ -126,6 +127,18 @@ class Order(TimeStampedModel):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     rejection_reason = models.CharField(_("reason for rejection"), max_length=500, blank=True)
+    accession = models.ForeignKey(
+        "registry.AgreementParty",
+        verbose_name=_("accession"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+        help_text=_(
+            "The member's accession to the provider's agreement that this order waits for; both take effect "
+            "together when the committee approves the accession."
+        ),
+    )
 
     objects = RestrictedQuerySet.as_manager()
     access_owner_paths = ("member_id",)
@@ -141,3 +154,7 @@ class Order(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("orders:order_detail", args=[self.pk])
+
+    @property
+    def waits_for_accession(self) -> bool:
+        return self.accession_id is not None and self.accession.status != ApprovalStatus.APPROVED

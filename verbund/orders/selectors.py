@@ -11,14 +11,43 @@ from django.shortcuts import get_object_or_404
 
 from verbund.catalog.choices import ChargeUnit, RevisionStatus
 from verbund.catalog.engine.pricing import LinePreview, PricingError, price_line
-from verbund.catalog.models import PriceRevision
+from verbund.catalog.models import PriceRevision, Product
+from verbund.catalog.selectors import product_provider_ids
 from verbund.core.access import Action
 from verbund.orders.models import Order, Subscription, SubscriptionQuantity
-from verbund.registry.models import Organization
+from verbund.registry.choices import ApprovalStatus
+from verbund.registry.models import Agreement, AgreementParty, Organization
+
+
+def parties_in_force(member: Organization, on: dt.date) -> QuerySet[AgreementParty]:
+    """The member's approved agreement parties in force on the day."""
+    return AgreementParty.objects.filter(organization=member, status=ApprovalStatus.APPROVED, joined_on__lte=on).filter(
+        Q(left_on__isnull=True) | Q(left_on__gte=on)
+    )
+
+
+def accession_agreement(*, member: Organization, product: Product, on: dt.date) -> Agreement | None:
+    """Modular joining (ADR 0043): the agreement the member must accede to before it can take the product, or
+    None when it may order right away. A product belongs to the providers whose catalogue of the year lists it;
+    a member that is a party of one of their agreements orders as before. Otherwise it is the oldest agreement of
+    such a provider in force on the start date. A product in no provider's catalogue, or whose providers have no
+    agreement in force, needs none (the services then ask for a party of any agreement, the rule before)."""
+    provider_ids = product_provider_ids(product=product, year=on.year)
+    if not provider_ids or parties_in_force(member, on).filter(agreement__provider_id__in=provider_ids).exists():
+        return None
+    return (
+        Agreement.objects.filter(provider_id__in=provider_ids, valid_from__lte=on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .select_related("provider")
+        .order_by("valid_from", "pk")
+        .first()
+    )
 
 
 def order_list(*, user: Any, status: str | None = None, member_id: int | None = None) -> QuerySet[Order]:
-    queryset: QuerySet[Order] = Order.objects.restrict(user).select_related("member", "product", "submitted_by")
+    queryset: QuerySet[Order] = Order.objects.restrict(user).select_related(
+        "member", "product", "submitted_by", "accession"
+    )
     if status:
         queryset = queryset.filter(status=status)
     if member_id:
@@ -29,7 +58,7 @@ def order_list(*, user: Any, status: str | None = None, member_id: int | None = 
 def order_get_for_user(*, user: Any, order_id: int, action: str = Action.VIEW) -> Order:
     return get_object_or_404(
         Order.objects.restrict(user, action).select_related(
-            "member", "product", "subscription", "price_revision", "submitted_by", "decided_by"
+            "member", "product", "subscription", "price_revision", "submitted_by", "decided_by", "accession__agreement"
         ),
         pk=order_id,
     )

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from verbund.catalog.choices import ONE_OFF_UNITS, ChargeUnit, ProductStatus
 from verbund.catalog.engine.pricing import PricingError
 from verbund.catalog.models import PriceRevision, Product
-from verbund.catalog.selectors import approved_price_on, fee_preview
+from verbund.catalog.selectors import approved_price_on, fee_preview, product_provider_ids
 from verbund.core.access import user_sees_all
 from verbund.core.audit import audit_record, model_snapshot
 from verbund.core.explain import translate_message
@@ -34,7 +34,10 @@ from verbund.orders.choices import (
     OrderStatus,
 )
 from verbund.orders.models import Order, Subscription, SubscriptionQuantity
-from verbund.registry.models import AgreementParty, Organization
+from verbund.orders.selectors import accession_agreement, parties_in_force
+from verbund.registry.choices import ApprovalStatus
+from verbund.registry.models import Agreement, AgreementParty, Organization
+from verbund.registry.services import agreement_accession_record
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -60,16 +63,55 @@ def _check_actor_may_act_for(actor: Any, member: Organization) -> None:
 
 
 def _check_member(member: Organization, on: dt.date) -> None:
-    in_force = AgreementParty.objects.filter(organization=member, status="approved", joined_on__lte=on).filter(
-        Q(left_on__isnull=True) | Q(left_on__gte=on)
-    )
-    if not in_force.exists():
+    if not parties_in_force(member, on).exists():
         raise ValidationError(
             {
                 "member": _("%(member)s is not a party to an agreement on %(date)s.")
                 % {"member": member, "date": date_format(on, "SHORT_DATE_FORMAT")}
             }
         )
+
+
+def _accession_needed(member: Organization, product: Product, on: dt.date) -> Agreement | None:
+    agreement = accession_agreement(member=member, product=product, on=on)
+    if (
+        agreement is None
+        and not parties_in_force(member, on)
+        .filter(agreement__provider_id__in=product_provider_ids(product=product, year=on.year))
+        .exists()
+    ):
+        _check_member(member, on)  # no accession possible: a party of any agreement may order (the old rule)
+    return agreement
+
+
+def _accession_for(actor: Any, member: Organization, agreement: Agreement, start_date: dt.date) -> AgreementParty:
+    """The member's proposed accession to `agreement` (the one already waiting, or a new one from the start
+    date); refused when the member left the agreement or its accession takes effect after the start date."""
+    existing = AgreementParty.objects.filter(agreement=agreement, organization=member).first()
+    if existing is None:
+        return agreement_accession_record(
+            actor=actor,
+            agreement=agreement,
+            organization=member,
+            joined_on=start_date,
+            status=ApprovalStatus.PROPOSED,
+        )
+    if existing.status == ApprovalStatus.PROPOSED and existing.joined_on <= start_date:
+        return existing
+    if existing.status == ApprovalStatus.PROPOSED:
+        message = _("The accession of %(member)s takes effect on %(date)s; the product can start then at the earliest.")
+        day = existing.joined_on
+    else:  # approved, but not in force on the start date: it left, or joins later
+        message = _(
+            "%(member)s is not a party of %(agreement)s on %(date)s; the provider's staff must record a new accession."
+        )
+        day = start_date
+    raise ValidationError(
+        {
+            "effective_date": message
+            % {"member": member, "agreement": agreement, "date": date_format(day, "SHORT_DATE_FORMAT")}
+        }
+    )
 
 
 def _check_date(field: str, day: dt.date, as_of: dt.date) -> None:
@@ -141,7 +183,11 @@ def order_submit_new(
     as_of: dt.date,
     member_reference: str = "",
     comment: str = "",
+    accede: bool = False,
 ) -> Order:
+    """A new subscription. When the product's provider is not yet the member's (`_accession_needed`), the order
+    is refused unless `accede` says the member applies for the accession: it is then recorded as proposed and
+    the order waits for it; both take effect together (`orders_accession_effective`)."""
     _check_actor_may_act_for(actor, member)
     if product.status != ProductStatus.ACTIVE:
         raise ValidationError(
@@ -151,7 +197,23 @@ def order_submit_new(
             }
         )
     _check_date("effective_date", start_date, as_of)
-    _check_member(member, start_date)
+    agreement = _accession_needed(member, product, start_date)
+    if agreement is not None and not accede:
+        raise ValidationError(
+            {
+                "accede": _(
+                    "%(product)s is provided by %(provider)s. %(member)s first has to accede to %(agreement)s "
+                    "(possibly with a capital contribution that the committee fixes). Confirm that you apply for "
+                    "the accession: it and this order then take effect together once the committee approves it."
+                )
+                % {
+                    "product": product.number,
+                    "provider": agreement.provider,
+                    "member": member,
+                    "agreement": agreement,
+                }
+            }
+        )
     revision = _price(product, start_date)
     chargeable, net = _quantity_and_preview(product, member, quantity, revision)
     # Lock the member row: two people ordering the same product for the same member at once get one order.
@@ -187,6 +249,7 @@ def order_submit_new(
         comment=comment,
         price_revision=revision,
         annual_net_preview=net,
+        accession=_accession_for(actor, member, agreement, start_date) if agreement is not None else None,
     )
 
 
@@ -320,9 +383,37 @@ def _check_staff(actor: Any) -> None:
 
 @transaction.atomic
 def order_confirm(*, actor: Any, order: Order) -> Subscription:
-    """Confirm a submitted order and apply it to the contract folder. Confirming twice is refused."""
+    """Confirm a submitted order and apply it to the contract folder. Confirming twice is refused; an order
+    that waits for an accession is confirmed only with it (`orders_accession_effective`)."""
     _check_staff(actor)
     locked = _locked_submitted(order)
+    if locked.accession_id is not None:
+        party = AgreementParty.objects.select_for_update().get(pk=locked.accession_id)
+        if party.status != ApprovalStatus.APPROVED:
+            raise ValidationError(
+                {
+                    "accession": _(
+                        "This order waits for the accession of %(member)s; it takes effect when the committee "
+                        "approves the accession."
+                    )
+                    % {"member": locked.member}
+                }
+            )
+    return _apply(actor, locked)
+
+
+@transaction.atomic
+def orders_accession_effective(*, actor: Any, party: AgreementParty) -> list[Subscription]:
+    """The committee approved `party` (called by governance in the decision's transaction): every submitted
+    order waiting for it is confirmed now, so accession and first order take effect together. An order that
+    can no longer be applied (its product was retired meanwhile) rolls the decision back with the reason."""
+    if party.status != ApprovalStatus.APPROVED:
+        raise ValidationError({"accession": _("This accession is not approved.")})
+    waiting = Order.objects.filter(accession=party, status=OrderStatus.SUBMITTED).order_by("pk")
+    return [_apply(actor, _locked_submitted(order)) for order in waiting]
+
+
+def _apply(actor: Any, locked: Order) -> Subscription:
     if locked.kind == OrderKind.NEW:
         assert locked.quantity is not None  # set by order_submit_new
         # Lock the product: a transfer executing at the same time (transfers app) either moves this subscription

@@ -80,14 +80,31 @@ def order_new(request: HttpRequest, product_id: int) -> HttpResponse:
                 as_of=timezone.localdate(),
                 member_reference=form.cleaned_data["member_reference"],
                 comment=form.cleaned_data["comment"],
+                accede=form.cleaned_data["accede"],
             )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, _("Order %(number)s was submitted.") % {"number": order.number})
+            if order.accession_id is not None:
+                messages.success(
+                    request,
+                    _("Order %(number)s was submitted; it waits for the accession you applied for.")
+                    % {"number": order.number},
+                )
+            else:
+                messages.success(request, _("Order %(number)s was submitted.") % {"number": order.number})
             return redirect(order.get_absolute_url())
+    # modular joining: say before submitting that the product needs an accession (for the one member a contact
+    # orders for; staff choosing among several members learn it from the service's message on `accede`)
+    accession = (
+        selectors.accession_agreement(member=members[0], product=product, on=timezone.localdate())
+        if len(members) == 1
+        else None
+    )
     return render(
-        request, "orders/order_form.html", {"product": product, "form": form, "quantity_required": quantity_required}
+        request,
+        "orders/order_form.html",
+        {"product": product, "form": form, "quantity_required": quantity_required, "accession": accession},
     )
 
 

@@ -249,7 +249,7 @@ def test_party_status_proposed_is_not_a_member_yet(committee_setup, registry, ca
             start_date=dt.date(2026, 3, 1),
             as_of=dt.date(2026, 3, 1),
         )
-    assert "member" in info.value.message_dict
+    assert "accede" in info.value.message_dict  # not a party yet: the order must wait for the accession
     assert AgreementParty.objects.get(organization=registry["kreis"]).status == "proposed"
 
 

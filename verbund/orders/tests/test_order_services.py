@@ -90,10 +90,11 @@ def test_a_member_cannot_order_for_another_member(registry, catalogue, alice):
     assert Order.objects.count() == 0
 
 
-def test_a_non_party_cannot_order(registry, catalogue, admin_user):
+def test_a_non_party_cannot_order_without_applying_for_the_accession(registry, catalogue, admin_user):
     with pytest.raises(ValidationError) as info:
         _new(admin_user, registry["kreis"], catalogue["workplace"])
-    assert "member" in info.value.message_dict
+    assert "accede" in info.value.message_dict  # the order says which accession it needs (test_modular_joining)
+    assert Order.objects.count() == 0
 
 
 def test_second_order_of_the_same_product_is_refused(registry, catalogue, alice, admin_user):

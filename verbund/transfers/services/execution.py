@@ -9,6 +9,10 @@
    receiving provider from that date with the quantity in force then (and any later-dated quantities); a
    `MovedSubscription` links the two. A subscription that starts on or after the effective date moves whole.
 4. The old products are retired for new orders; each member gets a `TransferNotice`.
+5. A member whose subscriptions moved and who is not yet a party of the receiving provider's agreement in force
+   on the effective date becomes one from that date, on the transfer's decision (the contract passes to the
+   receiving provider with the service; `registry.AgreementParty`, ADR 0043). Without such an agreement the
+   preview warns and the receiving provider cannot bill these members until they accede.
 
 Bulk statements keep the number of queries independent of the number of subscriptions. An executed transfer
 is left as it is: executing it again changes nothing.
@@ -39,6 +43,8 @@ from verbund.catalog.services import (
 from verbund.core.audit import audit_record, audit_record_many, build_event, model_snapshot
 from verbund.core.models import AuditAction
 from verbund.orders.models import Subscription, SubscriptionQuantity
+from verbund.registry.choices import ApprovalStatus, PartyRole
+from verbund.registry.models import Agreement, AgreementParty
 from verbund.transfers.choices import TransferStatus
 from verbund.transfers.models import MovedSubscription, ServiceTransfer, TransferItem, TransferNotice
 
@@ -277,6 +283,62 @@ def _move_subscriptions(
     return total, {s.member_id for s in running}
 
 
+def receiving_agreement(transfer: ServiceTransfer) -> Agreement | None:
+    """The receiving provider's agreement in force on the effective date (the oldest, if several)."""
+    day = transfer.effective_date
+    return (
+        Agreement.objects.filter(provider_id=transfer.to_provider_id, valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .order_by("valid_from", "pk")
+        .first()
+    )
+
+
+def _accede_members(actor: Any, transfer: ServiceTransfer, member_ids: set[int]) -> int:
+    """Members of moved subscriptions become parties of the receiving agreement from the effective date (step
+    5 of the module). A member with any row in that agreement (a party, a proposed or an earlier accession) is
+    left as it is. Returns the number of accessions recorded."""
+    agreement = receiving_agreement(transfer)
+    if agreement is None or not member_ids:
+        return 0
+    Agreement.objects.select_for_update().filter(pk=agreement.pk).first()  # as agreement_accession_record does
+    known = set(
+        AgreementParty.objects.filter(agreement=agreement, organization_id__in=list(member_ids)).values_list(
+            "organization_id", flat=True
+        )
+    )
+    now = timezone.now()
+    reference = (transfer.decision_reference or transfer.name)[:120]
+    parties = [
+        AgreementParty(
+            agreement=agreement,
+            organization_id=member_id,
+            role=PartyRole.PARTNER,
+            status=ApprovalStatus.APPROVED,
+            joined_on=transfer.effective_date,
+            committee_decision_ref=reference,
+            created=now,
+            modified=now,
+        )
+        for member_id in sorted(member_ids - known)
+    ]
+    AgreementParty.objects.bulk_create(parties, batch_size=BATCH)
+    audit_record_many(
+        [
+            build_event(
+                actor=actor,
+                action=AuditAction.CREATE,
+                obj=party,
+                after=model_snapshot(party),
+                scope_organization_id=party.organization_id,
+                message=transfer.name,
+            )
+            for party in parties
+        ]
+    )
+    return len(parties)
+
+
 @transaction.atomic
 def transfer_execute(
     *, actor: Any, transfer: ServiceTransfer, as_of: dt.date, progress: Progress | None = None
@@ -325,6 +387,7 @@ def transfer_execute(
             approved_on=locked.adopted_on or locked.effective_date,
         )
     moved, members = _move_subscriptions(actor, locked, items, progress)
+    acceded = _accede_members(actor, locked, members)
     for product in products:
         _retire(actor, product)
     now = timezone.now()
@@ -341,7 +404,12 @@ def transfer_execute(
         action=AuditAction.UPDATE,
         obj=locked,
         before={"status": TransferStatus.ADOPTED},
-        after={"status": TransferStatus.EXECUTED, "moved_subscriptions": moved, "notices": len(notices)},
+        after={
+            "status": TransferStatus.EXECUTED,
+            "moved_subscriptions": moved,
+            "notices": len(notices),
+            "accessions": acceded,
+        },
         scope_organization_id=locked.from_provider_id,
     )
     return locked

@@ -286,3 +286,24 @@ def test_the_job_executes_the_transfer(setup, adopted, monkeypatch):
     job.refresh_from_db()
     assert job.status == "succeeded", job.error
     assert ServiceTransfer.objects.get(pk=adopted.pk).status == "executed"
+
+
+def test_execution_makes_moved_members_parties_of_the_receiving_agreement(setup, adopted):
+    """Kreis Warendorf has the product but is no party of the operating company's agreement: with the transfer its
+    contract passes to the receiving provider, so it becomes a party from the effective date (ADR 0043); the
+    parties it already has stay as they are, and a second execution adds nothing."""
+    from verbund.registry.models import AgreementParty
+    from verbund.transfers.tests.conftest import subscribe
+
+    kreis = setup["kreis"]
+    subscribe(kreis, setup["workplace"], dt.date(2026, 2, 1), [(dt.date(2026, 2, 1), "3")])
+    before = {p.pk: p.joined_on for p in AgreementParty.objects.filter(agreement=setup["opco_agreement"])}
+    executed = services.transfer_execute(actor=setup["admin"], transfer=adopted, as_of=dt.date(2026, 7, 1))
+    party = AgreementParty.objects.get(agreement=setup["opco_agreement"], organization=kreis)
+    assert (party.status, party.joined_on) == ("approved", dt.date(2026, 7, 1))
+    assert "ZA-2026-004" in party.committee_decision_ref
+    assert AuditEvent.objects.filter(object_id=str(party.pk), action="create").exists()
+    after = {p.pk: p.joined_on for p in AgreementParty.objects.filter(agreement=setup["opco_agreement"])}
+    assert after == {**before, party.pk: dt.date(2026, 7, 1)}
+    services.transfer_execute(actor=setup["admin"], transfer=executed, as_of=dt.date(2026, 7, 2))
+    assert AgreementParty.objects.filter(agreement=setup["opco_agreement"]).count() == len(after)
