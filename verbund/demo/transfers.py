@@ -18,6 +18,7 @@ from verbund.catalog import services as catalog
 from verbund.catalog.models import CatalogueVersion, Product, ProductFamily
 from verbund.demo.governance.common import HELD_START, UPCOMING_START, Counter
 from verbund.demo.governance.meetings import ensure_attendance, ensure_item, ensure_paper, vote_and_decide
+from verbund.demo.joining import ensure_opco_agreement, give_parties_routing_ids, load_demo_joining
 from verbund.governance.choices import PaperType, SubjectKind
 from verbund.governance.models import Committee, Meeting
 from verbund.orders.models import Subscription, SubscriptionQuantity
@@ -138,6 +139,7 @@ def load_demo_transfers() -> dict[str, Any]:
         counter.note("transfers skipped: operating company, citeq's ZA or KAAW missing")
         return counter.as_dict()
     kaaw_product = _kaaw_catalogue(providers["KAAW"], counter)
+    opco_agreement = ensure_opco_agreement(opco)  # moved members become its parties (verbund/demo/joining.py)
     held = Meeting.objects.alive().filter(committee=za, start=HELD_START).first()
     for key, (name, number, paper_ref) in TRANSFERS.items():
         product = kaaw_product if key == "KAAW" else Product.objects.filter(number=number).first()
@@ -151,6 +153,8 @@ def load_demo_transfers() -> dict[str, Any]:
             transfer.refresh_from_db()
         if transfer.status == "adopted":
             services.transfer_execute(actor=None, transfer=transfer, as_of=EFFECTIVE)
+    load_demo_joining(counter, held, providers["citeq"], opco)  # Heek and Heiden join for the e-mail product
+    give_parties_routing_ids(opco_agreement)
     name, number, paper_ref = PROPOSED
     product = Product.objects.filter(number=number).first()
     upcoming = Meeting.objects.alive().filter(committee=za, start=UPCOMING_START).first()

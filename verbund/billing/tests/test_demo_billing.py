@@ -24,18 +24,25 @@ def test_demo_seller_profile_is_created_once_and_completes_district_addresses(re
 
 @pytest.mark.skipif(not settings.GV100AD_DEFAULT_PATH.exists(), reason="shared data (GV100AD) not present")
 def test_instalment_run_issues_right_after_load_demo(db):
+    """Every provider that can bill issues its own run (issue #14): citeq and the operating company, each with its
+    own series and seller; KAAW, whose only service moved, has no party left and is named and skipped."""
     call_command("load-demo", stdout=io.StringIO())
     out = io.StringIO()
     call_command("billing-run", "--kind", "instalment", "--year", "2026", "--period", "1", "--issue", stdout=out)
-    run = InvoiceRun.objects.get()
-    assert run.status == RunStatus.ISSUED and run.blocking_problems == []
-    invoices = Invoice.objects.filter(run=run)
-    assert not invoices.filter(status=InvoiceStatus.DRAFT).exists()
-    internal = invoices.get(internal=True)
+    runs = {run.provider.short_name: run for run in InvoiceRun.objects.select_related("provider")}
+    assert set(runs) == {"citeq", "Münsterland IT Betrieb"}
+    for run in runs.values():
+        assert run.status == RunStatus.ISSUED and run.blocking_problems == []
+        invoices = Invoice.objects.filter(run=run)
+        assert not invoices.filter(status=InvoiceStatus.DRAFT).exists()
+        e_invoices = invoices.filter(internal=False)
+        assert e_invoices.count() == e_invoices.exclude(xml=None).count() > 0
+        assert all(not [f for f in i.validation_findings if f["severity"] == "fatal"] for i in e_invoices)
+    internal = Invoice.objects.get(run=runs["citeq"], internal=True)
     assert internal.member.ags == "05515000" and internal.number == "IV-2026-000001" and internal.xml is None
-    e_invoices = invoices.filter(internal=False)
-    assert e_invoices.count() == e_invoices.exclude(xml=None).count() > 0
-    assert all(not [f for f in i.validation_findings if f["severity"] == "fatal"] for i in e_invoices)
     assert "RE-2026-000001" in out.getvalue()
-    # KAAW and the operating company have catalogues and seller profiles but no agreement with members yet (#14)
+    opco = Invoice.objects.filter(run=runs["Münsterland IT Betrieb"])
+    assert all(number.startswith("MBRE-2026-") for number in opco.values_list("number", flat=True))
+    # the e-mail members moved from citeq and KAAW, and Heek and Heiden, which joined for this product only
+    assert {"05554024", "05554028", "05554004", "05515000"} <= set(opco.values_list("member__ags", flat=True))
     assert "KAAW: no approved party of an agreement; nothing to bill." in out.getvalue()
