@@ -102,8 +102,9 @@ def products_get(request: HttpRequest, product_id: Id):  # type: ignore[no-untyp
 
 
 @router.get("/catalog/prices", response=list[YearPriceOut], summary="Prices of all active products for a year")
-def prices_for_year(request: HttpRequest, year: Year):  # type: ignore[no-untyped-def]
-    rows = selectors.prices_for_year(user=request.user, year=year)
+def prices_for_year(request: HttpRequest, year: Year, provider_id: Id | None = None):  # type: ignore[no-untyped-def]
+    """With `provider_id`, only the products of that provider's catalogues (several providers side by side)."""
+    rows = selectors.prices_for_year(user=request.user, year=year, provider_id=provider_id)
     return [
         YearPriceOut(
             product_id=p.pk,

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from verbund.catalog.choices import ProductStatus, RevisionStatus
 from verbund.catalog.engine.pricing import LineInput, LinePreview, line_preview
-from verbund.catalog.models import CatalogueVersion, PriceRevision, Product
+from verbund.catalog.models import CatalogueVersion, CatalogueVersionItem, PriceRevision, Product
 from verbund.core.access import Action
 
 
@@ -78,8 +78,11 @@ def year_reference_date(year: int, product: Product | None = None) -> dt.date:
     return start
 
 
-def prices_for_year(*, user: Any, year: int) -> list[tuple[Product, PriceRevision | None]]:
-    """Every visible active product with the approved price in force on 1 January of `year` (2 queries)."""
+def prices_for_year(
+    *, user: Any, year: int, provider_id: int | None = None
+) -> list[tuple[Product, PriceRevision | None]]:
+    """Every visible active product with the approved price in force on 1 January of `year` (2 queries); with
+    `provider_id` only the products of that provider's catalogues (as its billing runs take them)."""
     end = dt.date(year, 12, 31)
     revisions = PriceRevision.objects.filter(status=RevisionStatus.APPROVED, valid_from__lte=end).order_by(
         "-valid_from", "-approved_at", "-id"
@@ -87,6 +90,10 @@ def prices_for_year(*, user: Any, year: int) -> list[tuple[Product, PriceRevisio
     products = product_list(user=user, status=ProductStatus.ACTIVE).prefetch_related(
         Prefetch("price_revisions", queryset=revisions, to_attr="approved_revisions")
     )
+    if provider_id is not None:
+        products = products.filter(
+            pk__in=CatalogueVersionItem.objects.filter(version__provider_id=provider_id).values("product_id")
+        )
     result: list[tuple[Product, PriceRevision | None]] = []
     start = dt.date(year, 1, 1)
     for product in products:
@@ -113,3 +120,20 @@ def product_provider_ids(*, product: Product, year: int) -> list[int]:
         latest = versions.order_by("-year").values_list("year", flat=True).first()
         found = list(versions.filter(year=latest).values_list("provider_id", flat=True).distinct())
     return sorted(found)
+
+
+def catalogue_providers() -> list[tuple[int, str]]:
+    """(id, name) of every provider with a catalogue, for the provider filter of the catalogue (1 query)."""
+    rows = CatalogueVersion.objects.values_list("provider_id", "provider__short_name", "provider__name").distinct()
+    return sorted({(pk, short or name) for pk, short, name in rows}, key=lambda row: row[1].lower())
+
+
+def provider_names_by_product(product_ids: list[int]) -> dict[int, str]:
+    """The providers whose catalogues list each product, as one text ("citeq", "KAAW, citeq"; 1 query)."""
+    names: dict[int, set[str]] = {}
+    rows = CatalogueVersionItem.objects.filter(product_id__in=product_ids).values_list(
+        "product_id", "version__provider__short_name", "version__provider__name"
+    )
+    for product_id, short, name in rows:
+        names.setdefault(product_id, set()).add(short or name)
+    return {product_id: ", ".join(sorted(found)) for product_id, found in names.items()}

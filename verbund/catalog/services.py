@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
@@ -269,13 +270,20 @@ def _candidate_revision(product: Product, version: CatalogueVersion) -> PriceRev
 
 @transaction.atomic
 def catalogue_version_compose(*, actor: Any, version: CatalogueVersion) -> CatalogueVersion:
-    """Fill a draft version with every proposed, approved or active product and its price for the year."""
+    """Fill a draft version with every proposed, approved or active product of its provider and its price for the
+    year. A product listed so far only in other providers' catalogues is theirs (several providers side by side,
+    ADR 0043) and stays out; a product in no catalogue yet, or in one of this provider's, comes in."""
     locked = CatalogueVersion.objects.select_for_update().get(pk=version.pk)
     if locked.status != CatalogueStatus.DRAFT:
         raise ValidationError({"status": _("Only a draft catalogue can be composed.")})
-    products = Product.objects.filter(
-        status__in=[ProductStatus.PROPOSED, ProductStatus.APPROVED, ProductStatus.ACTIVE]
-    ).prefetch_related("price_revisions")
+    listed = CatalogueVersionItem.objects.exclude(version=locked)
+    own = listed.filter(version__provider_id=locked.provider_id).values("product_id")
+    others = listed.exclude(version__provider_id=locked.provider_id).values("product_id")
+    products = (
+        Product.objects.filter(status__in=[ProductStatus.PROPOSED, ProductStatus.APPROVED, ProductStatus.ACTIVE])
+        .exclude(Q(pk__in=others) & ~Q(pk__in=own))
+        .prefetch_related("price_revisions")
+    )
     missing = []
     items = []
     for product in products:

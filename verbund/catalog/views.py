@@ -30,7 +30,9 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     category = request.GET.get("category", "")
     category = category if category in Category.values else ""
     q = request.GET.get("q", "").strip()[:100]
-    rows = selectors.prices_for_year(user=request.user, year=year)
+    providers = selectors.catalogue_providers()
+    provider_id = next((pk for pk, _name in providers if str(pk) == request.GET.get("provider", "")), None)
+    rows = selectors.prices_for_year(user=request.user, year=year, provider_id=provider_id)
     if category:
         rows = [(p, r) for p, r in rows if p.category == category]
     if q:
@@ -44,8 +46,12 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             or needle in p.description.lower()
         ]
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    names = selectors.provider_names_by_product([product.pk for product, _price in page.object_list])
+    page.object_list = [(product, price, names.get(product.pk, "")) for product, price in page.object_list]
     context = {
         "page": page,
+        "providers": providers,
+        "provider": provider_id,
         "year": year,
         "years": range(year - 2, year + 3),
         "category": category,
