@@ -118,6 +118,8 @@ def product_provider_ids(*, product: Product, year: int) -> list[int]:
     found = list(versions.filter(year=year).values_list("provider_id", flat=True).distinct())
     if not found:
         latest = versions.order_by("-year").values_list("year", flat=True).first()
+        if latest is None:
+            return []
         found = list(versions.filter(year=latest).values_list("provider_id", flat=True).distinct())
     return sorted(found)
 

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -47,7 +49,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         ]
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     names = selectors.provider_names_by_product([product.pk for product, _price in page.object_list])
-    page.object_list = [(product, price, names.get(product.pk, "")) for product, price in page.object_list]
+    shown: Any = [(product, price, names.get(product.pk, "")) for product, price in page.object_list]
+    page.object_list = shown  # with each product's providers
     context = {
         "page": page,
         "providers": providers,

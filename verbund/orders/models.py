@@ -157,4 +157,4 @@ class Order(TimeStampedModel):
 
     @property
     def waits_for_accession(self) -> bool:
-        return self.accession_id is not None and self.accession.status != ApprovalStatus.APPROVED
+        return self.accession is not None and self.accession.status != ApprovalStatus.APPROVED
