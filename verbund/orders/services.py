@@ -87,6 +87,10 @@ def _accession_needed(member: Organization, product: Product, on: dt.date) -> Ag
 def _accession_for(actor: Any, member: Organization, agreement: Agreement, start_date: dt.date) -> AgreementParty:
     """The member's proposed accession to `agreement` (the one already waiting, or a new one from the start
     date); refused when the member left the agreement or its accession takes effect after the start date."""
+    # Two orders of one member are already serialised by the member lock of order_submit_new; the agreement lock
+    # (the one agreement_accession_record takes) also serialises with staff recording the accession at the same
+    # time, so the second one finds the first's accession instead of failing on the unique party.
+    Agreement.objects.select_for_update().filter(pk=agreement.pk).first()
     existing = AgreementParty.objects.filter(agreement=agreement, organization=member).first()
     if existing is None:
         return agreement_accession_record(
