@@ -76,3 +76,5 @@ def test_order_form_names_the_accession_and_the_order_waits_for_it(registry, cat
     assert 'data-testid="order-accession"' in detail
     assert 'data-testid="inhouse-check"' in detail  # the operating company is an in-house entity
     assert "Bestellung bestätigen" not in detail  # waits for the committee, no confirm button
+    folder = client.get(f"/vertragsmappe/{registry['kreis'].pk}/").content.decode()
+    assert order.number in folder and "wartet auf den Beitritt" in folder
