@@ -1,6 +1,8 @@
 """Demo of service transfers (issue #14): KAAW's and citeq's e-mail service moved to the operating company on
-1 January 2026 by recorded decisions of the Zentralausschuss meeting of 19 Nov 2025, and one more transfer
-proposed on the agenda of the invited meeting of 10 Dec 2026.
+1 January 2026: citeq's by a recorded decision of the Zentralausschuss meeting of 19 Nov 2025, KAAW's by the
+identical resolutions of KAAW's Verbandsversammlung and the operating company's Gesellschafterversammlung
+(`verbund/demo/transfer_bodies.py`); one more transfer proposed on the agenda of the invited meeting of 10 Dec
+2026.
 
 KAAW has no catalogue in the demo otherwise: it gets a minimal 2026 catalogue with its e-mail product (price from
 2025) and subscriptions of some Kreis Borken municipalities from 2025 (demo figures, not real data). Written
@@ -19,6 +21,7 @@ from verbund.catalog.models import CatalogueVersion, Product, ProductFamily
 from verbund.demo.governance.common import HELD_START, UPCOMING_START, Counter
 from verbund.demo.governance.meetings import ensure_attendance, ensure_item, ensure_paper, vote_and_decide
 from verbund.demo.joining import ensure_opco_agreement, give_parties_routing_ids, load_demo_joining
+from verbund.demo.transfer_bodies import bodies_for, decide_in_bodies, transfer_bodies
 from verbund.governance.choices import PaperType, SubjectKind
 from verbund.governance.models import Committee, Meeting
 from verbund.orders.models import Subscription, SubscriptionQuantity
@@ -86,7 +89,7 @@ def _kaaw_catalogue(kaaw: Organization, counter: Counter) -> Product | None:
 
 
 def _ensure_transfer(
-    name: str, source: Organization, opco: Organization, product: Product, effective: dt.date, za: Committee
+    name: str, source: Organization, opco: Organization, product: Product, effective: dt.date, bodies: list[Committee]
 ) -> ServiceTransfer | None:
     transfer = ServiceTransfer.objects.filter(name=name).first()
     if transfer is not None:
@@ -100,7 +103,7 @@ def _ensure_transfer(
         effective_date=effective,
         products=[product],
         prices={product.pk: MAIL_PRICE} if product.number != "KOM-020" else None,
-        bodies=[za],
+        bodies=bodies,
         name=name,
         reason="Stufe 1 der Konsolidierung: Kommunikationsdienste in die Betriebsgesellschaft (Demo).",
         submit=True,
@@ -141,16 +144,20 @@ def load_demo_transfers() -> dict[str, Any]:
     kaaw_product = _kaaw_catalogue(providers["KAAW"], counter)
     opco_agreement = ensure_opco_agreement(opco)  # moved members become its parties (verbund/demo/joining.py)
     held = Meeting.objects.alive().filter(committee=za, start=HELD_START).first()
+    # KAAW's transfer needs identical resolutions of KAAW's and the operating company's bodies
+    kaaw_bodies = transfer_bodies(counter, providers["KAAW"], opco, [ags for ags, _users in BORKEN_USERS])
     for key, (name, number, paper_ref) in TRANSFERS.items():
         product = kaaw_product if key == "KAAW" else Product.objects.filter(number=number).first()
         if product is None:
             continue
-        transfer = _ensure_transfer(name, providers[key], opco, product, EFFECTIVE, za)
+        transfer = _ensure_transfer(name, providers[key], opco, product, EFFECTIVE, bodies_for(key, za, kaaw_bodies))
         if transfer is None:
             continue
-        if transfer.status == "proposed" and held is not None:
+        if transfer.status == "proposed" and transfer.bodies.filter(committee=za).exists() and held is not None:
             _decide(counter, held, providers["citeq"], transfer, paper_ref)
-            transfer.refresh_from_db()
+        elif transfer.status == "proposed":
+            decide_in_bodies(counter, transfer, *kaaw_bodies)
+        transfer.refresh_from_db()
         if transfer.status == "adopted":
             services.transfer_execute(actor=None, transfer=transfer, as_of=EFFECTIVE)
     load_demo_joining(counter, held, providers["citeq"], opco)  # Heek and Heiden join for the e-mail product
@@ -159,7 +166,7 @@ def load_demo_transfers() -> dict[str, Any]:
     product = Product.objects.filter(number=number).first()
     upcoming = Meeting.objects.alive().filter(committee=za, start=UPCOMING_START).first()
     if product is not None:
-        transfer = _ensure_transfer(name, providers["citeq"], opco, product, dt.date(2027, 1, 1), za)
+        transfer = _ensure_transfer(name, providers["citeq"], opco, product, dt.date(2027, 1, 1), [za])
         if transfer is not None and upcoming is not None:
             paper = ensure_paper(
                 None,

@@ -22,9 +22,16 @@ def test_demo_transfers(db):
     assert set(executed) == {"citeq", "KAAW"}
     for transfer in executed.values():
         assert transfer.effective_date == dt.date(2026, 1, 1) and transfer.to_provider.kind == "operating_company"
-        decision = Decision.objects.get(subject_kind="service_transfer", subject_id=transfer.pk)
-        assert decision.result == "adopted" and decision.number in transfer.decision_reference
+        decisions = list(Decision.objects.filter(subject_kind="service_transfer", subject_id=transfer.pk))
+        assert decisions and all(d.result == "adopted" and d.number in transfer.decision_reference for d in decisions)
         assert TransferNotice.objects.filter(transfer=transfer).count() >= 1
+    # KAAW's transfer needed the identical resolutions of two bodies, each recorded by its own decision
+    bodies = executed["KAAW"].bodies.select_related("committee").order_by("adopted_on")
+    assert [(b.committee.short_name, b.committee.body.short_name) for b in bodies] == [
+        ("VV", "KAAW"),
+        ("GV", "Münsterland IT Betrieb"),
+    ]
+    assert all(b.adopted_on is not None for b in bodies)
     kaaw = executed["KAAW"]
     moved = MovedSubscription.objects.filter(transfer=kaaw).select_related("old_subscription", "new_subscription")
     assert moved.count() == 4  # the Kreis Borken demo subscriptions from 2025, split at the effective date
