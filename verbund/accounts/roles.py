@@ -89,7 +89,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "ownership.view_ownership",  # the entities in which its organisation holds a stake (access layer)
         "transfers.view_transfernotice",  # its own notices of transferred services
     ),
-    Role.COMMITTEE_MEMBER: (READ_ALL, "governance.add_vote"),
+    # votes, and weighs the criteria of the scenario comparison (their own weights; the group result is the mean)
+    Role.COMMITTEE_MEMBER: (READ_ALL, "governance.add_vote", "scenarios.add_weightset", "scenarios.change_weightset"),
     Role.AUDITOR: (READ_ALL,),
     Role.CONSOLIDATION_ANALYST: (READ_ALL, "scenarios.*"),
 }

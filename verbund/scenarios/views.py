@@ -589,6 +589,7 @@ def _comparison(request: HttpRequest) -> dict[str, Any]:
         "chart": charts.cost_comparison(years, series) if series else "",
         "criteria": criteria,
         "own_weights": [(c, round(own.get(str(c.pk), 0.0), 4)) for c in criteria],
+        "may_weigh": request.user.has_perm("scenarios.add_weightset"),
         "analysis": _analysis(scenarios, criteria, own),
         "group": _analysis(scenarios, criteria, group) if group else None,
         "group_size": group_size,
@@ -603,7 +604,9 @@ def compare(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def weights_save(request: HttpRequest) -> HttpResponse:
-    require_permission(request.user, "scenarios.view_scenario")
+    # Those who take part in the decision weigh (committee members, analysts, controllers, administrators); the
+    # auditor reads the comparison but does not move the group result.
+    require_permission(request.user, "scenarios.add_weightset")
     if not user_sees_all(request.user):
         raise PermissionDenied
     weights: dict[int, Decimal] = {}

@@ -282,9 +282,7 @@ class TestEndpoints(EndpointTests):
             ),
             bad_status=302,
             other_status=403,  # the comparison is staff data
-            # Every reader of the comparison enters their own weights (user guide, "Comparison"), the auditor too:
-            # the weights are the user's own preference, not a change of a scenario. No read-only refusal to test.
-            read_only=None,
+            # Those who take part in the decision weigh; the auditor reads and does not move the group result.
         ),
         Endpoint("scenarios:report_pdf", **STAFF_PAGE),
     )
