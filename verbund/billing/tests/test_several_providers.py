@@ -1,9 +1,11 @@
 """Several providers bill side by side (#14): `billing-run` without `--provider` issues the run of every provider
 with a seller profile and an approved plan or catalogue, each with its own seller data and number series, all
-valid e-invoices. The operating company here has its own agreement (Telgte) and an approved 2026 catalogue."""
+valid e-invoices. The operating company here has its own agreement (Telgte) and an approved 2026 catalogue of its
+own product, to which Telgte subscribes (composing takes no product of citeq's catalogue: billed twice else)."""
 
 import datetime as dt
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -49,12 +51,23 @@ def operating(registry, catalogue, members):
         actor=None, agreement=agreement, organization=registry["telgte"], joined_on=dt.date(2026, 1, 1)
     )
     seller_profile_save(actor=None, provider=operating, **OPERATING_SELLER)
+    from verbund.catalog.services import price_revision_create, product_create, product_transition
+    from verbund.orders.models import Subscription, SubscriptionQuantity
+
+    mailbox = product_create(
+        actor=None, number="MB-100", name="Postfach", family=catalogue["family"], category="communication", unit="user"
+    )
+    product_transition(actor=None, product=mailbox, to_status="proposed")
+    price_revision_create(actor=None, product=mailbox, valid_from=dt.date(2026, 1, 1), unit_price=Decimal("76.00"))
     version = catalogue_version_create(actor=None, provider=operating, year=2026, name="Katalog Betrieb 2026")
     catalogue_version_compose(actor=None, version=version)
+    assert set(version.items.values_list("product__number", flat=True)) == {"MB-100"}
     catalogue_version_propose(actor=None, version=version)
     catalogue_version_approve(
         actor=None, version=version, decision_reference="AR 2025/1", approved_on=dt.date(2025, 12, 12)
     )
+    sub = Subscription.objects.create(member=registry["telgte"], product=mailbox, start_date=dt.date(2026, 1, 1))
+    SubscriptionQuantity.objects.create(subscription=sub, valid_from=dt.date(2026, 1, 1), quantity=Decimal(20))
     return operating
 
 
@@ -77,6 +90,8 @@ def test_every_provider_issues_with_its_own_series_and_seller(approved_plan, sel
     assert citeq.exists() and all(i.number[:3] in ("RE-", "IV-") for i in citeq)
     assert {i.seller_snapshot["legal_name"] for i in citeq} == {SELLER["legal_name"]}
     assert not Invoice.objects.filter(status="draft").exists()
+    # Telgte pays the operating company for its mailboxes only (20 × 76 € / 12 net), and citeq for the rest
+    assert [i.net_total for i in ours] == [Decimal("126.67")]
     # Each series counts on its own: the operating company's first invoice is number 1.
     assert ours.order_by("number").first().number == "MBRE-2026-000001"
 
