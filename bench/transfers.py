@@ -3,7 +3,8 @@ product (10,981 members, one subscription each) — time and queries, goal under
 `python -m bench.transfers` under scripts/with-postgres.sh (`--members N` for a smaller run).
 
 On a scratch database of the PostgreSQL server in DATABASE_URL: a provider with an approved 2026 catalogue of one
-product, an operating company, one committee, and 10,981 members with one subscription each (quantities from
+product, an operating company with its own agreement and no parties yet (so every member accedes with the
+transfer, ADR 0043: the worst case), one committee, and 10,981 members with one subscription each (quantities from
 1 January, every tenth with a later-dated change; bulk inserted). The transfer is proposed and adopted through
 the services; timed is `transfers.services.transfer_execute` (the command and the job run exactly it), with the
 number of queries. Then the execution is repeated (idempotent: nothing changes) and checked. JSON on stdout;
@@ -33,12 +34,13 @@ def _build(members: int) -> dict[str, Any]:
     from verbund.governance.services import committee_create
     from verbund.orders.models import Subscription, SubscriptionQuantity
     from verbund.registry.models import Organization
-    from verbund.registry.services import organization_create
+    from verbund.registry.services import agreement_create, organization_create
 
     provider = organization_create(actor=None, name="Bench-Dienstleister", short_name="Bench", kind="provider")
     receiver = organization_create(
         actor=None, name="Bench Betriebsgesellschaft", short_name="Bench Betrieb", kind="operating_company"
     )
+    agreement_create(actor=None, name="Rahmenvereinbarung Bench", provider=receiver, valid_from=dt.date(2026, 1, 1))
     committee = committee_create(actor=None, body=provider, name="Verbandsversammlung", short_name="VV", kind="central")
     family = catalog.product_family_create(actor=None, code="KOM", name="Kommunikation")
     product = catalog.product_create(
@@ -126,6 +128,12 @@ def run(members: int) -> dict[str, Any]:
     log(PREFIX, f"executed in {elapsed:.1f} s with {queries} queries")
     if done.moved_subscriptions != members or MovedSubscription.objects.count() != members:
         raise RuntimeError(f"{done.moved_subscriptions} subscriptions moved, {members} expected")
+    from verbund.registry.models import AgreementParty
+
+    acceded = AgreementParty.objects.filter(agreement__provider=data["receiver"]).count()
+    if acceded != members:
+        raise RuntimeError(f"{acceded} members acceded to the receiving agreement, {members} expected")
+    result["accessions"] = figure(acceded, "parties", 0)
     counted[0] = 0
     with connection.execute_wrapper(count):
         started = time.perf_counter()
