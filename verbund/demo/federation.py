@@ -26,6 +26,7 @@ from verbund.demo.costing import demo_plan, load_demo_costing
 from verbund.demo.governance import approve_demo_plan, hold_demo_meeting, load_demo_governance
 from verbund.demo.ownership import load_demo_ownership
 from verbund.demo.scenarios import load_demo_scenarios
+from verbund.demo.steinfurt import load_demo_steinfurt
 from verbund.demo.transfers import load_demo_transfers
 from verbund.registry import gv100ad
 from verbund.registry.choices import OrganizationKind, PartyRole
@@ -307,6 +308,7 @@ def load_demo(*, gv100ad_path: Path | None) -> DemoReport:
             _add_counts(report.governance, approve_demo_plan(plan))
             report.costing["status"] = PlanVersion.objects.get(pk=plan.pk).status
         load_demo_transfers()  # e-mail services to the operating company, while the 2025 ZA meeting is open
+        load_demo_steinfurt()  # Kreis Steinfurt IT's own agreement, catalogue and subscriptions (the third provider)
         hold_demo_meeting()
         load_demo_closing()  # the demo year 2026 closed (verbund/demo/closing.py)
         load_demo_billing()  # citeq's seller profile (billing app)

@@ -24,13 +24,14 @@ def test_demo_seller_profile_is_created_once_and_completes_district_addresses(re
 
 @pytest.mark.skipif(not settings.GV100AD_DEFAULT_PATH.exists(), reason="shared data (GV100AD) not present")
 def test_instalment_run_issues_right_after_load_demo(db):
-    """Every provider that can bill issues its own run (issue #14): citeq and the operating company, each with its
-    own series and seller; KAAW, whose only service moved, has no party left and is named and skipped."""
+    """Every provider that can bill issues its own run (issue #14): citeq, Kreis Steinfurt IT and the operating
+    company, each with its own series and seller; KAAW, whose only service moved, has no party left and is named
+    and skipped."""
     call_command("load-demo", stdout=io.StringIO())
     out = io.StringIO()
     call_command("billing-run", "--kind", "instalment", "--year", "2026", "--period", "1", "--issue", stdout=out)
     runs = {run.provider.short_name: run for run in InvoiceRun.objects.select_related("provider")}
-    assert set(runs) == {"citeq", "Münsterland IT Betrieb"}
+    assert set(runs) == {"citeq", "Kreis Steinfurt IT", "Münsterland IT Betrieb"}
     for run in runs.values():
         assert run.status == RunStatus.ISSUED and run.blocking_problems == []
         invoices = Invoice.objects.filter(run=run)
@@ -45,4 +46,6 @@ def test_instalment_run_issues_right_after_load_demo(db):
     assert all(number.startswith("MBRE-2026-") for number in opco.values_list("number", flat=True))
     # the e-mail members moved from citeq and KAAW, and Heek and Heiden, which joined for this product only
     assert {"05554024", "05554028", "05554004", "05515000"} <= set(opco.values_list("member__ags", flat=True))
+    steinfurt = Invoice.objects.filter(run=runs["Kreis Steinfurt IT"])
+    assert steinfurt.count() == 3 and all(i.number.startswith("STRE-2026-") for i in steinfurt)
     assert "KAAW: no approved party of an agreement; nothing to bill." in out.getvalue()
