@@ -59,7 +59,7 @@ def seller_profile_get_for_user(*, user: Any, provider_id: int, action: str = Ac
     return get_object_or_404(seller_profile_list(user=user, action=action), provider_id=provider_id)
 
 
-def _sees_providers(user: Any) -> bool:
+def sees_seller_data(user: Any) -> bool:
     """Staff who may see seller data see every provider, also those without seller data yet."""
     return bool(user_sees_all(user) and user.has_perm("billing.view_sellerprofile"))
 
@@ -67,7 +67,7 @@ def _sees_providers(user: Any) -> bool:
 def seller_providers(*, user: Any) -> list[tuple[Organization, SellerProfile | None]]:
     """Every provider with its seller profile (or none yet), by name: two queries. A member contact gets none."""
     profiles = {profile.provider_id: profile for profile in seller_profile_list(user=user)}
-    if not _sees_providers(user):
+    if not sees_seller_data(user):
         return [(profile.provider, profile) for profile in profiles.values()]
     providers = Organization.objects.filter(kind__in=PROVIDER_KINDS).order_by("name", "id")
     return [(provider, profiles.get(provider.pk)) for provider in providers]
@@ -75,7 +75,7 @@ def seller_providers(*, user: Any) -> list[tuple[Organization, SellerProfile | N
 
 def seller_provider_get_for_user(*, user: Any, provider_id: int) -> Organization:
     """A provider whose seller data the user may see or record (404 for everybody else, and for non-providers)."""
-    if not _sees_providers(user):
+    if not sees_seller_data(user):
         raise Http404("no such provider")
     return get_object_or_404(Organization.objects.filter(kind__in=PROVIDER_KINDS), pk=provider_id)
 
