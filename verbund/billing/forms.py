@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,12 @@ GROUPS: tuple[tuple[Any, tuple[str, ...]], ...] = (
 )
 
 
+def model_field_of(name: str) -> models.Field[Any, Any]:
+    field = SellerProfile._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return field
+
+
 class SellerProfileForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
@@ -31,13 +38,10 @@ class SellerProfileForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields.update(fields_for_model(SellerProfile, fields=SELLER_PROFILE_FIELDS))
         for name in SELLER_PROFILE_FIELDS:  # the model's checks too (a model form runs them only after the form's)
-            field = self.fields[name]
-            field.validators = [
-                *field.validators,
-                *(v for v in SellerProfile._meta.get_field(name).validators if v not in field.validators),
-            ]
+            field, model_field = self.fields[name], model_field_of(name)
+            field.validators = [*field.validators, *(v for v in model_field.validators if v not in field.validators)]
         # An IBAN is often written in groups of four: room for the spaces (the service removes them).
-        iban = SellerProfile._meta.get_field("iban")
+        iban = model_field_of("iban")
         self.fields["iban"] = forms.CharField(
             label=iban.verbose_name, max_length=42, validators=[validate_iban], help_text=_("e.g. DE89 3704 0044 …")
         )

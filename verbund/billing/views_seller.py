@@ -11,8 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from verbund.billing import selectors, services
-from verbund.billing.forms import GROUPS, SellerProfileForm
-from verbund.billing.models import SellerProfile
+from verbund.billing.forms import GROUPS, SellerProfileForm, model_field_of
 from verbund.billing.services.seller import has_issued_invoices
 from verbund.core.access import require_permission
 from verbund.core.audit import audit_events_for
@@ -35,7 +34,7 @@ def seller_detail(request: HttpRequest, provider_id: int) -> HttpResponse:
         for legend, names in GROUPS:
             rows = []
             for name in names:
-                field = SellerProfile._meta.get_field(name)
+                field = model_field_of(name)
                 display = getattr(profile, f"get_{name}_display", None)
                 value = display() if display is not None else getattr(profile, name)
                 rows.append((field.verbose_name, value))
