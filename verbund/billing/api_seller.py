@@ -56,7 +56,8 @@ class SellerProfileOut(Schema):
 
     @staticmethod
     def resolve_prefix_locked(obj: SellerProfile) -> bool:
-        return has_issued_invoices(obj.provider)
+        locked = getattr(obj, "prefix_locked", None)  # annotated by the selector; else one query
+        return has_issued_invoices(obj.provider) if locked is None else bool(locked)
 
 
 class SellerProfilePut(Schema):
@@ -110,7 +111,7 @@ class SellerProfilePatch(Schema):
 
 
 def _profile(profile: SellerProfile) -> SellerProfile:
-    return SellerProfile.objects.select_related("provider").get(pk=profile.pk)
+    return SellerProfile.objects.select_related("provider").get(pk=profile.pk)  # as saved (normalised)
 
 
 @router.get("/sellers", response=list[SellerProfileOut], summary="The providers' seller data, by provider name")

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -52,7 +52,13 @@ def seller_profile_for(provider: Organization) -> SellerProfile | None:
 
 def seller_profile_list(*, user: Any, action: str = Action.VIEW) -> QuerySet[SellerProfile]:
     """The seller profiles the user may see (staff: all; a member contact: none, they are the providers' data)."""
-    return SellerProfile.objects.restrict(user, action).select_related("provider").order_by("provider__name", "id")
+    issued = Invoice.objects.filter(provider=OuterRef("provider_id")).exclude(status=InvoiceStatus.DRAFT)
+    return (
+        SellerProfile.objects.restrict(user, action)
+        .select_related("provider")
+        .annotate(prefix_locked=Exists(issued))  # the provider has issued invoices: its prefix stays
+        .order_by("provider__name", "id")
+    )
 
 
 def seller_profile_get_for_user(*, user: Any, provider_id: int, action: str = Action.VIEW) -> SellerProfile:
