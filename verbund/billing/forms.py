@@ -3,6 +3,7 @@
 The form only reads the input (types, formats); the service decides (the prefix across providers, the prefix
 lock, the version) and its errors are put next to the fields (`add_service_errors`)."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -31,6 +32,14 @@ def model_field_of(name: str) -> models.Field[Any, Any]:
     return field
 
 
+def _upper(to_python: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def convert(value: Any) -> Any:
+        result = to_python(value)
+        return result.upper() if isinstance(result, str) else result
+
+    return convert
+
+
 class SellerProfileForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
@@ -46,6 +55,8 @@ class SellerProfileForm(forms.Form):
             label=iban.verbose_name, max_length=42, validators=[validate_iban], help_text=_("e.g. DE89 3704 0044 …")
         )
         self.fields["country"].help_text = _("Two letters (ISO 3166), e.g. DE.")
+        for name in ("number_prefix", "country"):  # "ka" means KA: capitals before the checks
+            self.fields[name].to_python = _upper(self.fields[name].to_python)  # type: ignore[method-assign,assignment]
         if prefix_locked:
             prefix = self.fields["number_prefix"]
             prefix.disabled = True

@@ -127,7 +127,7 @@ def test_the_clerk_records_seller_data_on_the_form(kaaw, seller, clerk):
     url = reverse("billing:seller_edit", args=[kaaw.pk])
     form = _client(clerk).get(url)
     assert form.status_code == 200 and 'name="iban"' in form.content.decode()
-    data = {**SELLER, "country": "DE", "number_prefix": "KA", "host_settlement_internal": ""}
+    data = {**SELLER, "country": "de", "number_prefix": "ka", "host_settlement_internal": ""}  # capitals follow
     response = _client(clerk).post(url, data)
     assert response.status_code == 302
     profile = SellerProfile.objects.get(provider=kaaw)
