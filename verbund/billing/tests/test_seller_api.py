@@ -80,6 +80,8 @@ def test_patch_of_the_prefix_after_issued_invoices_is_refused(issued, seller, cl
     client = _client(clerk)
     got = client.get(_url(seller.provider)).json()
     assert got["prefix_locked"] is True
+    assert client.get("/api/v1/billing/sellers").json()["items"][0]["prefix_locked"] is True
+    assert "fest: Rechnungen ausgestellt" in client.get(reverse("billing:seller_list")).content.decode()
     response = client.patch(_url(seller.provider), {"number_prefix": "CQ"}, content_type="application/json")
     assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body", "number_prefix"]
     assert (
