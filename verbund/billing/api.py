@@ -14,6 +14,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from verbund.billing import selectors, services
+from verbund.billing.api_seller import router as seller_router
 from verbund.billing.exports import CiiInvalid, cii_filename, invoice_cii, invoice_filename, invoice_xml
 from verbund.billing.models import Invoice, InvoiceRun
 from verbund.billing.pdf import invoice_pdf
@@ -32,6 +33,7 @@ from verbund.registry.models import Organization
 from verbund.registry.selectors import organization_get_for_user
 
 router = Router(tags=["billing"])
+router.add_router("", seller_router)  # the providers' seller data: /billing/sellers (billing/api_seller.py)
 
 
 # ---------------------------------------------------------------- schemas

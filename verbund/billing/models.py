@@ -83,6 +83,9 @@ class SellerProfile(TimeStampedModel):
         default=False,
         help_text=_("The host city gets an internal settlement document: no VAT, not an e-invoice."),
     )
+    version = models.PositiveIntegerField(
+        _("version"), default=1, help_text=_("Raised by every change; guards against lost updates.")
+    )
 
     objects = RestrictedQuerySet.as_manager()
 

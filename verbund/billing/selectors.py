@@ -6,7 +6,8 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from verbund.billing.choices import InvoiceStatus, InvoiceType, RunKind, RunStatus
@@ -19,7 +20,7 @@ from verbund.costing.models import PlanVersion
 from verbund.costing.selectors import PlanCharge, PlanCharges, approved_plan_charges
 from verbund.orders.models import Subscription
 from verbund.orders.selectors import subscriptions_in_year
-from verbund.registry.choices import ApprovalStatus, PartyRole
+from verbund.registry.choices import PROVIDER_KINDS, ApprovalStatus, PartyRole
 from verbund.registry.models import AgreementParty, Organization
 
 
@@ -47,6 +48,42 @@ class BillingInputs:
 
 def seller_profile_for(provider: Organization) -> SellerProfile | None:
     return SellerProfile.objects.filter(provider=provider).first()
+
+
+def seller_profile_list(*, user: Any, action: str = Action.VIEW) -> QuerySet[SellerProfile]:
+    """The seller profiles the user may see (staff: all; a member contact: none, they are the providers' data)."""
+    issued = Invoice.objects.filter(provider=OuterRef("provider_id")).exclude(status=InvoiceStatus.DRAFT)
+    return (
+        SellerProfile.objects.restrict(user, action)
+        .select_related("provider")
+        .annotate(prefix_locked=Exists(issued))  # the provider has issued invoices: its prefix stays
+        .order_by("provider__name", "id")
+    )
+
+
+def seller_profile_get_for_user(*, user: Any, provider_id: int, action: str = Action.VIEW) -> SellerProfile:
+    return get_object_or_404(seller_profile_list(user=user, action=action), provider_id=provider_id)
+
+
+def sees_seller_data(user: Any) -> bool:
+    """Staff who may see seller data see every provider, also those without seller data yet."""
+    return bool(user_sees_all(user) and user.has_perm("billing.view_sellerprofile"))
+
+
+def seller_providers(*, user: Any) -> list[tuple[Organization, SellerProfile | None]]:
+    """Every provider with its seller profile (or none yet), by name: two queries. A member contact gets none."""
+    profiles = {profile.provider_id: profile for profile in seller_profile_list(user=user)}
+    if not sees_seller_data(user):
+        return [(profile.provider, profile) for profile in profiles.values()]
+    providers = Organization.objects.filter(kind__in=PROVIDER_KINDS).order_by("name", "id")
+    return [(provider, profiles.get(provider.pk)) for provider in providers]
+
+
+def seller_provider_get_for_user(*, user: Any, provider_id: int) -> Organization:
+    """A provider whose seller data the user may see or record (404 for everybody else, and for non-providers)."""
+    if not sees_seller_data(user):
+        raise Http404("no such provider")
+    return get_object_or_404(Organization.objects.filter(kind__in=PROVIDER_KINDS), pk=provider_id)
 
 
 def billing_inputs(*, provider: Organization, year: int, with_instalments: bool = False) -> BillingInputs:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from verbund.billing import views
+from verbund.billing import views, views_seller
 
 app_name = "billing"
 urlpatterns = [
@@ -14,4 +14,7 @@ urlpatterns = [
     path("rechnungen/<int:invoice_id>/cii/", views.invoice_download_cii, name="invoice_cii"),
     path("rechnungen/<int:invoice_id>/pdf/", views.invoice_download_pdf, name="invoice_pdf"),
     path("rechnungen/<int:invoice_id>/gutschrift/", views.invoice_credit, name="invoice_credit"),
+    path("rechnungssteller/", views_seller.seller_list, name="seller_list"),
+    path("rechnungssteller/<int:provider_id>/", views_seller.seller_detail, name="seller_detail"),
+    path("rechnungssteller/<int:provider_id>/bearbeiten/", views_seller.seller_edit, name="seller_edit"),
 ]

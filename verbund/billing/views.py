@@ -225,6 +225,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
             "statuses": InvoiceStatus.choices,
             "year": year,
             "years": years,
+            "sees_seller_data": selectors.sees_seller_data(request.user),
         },
     )
 

@@ -1,5 +1,8 @@
 """Writes for billing: seller profiles, invoice runs (prepare, issue) and credit notes.
 
+* `seller_profile_create` / `seller_profile_update` record a provider's seller data, checked field by field,
+  with its own number prefix (fixed once it has issued invoices), row lock and version against lost updates.
+
 * `billing_run_prepare` creates the run of (provider, kind, year, period) or finds it again, throws away its
   draft invoices and computes them afresh (idempotent: preparing twice gives the same drafts, never
   duplicates); an issued run is left as it is.
@@ -14,7 +17,12 @@
 from verbund.billing.services.credit import invoice_credit
 from verbund.billing.services.issue import billing_run_issue
 from verbund.billing.services.prepare import billing_run_check, billing_run_prepare
-from verbund.billing.services.seller import SELLER_PROFILE_FIELDS, seller_profile_save
+from verbund.billing.services.seller import (
+    SELLER_PROFILE_FIELDS,
+    seller_profile_create,
+    seller_profile_save,
+    seller_profile_update,
+)
 
 __all__ = [
     "SELLER_PROFILE_FIELDS",
@@ -22,5 +30,7 @@ __all__ = [
     "billing_run_issue",
     "billing_run_prepare",
     "invoice_credit",
+    "seller_profile_create",
     "seller_profile_save",
+    "seller_profile_update",
 ]

@@ -60,6 +60,24 @@ def _invoice(ctx):
     return {"invoice_id": ctx.invoice.pk}
 
 
+def _seller(ctx):
+    """citeq's seller data (version 1); the clerk edits them."""
+    ctx.request("seller")
+    return {"provider_id": ctx.registry["citeq"].pk}
+
+
+def _form(ctx):
+    from verbund.billing.tests.conftest import SELLER
+
+    return {**SELLER, "country": "DE", "contact_name": "Neue Ansprechperson", "version": 1}
+
+
+# The seller data are the providers' own: a member contact sees none (an empty list, 404) and, lacking the
+# change permission, gets 403 for any write before a provider is looked up.
+SELLER_DATA: dict[str, Any] = {"user": "clerk", "kwargs": _seller}
+SELLER_WRITE: dict[str, Any] = {"kind": "write", "other_status": 403, **SELLER_DATA}
+
+
 # Each declaration prepares only the run it needs (a billing run is the slowest set-up of the suite).
 RUNS: dict[str, Any] = {"setup": _issued_run}
 CLERK: dict[str, Any] = {"user": "clerk", "setup": _draft_run}
@@ -98,7 +116,35 @@ class TestEndpoints(EndpointTests):
             user="clerk",
             **RUNS,
         ),
+        Endpoint("api:sellers_list", kind="list", shows=lambda ctx: ctx.seller.legal_name, user="clerk", setup=_seller),
+        Endpoint("api:sellers_get", **SELLER_DATA),
+        Endpoint(
+            "api:sellers_put",
+            method="PUT",
+            data=_form,
+            bad=Bad(lambda ctx: {**_form(ctx), "iban": "DE89 3704 0044 0532 0130 01"}, field="iban"),
+            **SELLER_WRITE,
+        ),
+        Endpoint(
+            "api:sellers_patch",
+            method="PATCH",
+            data={"contact_name": "Neue Ansprechperson", "version": 1},
+            bad=Bad({"vat_id": "DE12345678", "version": 1}, field="vat_id"),
+            **SELLER_WRITE,
+        ),
         # Pages
+        Endpoint(
+            "billing:seller_list", kind="list", shows=lambda ctx: ctx.seller.legal_name, user="clerk", setup=_seller
+        ),
+        Endpoint("billing:seller_detail", **SELLER_DATA),
+        Endpoint("billing:seller_edit", other_status=403, **SELLER_DATA),  # the form: 403 without the permission
+        Endpoint(
+            "billing:seller_edit",
+            data=_form,
+            bad=Bad(lambda ctx: {**_form(ctx), "number_prefix": "K1"}, field="number_prefix"),
+            bad_status=400,  # the form again, with the error at the field
+            **SELLER_WRITE,
+        ),
         Endpoint(
             "billing:run_list",
             kind="list",
