@@ -21,8 +21,10 @@ from verbund.catalog.models import Product, ProductFamily
 from verbund.core.access import Action, require_permission
 from verbund.core.api_types import BoundedLimitOffsetPagination, Day, Filter, Id
 from verbund.governance.models import Committee
+from verbund.ownership import presentation
 from verbund.registry.models import Organization
 from verbund.transfers import selectors, services
+from verbund.transfers.inhouse import transfer_inhouse
 from verbund.transfers.models import ServiceTransfer
 
 router = Router(tags=["transfers"])
@@ -115,12 +117,47 @@ class TransferMemberChangeOut(Schema):
     lines: list[TransferMemberLineOut]
 
 
+class TransferInHouseRuleOut(Schema):
+    code: str
+    label: str
+    passed: bool | None
+    text: str
+    lines: list[str]
+
+
+class TransferInHouseJudgementOut(Schema):
+    entity_id: int
+    day: dt.date
+    status: str = Field(description="eligible, not_eligible or undetermined")
+    status_label: str
+    years: list[int]
+    turnover_total: Decimal
+    turnover_controllers: Decimal
+    activity_share_percent: Decimal | None
+    controllers: list[int]
+    rules: list[TransferInHouseRuleOut]
+
+
+class TransferInHouseOut(Schema):
+    side: str = Field(description="receiving or transferring")
+    entity_id: int
+    entity: str
+    annual_turnover: Decimal = Field(description="change of the entity's annual net turnover (negative: lost)")
+    customers: int
+    breaks: bool = Field(description="the transfer would make an in-house award impossible")
+    before: TransferInHouseJudgementOut
+    after: TransferInHouseJudgementOut
+
+
 class TransferPreviewOut(Schema):
     transfer_id: int
     subscriptions: int
     open_orders: int
     items: list[TransferItemOut]
     members: list[TransferMemberChangeOut]
+    inhouse: list[TransferInHouseOut] = Field(
+        description="§ 108 GWB check of the receiving/transferring entity (holding or operating company only)"
+    )
 
 
 class TransferExecuteIn(Schema):
@@ -275,6 +312,19 @@ def transfers_preview(request: HttpRequest, transfer_id: Id) -> Any:
                 ],
             }
             for m in preview.members
+        ],
+        "inhouse": [
+            {
+                "side": check.side,
+                "entity_id": check.entity.pk,
+                "entity": check.entity.name,
+                "annual_turnover": check.annual_turnover,
+                "customers": check.customers,
+                "breaks": check.breaks,
+                "before": presentation.as_json(check.warning.before, check.warning.names),
+                "after": presentation.as_json(check.warning.after, check.warning.names),
+            }
+            for check in transfer_inhouse(transfer=transfer, preview=preview)
         ],
     }
 

@@ -84,6 +84,19 @@ class Preview:
     def not_in_agreement(self) -> list[Organization]:
         return [m.member for m in self.members if not m.in_agreement]
 
+    # Totals over every member (a page of the preview shows 50 of them).
+    @property
+    def before(self) -> Decimal:
+        return sum((m.before for m in self.members), ZERO)
+
+    @property
+    def after(self) -> Decimal:
+        return sum((m.after for m in self.members), ZERO)
+
+    @property
+    def change(self) -> Decimal:
+        return self.after - self.before
+
 
 def _annual_net(item: TransferItem, price: Decimal | None, member: Organization, quantity: Decimal | None) -> Decimal:
     if price is None:

@@ -23,6 +23,7 @@ from verbund.registry.choices import PROVIDER_KINDS
 from verbund.registry.models import Organization
 from verbund.transfers import selectors, services
 from verbund.transfers.forms import TransferProposeForm
+from verbund.transfers.inhouse import transfer_inhouse
 from verbund.transfers.staff import staff_totals
 from verbund.transfers.tasks import TRANSFER_EXECUTE
 
@@ -84,9 +85,11 @@ def transfer_detail(request: HttpRequest, transfer_id: int) -> HttpResponse:
     require_permission(request.user, "transfers.view_servicetransfer")
     transfer = selectors.transfer_get_for_user(user=request.user, transfer_id=transfer_id)
     staff = selectors.staff_list(transfer=transfer)
+    preview = selectors.transfer_preview(transfer=transfer)
     context: dict[str, Any] = {
         "transfer": transfer,
-        "preview": selectors.transfer_preview(transfer=transfer),
+        "preview": preview,
+        "inhouse": transfer_inhouse(transfer=transfer, preview=preview),
         "bodies": transfer.bodies.select_related("committee", "committee__body"),
         "staff": staff,
         "staff_totals": staff_totals(staff),
