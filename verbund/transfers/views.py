@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -26,6 +27,8 @@ from verbund.transfers.forms import TransferProposeForm
 from verbund.transfers.inhouse import transfer_inhouse
 from verbund.transfers.staff import staff_totals
 from verbund.transfers.tasks import TRANSFER_EXECUTE
+
+PREVIEW_PAGE_SIZE = 50
 
 
 @login_required
@@ -89,6 +92,8 @@ def transfer_detail(request: HttpRequest, transfer_id: int) -> HttpResponse:
     context: dict[str, Any] = {
         "transfer": transfer,
         "preview": preview,
+        # 50 members a page (a national product has 10,981); the totals and the in-house check cover them all.
+        "members_page": Paginator(preview.members, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page")),
         "inhouse": transfer_inhouse(transfer=transfer, preview=preview),
         "bodies": transfer.bodies.select_related("committee", "committee__body"),
         "staff": staff,

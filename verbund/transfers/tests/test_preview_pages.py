@@ -1,0 +1,71 @@
+"""The transfer preview in pages: 50 members a page on the detail page, `limit`/`offset` in the API; the totals
+cover every member, not the page."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from verbund.transfers import selectors
+from verbund.transfers.tests.conftest import subscribe
+
+EXTRA = 60  # with Telgte and Ahlen: 62 members, two pages
+
+
+@pytest.fixture
+def many(setup, proposed):
+    from verbund.registry.models import Organization
+
+    members = Organization.objects.bulk_create(
+        [Organization(name=f"Gemeinde {i:03d}", kind="municipality", ags=f"99{i:06d}", land="05") for i in range(EXTRA)]
+    )
+    for i, member in enumerate(members):
+        subscribe(member, setup["workplace"], dt.date(2026, 1, 1), [(dt.date(2026, 1, 1), str(1 + i % 3))])
+    return proposed
+
+
+def test_the_preview_totals_cover_every_member(many):
+    preview = selectors.transfer_preview(transfer=many)
+    assert len(preview.members) == EXTRA + 2
+    assert preview.after == sum((m.after for m in preview.members), Decimal(0)) > 0
+    assert preview.change == preview.after - preview.before
+
+
+def test_the_page_shows_50_members_and_the_totals_of_all(client, setup, many):
+    from django.utils import translation
+
+    from verbund.web.templatetags.verbund_tags import money
+
+    preview = selectors.transfer_preview(transfer=many)
+    client.force_login(setup["pm_opco"])
+    url = f"/uebertragungen/{many.pk}/"
+    first = client.get(url)
+    assert first.status_code == 200
+    page = first.context["members_page"]
+    assert len(page.object_list) == 50 and page.paginator.num_pages == 2
+    assert [m.member for m in page.object_list] == [m.member for m in preview.members[:50]]
+    text = first.content.decode()
+    assert f"Alle {EXTRA + 2} Mitglieder" in text
+    with translation.override("de"):
+        total = money(preview.after)
+    assert f'<td class="num">{total}</td>' in text  # the total of all members, not of the page
+    assert "?page=2#preview-members" in text
+    second = client.get(url, {"page": "2"}).context["members_page"]
+    assert [m.member for m in second.object_list] == [m.member for m in preview.members[50:]]
+    for odd in ("999", "abc", "-1"):  # out of range or not a number: a page, never an error
+        assert client.get(url, {"page": odd}).status_code == 200
+
+
+def test_the_api_pages_with_limit_and_offset(client, setup, many):
+    preview = selectors.transfer_preview(transfer=many)
+    client.force_login(setup["pm_opco"])
+    url = f"/api/v1/transfers/{many.pk}/preview"
+    answer = client.get(url, {"limit": 20, "offset": 50}).json()
+    assert (answer["count"], answer["limit"], answer["offset"]) == (EXTRA + 2, 20, 50)
+    assert [m["member_id"] for m in answer["members"]] == [m.member.pk for m in preview.members[50:]]
+    assert Decimal(answer["after"]) == preview.after and Decimal(answer["before"]) == preview.before
+    assert len(client.get(url).json()["members"]) == EXTRA + 2  # default limit 100
+    for bad in ({"limit": 0}, {"limit": 501}, {"offset": -1}, {"limit": "x"}):
+        refused = client.get(url, bad)
+        assert refused.status_code == 422
+        assert next(iter(bad)) in str(refused.json()["detail"])
