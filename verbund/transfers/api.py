@@ -148,6 +148,7 @@ class TransferInHouseOut(Schema):
     breaks: bool = Field(description="the transfer would make an in-house award impossible")
     before: TransferInHouseJudgementOut
     after: TransferInHouseJudgementOut
+    customers_left_off: int = Field(description="customers outside the controlling authorities not named in lines")
 
 
 class TransferPreviewOut(Schema):
@@ -341,8 +342,9 @@ def transfers_preview(
                 "annual_turnover": check.annual_turnover,
                 "customers": check.customers,
                 "breaks": check.breaks,
-                "before": presentation.as_json(check.warning.before, check.warning.names),
-                "after": presentation.as_json(check.warning.after, check.warning.names),
+                "before": presentation.as_json(check.before, check.warning.names),
+                "after": presentation.as_json(check.after, check.warning.names),
+                "customers_left_off": check.left_off,
             }
             for check in transfer_inhouse(transfer=transfer, preview=preview)
         ],

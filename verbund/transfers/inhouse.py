@@ -6,18 +6,21 @@ recorded); a transfer between two classic providers has no check. The amounts ar
 fees (`selectors.transfer_preview`), not a second fee formula. The day is the effective date: the check counts
 the additional annual turnover in each of the three years before it, as for an accession."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import cached_property
 
 from django.utils.translation import gettext_lazy as _
 
 from verbund.ownership import presentation
 from verbund.ownership.choices import ENTITY_KINDS
+from verbund.ownership.engine import inhouse as engine
 from verbund.ownership.inhouse import InHouseWarning, inhouse_warning
 from verbund.registry.models import Organization
 from verbund.transfers.models import ServiceTransfer
 from verbund.transfers.selectors import Preview
 
+THIRD_SHOWN = 10  # customers outside the controlling authorities listed by name (a national product: 10,980)
 RECEIVING = "receiving"
 TRANSFERRING = "transferring"
 SIDE_LABELS = {
@@ -50,12 +53,46 @@ class InHouseCheck:
     def status_after(self) -> str:
         return presentation.status_label(self.warning.after)
 
+    @cached_property
+    def before(self) -> engine.Judgement:
+        """The judgement without the transfer, its explanation shortened (`shortened`)."""
+        return shortened(self.warning.before)[0]
+
+    @cached_property
+    def after(self) -> engine.Judgement:
+        return shortened(self.warning.after)[0]
+
+    @property
+    def left_off(self) -> int:
+        """Customers outside the controlling authorities not named in the lines after the transfer."""
+        return shortened(self.warning.after)[1]
+
     def rules_after(self) -> list[presentation.RuleView]:
         """The rules after the transfer, with their text and lines, in the reader's language."""
-        return presentation.rules(self.warning.after, self.warning.names)
+        return presentation.rules(self.after, self.warning.names)
 
     def failed_rules(self) -> list[presentation.RuleView]:
         return [rule for rule in self.rules_after() if rule.passed is False]
+
+
+def shortened(judgement: engine.Judgement) -> tuple[engine.Judgement, int]:
+    """The judgement with only the `THIRD_SHOWN` largest customers outside the controlling authorities in its
+    explanation (the engine lists them by amount), and how many were left off: the transfer of a national product
+    would otherwise explain 10,980 municipalities on the page and in the API."""
+    left_off = 0
+    rules = []
+    for rule in judgement.rules:
+        kept, third = [], 0
+        for step in rule.trace:
+            if step.code == "activity.third":
+                third += 1
+                if third > THIRD_SHOWN:
+                    continue
+            kept.append(step)
+        left_off += max(third - THIRD_SHOWN, 0)
+        rules.append(replace(rule, trace=tuple(kept)))
+    trace = tuple(step for rule in rules for step in rule.trace)
+    return replace(judgement, rules=tuple(rules), trace=trace), left_off
 
 
 def transfer_inhouse(*, transfer: ServiceTransfer, preview: Preview) -> list[InHouseCheck]:

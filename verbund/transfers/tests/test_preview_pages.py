@@ -69,3 +69,24 @@ def test_the_api_pages_with_limit_and_offset(client, setup, many):
         refused = client.get(url, bad)
         assert refused.status_code == 422
         assert next(iter(bad)) in str(refused.json()["detail"])
+
+
+def test_the_in_house_explanation_names_only_the_largest_other_customers(client, setup, many):
+    from verbund.transfers.inhouse import THIRD_SHOWN, transfer_inhouse
+    from verbund.transfers.tests.test_inhouse import _owned_by_telgte
+
+    _owned_by_telgte(setup, "1000")
+    [check] = transfer_inhouse(transfer=many, preview=selectors.transfer_preview(transfer=many))
+    assert check.breaks and check.customers == EXTRA + 2
+    others = EXTRA + 1  # every member but Telgte, the owner
+    assert check.left_off == others - THIRD_SHOWN
+    third = [s for s in check.warning.after.trace if s.code == "activity.third"]
+    shown = [s for s in check.after.trace if s.code == "activity.third"]
+    assert len(third) == others and shown == third[:THIRD_SHOWN]  # the largest, in the engine's order
+    assert check.after.turnover_total == check.warning.after.turnover_total  # only the explanation is shorter
+    client.force_login(setup["pm_opco"])
+    assert f"… und {others - THIRD_SHOWN} weitere Kunden" in client.get(f"/uebertragungen/{many.pk}/").content.decode()
+    [answer] = client.get(f"/api/v1/transfers/{many.pk}/preview").json()["inhouse"]
+    assert answer["customers_left_off"] == others - THIRD_SHOWN
+    activity = next(rule for rule in answer["after"]["rules"] if rule["code"] == "activity")
+    assert len(activity["lines"]) == 3 + THIRD_SHOWN + 1  # three years, the named customers, the share
