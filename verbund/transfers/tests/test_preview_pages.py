@@ -90,3 +90,12 @@ def test_the_in_house_explanation_names_only_the_largest_other_customers(client,
     assert answer["customers_left_off"] == others - THIRD_SHOWN
     activity = next(rule for rule in answer["after"]["rules"] if rule["code"] == "activity")
     assert len(activity["lines"]) == 3 + THIRD_SHOWN + 1  # three years, the named customers, the share
+
+
+def test_members_outside_the_agreement_are_named_up_to_twenty(client, setup, many):
+    client.force_login(setup["pm_opco"])
+    text = client.get(f"/uebertragungen/{many.pk}/").content.decode()
+    warning = text[text.index('data-testid="not-in-agreement"') :].split("</p>", 1)[0]
+    # Telgte and Ahlen are parties of the operating company's agreement; the 60 new municipalities are not.
+    assert "Gemeinde 019" in warning and "Gemeinde 020" not in warning
+    assert f"… und {EXTRA - 20} weitere Mitglieder" in warning
