@@ -113,3 +113,36 @@ def test_page_and_api_show_it(client, setup, proposed, turnover, breaks):
     assert check["breaks"] is breaks
     assert check["before"]["status"] == "eligible"
     assert check["after"]["status"] == ("not_eligible" if breaks else "eligible")
+
+
+def test_the_transferring_entity_loses_the_turnover(setup):
+    """An operating company giving away its owner's subscriptions: what is left is mostly third-party turnover.
+    (The preview's figures are given here; the check reads only the sides, the day and the per-member fees.)"""
+    from verbund.billing.models import Invoice
+    from verbund.transfers.inhouse import TRANSFERRING
+    from verbund.transfers.models import ServiceTransfer
+    from verbund.transfers.selectors import MemberChange, MemberLine, Preview
+
+    _owned_by_telgte(setup, "1000")
+    Invoice.objects.create(
+        provider=setup["opco"],
+        member=setup["ahlen"],
+        series="RE",
+        number="RE-2025-2",
+        status="issued",
+        type_code="380",
+        title="Test",
+        issue_date=dt.date(2025, 3, 1),
+        net_total=Decimal("100"),
+    )
+    transfer = ServiceTransfer(
+        from_provider=setup["opco"], to_provider=setup["kaaw"], effective_date=dt.date(2026, 7, 1)
+    )
+    line = MemberLine("X", "Y", Decimal(1), before=Decimal("300"), after=Decimal("280"))
+    preview = Preview(items=[], members=[MemberChange(setup["telgte"], [line])], open_orders=0, subscriptions=1)
+    [check] = transfer_inhouse(transfer=transfer, preview=preview)  # KAAW is a provider: no check of its own
+    assert (check.side, check.entity, check.annual_turnover) == (TRANSFERRING, setup["opco"], Decimal("-300"))
+    assert check.warning.before.activity_share == Decimal("90.91")  # 1,000 of 1,100
+    assert check.warning.after.turnover_controllers == Decimal("100")  # 1,000 − 3 × 300
+    assert check.warning.after.turnover_total == Decimal("200")
+    assert check.breaks
