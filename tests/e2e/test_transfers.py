@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from verbund.catalog.tests.conftest import catalogue  # noqa: F401
 from verbund.governance.tests.conftest import committee_setup  # noqa: F401
+from verbund.transfers.tests.conftest import PASSWORD, proposed, setup  # noqa: F401
 
 pytestmark = [
     pytest.mark.browser,
@@ -133,3 +134,21 @@ def test_propose_decide_execute_and_the_member_is_told(
         notices.get_by_role("link", name=transfer.name).click()
     expect(page.locator("h1")).to_have_text("Mitteilung über eine übertragene Leistung")
     expect(page.locator("main")).to_contain_text("MIB-AP-100")
+
+
+def test_a_product_manager_rejects_a_transfer_with_a_reason(live_server, page, login, setup, proposed):  # noqa: F811
+    """The reject form on the transfer page: an empty reason is refused at the field, then the transfer is
+    rejected and the reason shown."""
+    login(page, "pm_opco", PASSWORD)
+    page.goto(f"{live_server.url}/uebertragungen/{proposed.pk}/")
+    page.get_by_text("Übertragung ablehnen").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Ablehnen").click()
+    expect(page.locator("#transfer-reject .error")).to_contain_text("Grund der Ablehnung")
+    expect(page.locator("[data-testid=transfer-status]")).to_have_text("den Gremien vorgelegt")
+    page.fill("#id_rejection_reason", "Nicht wirtschaftlich")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Ablehnen").click()
+    expect(page.locator("[data-testid=transfer-status]")).to_have_text("abgelehnt")
+    expect(page.locator("[data-testid=rejection-reason]")).to_have_text("Nicht wirtschaftlich")
+    expect(page.locator("#transfer-reject")).to_have_count(0)

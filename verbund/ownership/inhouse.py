@@ -4,6 +4,7 @@ preceding years from issued invoices (read through `billing.selectors.turnover_b
 turnover or this owner break it?")."""
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -82,18 +83,22 @@ def inhouse_warning(
     private_owner_id: int | None = None,
     share: Decimal = Decimal(0),
     board_seats: int = 0,
+    customers: Iterable[tuple[Organization, Decimal]] = (),
 ) -> InHouseWarning:
     """What the check says now and after the change: `customer` buys `annual_turnover` a year more (an accession
     or a new order: counted in each of the three assessment years), or `owner` (a public organisation) or a
     private investor (`private_owner_id`, any id not of an organisation) takes `share` with `board_seats`.
+    `customers` adds several such (customer, annual turnover) changes at once (a service transfer moves the
+    subscriptions of many members; a negative amount is turnover the entity loses).
     For other apps: the orders and registry pages ask before an accession or an order of the entity."""
     current, names = situation(entity=entity, as_of=as_of)
+    changes = [(customer, annual_turnover)] if customer is not None else []
     extra_turnover = []
-    if customer is not None and annual_turnover:
-        names.setdefault(customer.pk, customer.name)
-        extra_turnover = [
-            engine.Turnover(customer.pk, year, annual_turnover) for year in engine.assessment_years(as_of)
-        ]
+    for buyer, amount in [*changes, *customers]:
+        if not amount:
+            continue
+        names.setdefault(buyer.pk, buyer.name)
+        extra_turnover += [engine.Turnover(buyer.pk, year, amount) for year in engine.assessment_years(as_of)]
     extra_stakes: dict[int, list[engine.Stake]] = {}
     if owner is not None and share:
         names.setdefault(owner.pk, owner.name)

@@ -14,15 +14,18 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from verbund.catalog.models import Product, ProductFamily
 from verbund.core.access import Action, require_permission
 from verbund.core.api_types import BoundedLimitOffsetPagination, Day, Filter, Id
+from verbund.core.params import OFFSET_MAX
 from verbund.governance.models import Committee
+from verbund.ownership import presentation
 from verbund.registry.models import Organization
 from verbund.transfers import selectors, services
+from verbund.transfers.inhouse import transfer_inhouse
 from verbund.transfers.models import ServiceTransfer
 
 router = Router(tags=["transfers"])
@@ -115,12 +118,54 @@ class TransferMemberChangeOut(Schema):
     lines: list[TransferMemberLineOut]
 
 
+class TransferInHouseRuleOut(Schema):
+    code: str
+    label: str
+    passed: bool | None
+    text: str
+    lines: list[str]
+
+
+class TransferInHouseJudgementOut(Schema):
+    entity_id: int
+    day: dt.date
+    status: str = Field(description="eligible, not_eligible or undetermined")
+    status_label: str
+    years: list[int]
+    turnover_total: Decimal
+    turnover_controllers: Decimal
+    activity_share_percent: Decimal | None
+    controllers: list[int]
+    rules: list[TransferInHouseRuleOut]
+
+
+class TransferInHouseOut(Schema):
+    side: str = Field(description="receiving or transferring")
+    entity_id: int
+    entity: str
+    annual_turnover: Decimal = Field(description="change of the entity's annual net turnover (negative: lost)")
+    customers: int
+    breaks: bool = Field(description="the transfer would make an in-house award impossible")
+    before: TransferInHouseJudgementOut
+    after: TransferInHouseJudgementOut
+    customers_left_off: int = Field(description="customers outside the controlling authorities not named in lines")
+
+
 class TransferPreviewOut(Schema):
     transfer_id: int
     subscriptions: int
     open_orders: int
     items: list[TransferItemOut]
+    count: int = Field(description="members in all (the totals cover them all; `members` is one page)")
+    limit: int
+    offset: int
+    before: Decimal = Field(description="annual net fees of all members before (EUR)")
+    after: Decimal = Field(description="annual net fees of all members after (EUR)")
+    change: Decimal
     members: list[TransferMemberChangeOut]
+    inhouse: list[TransferInHouseOut] = Field(
+        description="§ 108 GWB check of the receiving/transferring entity (holding or operating company only)"
+    )
 
 
 class TransferExecuteIn(Schema):
@@ -246,7 +291,14 @@ def transfers_detail(request: HttpRequest, transfer_id: Id) -> Any:
 
 
 @router.get("/{transfer_id}/preview", response=TransferPreviewOut, summary="What the transfer moves and changes")
-def transfers_preview(request: HttpRequest, transfer_id: Id) -> Any:
+def transfers_preview(
+    request: HttpRequest,
+    transfer_id: Id,
+    limit: int = Query(100, ge=1, le=500, description="members per page"),
+    offset: int = Query(0, ge=0, le=OFFSET_MAX, description="members to skip"),
+) -> Any:
+    """Members are paged like the API's lists (`limit`/`offset`); the totals and the in-house check cover every
+    member."""
     transfer = selectors.transfer_get_for_user(user=request.user, transfer_id=transfer_id)
     preview = selectors.transfer_preview(transfer=transfer)
     return {
@@ -254,6 +306,12 @@ def transfers_preview(request: HttpRequest, transfer_id: Id) -> Any:
         "subscriptions": preview.subscriptions,
         "open_orders": preview.open_orders,
         "items": _items(preview.items),
+        "count": len(preview.members),
+        "limit": limit,
+        "offset": offset,
+        "before": preview.before,
+        "after": preview.after,
+        "change": preview.change,
         "members": [
             {
                 "member_id": m.member.pk,
@@ -274,7 +332,21 @@ def transfers_preview(request: HttpRequest, transfer_id: Id) -> Any:
                     for line in m.lines
                 ],
             }
-            for m in preview.members
+            for m in preview.members[offset : offset + limit]
+        ],
+        "inhouse": [
+            {
+                "side": check.side,
+                "entity_id": check.entity.pk,
+                "entity": check.entity.name,
+                "annual_turnover": check.annual_turnover,
+                "customers": check.customers,
+                "breaks": check.breaks,
+                "before": presentation.as_json(check.before, check.warning.names),
+                "after": presentation.as_json(check.after, check.warning.names),
+                "customers_left_off": check.left_off,
+            }
+            for check in transfer_inhouse(transfer=transfer, preview=preview)
         ],
     }
 

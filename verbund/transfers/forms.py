@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from verbund.catalog.models import Product, ProductFamily
+from verbund.core.params import refuse_control_characters
 from verbund.governance.models import Committee
 from verbund.registry.models import Organization
 from verbund.transfers.choices import TransferScope
@@ -44,3 +45,14 @@ class TransferProposeForm(forms.Form):
 
 class TransferExecuteForm(forms.Form):
     pass
+
+
+class TransferRejectForm(forms.Form):
+    """The reason is required; the service checks it again (and the status and who may reject)."""
+
+    rejection_reason = forms.CharField(
+        label=_("Reason for the rejection"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
+        validators=[refuse_control_characters],
+    )

@@ -84,11 +84,29 @@ class Preview:
     def not_in_agreement(self) -> list[Organization]:
         return [m.member for m in self.members if not m.in_agreement]
 
+    # Totals over every member (a page of the preview shows 50 of them).
+    @property
+    def before(self) -> Decimal:
+        return sum((m.before for m in self.members), ZERO)
 
-def _annual_net(item: TransferItem, price: Decimal | None, member: Organization, quantity: Decimal | None) -> Decimal:
-    if price is None:
+    @property
+    def after(self) -> Decimal:
+        return sum((m.after for m in self.members), ZERO)
+
+    @property
+    def change(self) -> Decimal:
+        return self.after - self.before
+
+
+def _revision(item: TransferItem, price: Decimal | None) -> PriceRevision | None:
+    return None if price is None else PriceRevision(product=item.product, unit_price=price, vat_rate=item.vat_rate)
+
+
+def _annual_net(
+    item: TransferItem, revision: PriceRevision | None, member: Organization, quantity: Decimal | None
+) -> Decimal:
+    if revision is None:
         return ZERO
-    revision = PriceRevision(product=item.product, unit_price=price, vat_rate=item.vat_rate)
     try:
         return fee_preview(product=item.product, revision=revision, member=member, quantity=quantity).net
     except PricingError:
@@ -111,6 +129,8 @@ def transfer_preview(*, transfer: ServiceTransfer) -> Preview:
     subs = subs.select_related("member").prefetch_related(
         Prefetch("quantities", queryset=SubscriptionQuantity.objects.order_by("valid_from", "id"))
     )
+    # One unsaved revision per item and price, not per subscription (10,981 model instances less per price).
+    revisions = {item.pk: (_revision(item, item.source_price), _revision(item, item.unit_price)) for item in items}
     members: dict[int, MemberChange] = {}
     count = 0
     for sub in subs.order_by("member__name", "pk"):
@@ -123,8 +143,8 @@ def transfer_preview(*, transfer: ServiceTransfer) -> Preview:
                 product=item.product.number,
                 new_number=item.new_number,
                 quantity=quantity,
-                before=_annual_net(item, item.source_price, sub.member, quantity),
-                after=_annual_net(item, item.unit_price, sub.member, quantity),
+                before=_annual_net(item, revisions[item.pk][0], sub.member, quantity),
+                after=_annual_net(item, revisions[item.pk][1], sub.member, quantity),
             )
         )
     parties = set(

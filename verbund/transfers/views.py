@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -22,9 +23,13 @@ from verbund.jobs.shortcuts import job_redirect
 from verbund.registry.choices import PROVIDER_KINDS
 from verbund.registry.models import Organization
 from verbund.transfers import selectors, services
-from verbund.transfers.forms import TransferProposeForm
+from verbund.transfers.choices import OPEN_STATUSES
+from verbund.transfers.forms import TransferProposeForm, TransferRejectForm
+from verbund.transfers.inhouse import transfer_inhouse
 from verbund.transfers.staff import staff_totals
 from verbund.transfers.tasks import TRANSFER_EXECUTE
+
+PREVIEW_PAGE_SIZE = 50
 
 
 @login_required
@@ -79,23 +84,62 @@ def transfer_propose(request: HttpRequest) -> HttpResponse:
     return render(request, "transfers/transfer_form.html", {"form": form})
 
 
-@login_required
-def transfer_detail(request: HttpRequest, transfer_id: int) -> HttpResponse:
-    require_permission(request.user, "transfers.view_servicetransfer")
-    transfer = selectors.transfer_get_for_user(user=request.user, transfer_id=transfer_id)
+def _may_reject(user: Any, transfer: Any) -> bool:
+    """The rule of `services.transfer_reject`: an open transfer, and a user who may propose it."""
+    return transfer.status in OPEN_STATUSES and services.may_propose(user, transfer.from_provider, transfer.to_provider)
+
+
+def _detail(request: HttpRequest, transfer: Any, reject_form: TransferRejectForm | None = None) -> HttpResponse:
     staff = selectors.staff_list(transfer=transfer)
+    preview = selectors.transfer_preview(transfer=transfer)
+    may_reject = _may_reject(request.user, transfer)
     context: dict[str, Any] = {
         "transfer": transfer,
-        "preview": selectors.transfer_preview(transfer=transfer),
+        "preview": preview,
+        # 50 members a page (a national product has 10,981); the totals and the in-house check cover them all.
+        "members_page": Paginator(preview.members, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page")),
+        "inhouse": transfer_inhouse(transfer=transfer, preview=preview),
         "bodies": transfer.bodies.select_related("committee", "committee__body"),
         "staff": staff,
         "staff_totals": staff_totals(staff),
         "may_execute": request.user.has_perm(services.EXECUTE)
         and transfer.status == "adopted"
         and transfer.effective_date <= timezone.localdate(),
+        "reject_form": (reject_form or TransferRejectForm()) if may_reject else None,
         "events": audit_events_for(transfer)[:50],
     }
     return render(request, "transfers/transfer_detail.html", context)
+
+
+@login_required
+def transfer_detail(request: HttpRequest, transfer_id: int) -> HttpResponse:
+    require_permission(request.user, "transfers.view_servicetransfer")
+    return _detail(request, selectors.transfer_get_for_user(user=request.user, transfer_id=transfer_id))
+
+
+@login_required
+@require_POST
+def transfer_reject(request: HttpRequest, transfer_id: int) -> HttpResponse:
+    """Reject an open transfer with a reason (the service audits it); bad input shows the page again with the
+    error at the field and changes nothing."""
+    require_permission(request.user, "transfers.add_servicetransfer")  # the permission the service checks
+    transfer = selectors.transfer_get_for_user(user=request.user, transfer_id=transfer_id, action=Action.CHANGE)
+    if not _may_reject(request.user, transfer):
+        messages.error(request, _("Only an open transfer can be rejected, by those who may propose it."))
+        return redirect(transfer)
+    form = TransferRejectForm(request.POST)
+    if form.is_valid():
+        try:
+            services.transfer_reject(
+                actor=request.user, transfer=transfer, reason=form.cleaned_data["rejection_reason"]
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("The transfer was rejected."))
+            return redirect(transfer)
+    return _detail(request, transfer, reject_form=form)
 
 
 @login_required

@@ -4,6 +4,7 @@ from verbund.transfers.services.execution import EXECUTE, transfer_execute, tran
 from verbund.transfers.services.proposal import (
     check_may_propose,
     default_number,
+    may_propose,
     provider_products,
     transfer_body_adopt,
     transfer_create,
@@ -15,6 +16,7 @@ __all__ = [
     "EXECUTE",
     "check_may_propose",
     "default_number",
+    "may_propose",
     "provider_products",
     "transfer_body_adopt",
     "transfer_create",

@@ -41,6 +41,15 @@ def check_may_propose(actor: Any, from_provider: Organization, to_provider: Orga
         )
 
 
+def may_propose(actor: Any, from_provider: Organization, to_provider: Organization) -> bool:
+    """`check_may_propose` as a yes/no, for pages that offer the action (proposing and rejecting)."""
+    try:
+        check_may_propose(actor, from_provider, to_provider)
+    except (PermissionDenied, ValidationError):
+        return False
+    return True
+
+
 def provider_products(provider: Organization) -> "Any":
     """The products of a provider: those in one of its catalogue versions, still approved or active."""
     return Product.objects.filter(
@@ -314,6 +323,7 @@ def transfer_body_adopt(
 
 @transaction.atomic
 def transfer_reject(*, actor: Any, transfer: ServiceTransfer, reason: str) -> ServiceTransfer:
+    """An open transfer is rejected with a reason, by those who may propose it (`check_may_propose`)."""
     locked = _locked(transfer)
     check_may_propose(actor, locked.from_provider, locked.to_provider)
     if locked.status not in OPEN_STATUSES:

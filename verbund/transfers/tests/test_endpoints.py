@@ -88,6 +88,16 @@ class TestEndpoints(EndpointTests):
             other_status=403,
         ),
         Endpoint(
+            "transfers:transfer_reject",
+            kind="write",
+            kwargs=lambda ctx: {"transfer_id": ctx.transfer.pk},
+            user="pm_opco",
+            setup=_proposed,
+            data={"rejection_reason": "Nicht wirtschaftlich"},
+            bad=Bad({"rejection_reason": "  "}, field="rejection_reason"),
+            other_status=403,  # the permission check comes first
+        ),
+        Endpoint(
             "transfers:transfer_execute",
             kind="write",
             kwargs=lambda ctx: {"transfer_id": ctx.transfer.pk},
