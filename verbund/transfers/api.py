@@ -157,6 +157,11 @@ class TransferPreviewOut(Schema):
     open_orders: int
     items: list[TransferItemOut]
     count: int = Field(description="members in all (the totals cover them all; `members` is one page)")
+    receiving_agreement_id: int | None = Field(
+        None,
+        description="the receiving provider's agreement in force on the effective date: members not yet its "
+        "parties join it with the execution; null: they cannot be billed there until they accede",
+    )
     limit: int
     offset: int
     before: Decimal = Field(description="annual net fees of all members before (EUR)")
@@ -307,6 +312,7 @@ def transfers_preview(
         "open_orders": preview.open_orders,
         "items": _items(preview.items),
         "count": len(preview.members),
+        "receiving_agreement_id": preview.agreement.pk if preview.agreement else None,
         "limit": limit,
         "offset": offset,
         "before": preview.before,

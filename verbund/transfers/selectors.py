@@ -16,7 +16,7 @@ from verbund.orders.choices import OrderStatus
 from verbund.orders.models import Order, Subscription, SubscriptionQuantity
 from verbund.orders.selectors import quantity_on
 from verbund.registry.choices import ApprovalStatus
-from verbund.registry.models import AgreementParty, Organization
+from verbund.registry.models import Agreement, AgreementParty, Organization
 from verbund.transfers.models import MovedSubscription, ServiceTransfer, TransferItem, TransferNotice
 from verbund.transfers.staff import StaffLine, staff_lines
 
@@ -79,6 +79,9 @@ class Preview:
     members: list[MemberChange]
     open_orders: int
     subscriptions: int
+    # the receiving provider's agreement in force on the effective date: members not yet its parties join it
+    # with the execution (ADR 0043); None: they cannot be billed by the receiving provider until they accede
+    agreement: Agreement | None = None
 
     @property
     def not_in_agreement(self) -> list[Organization]:
@@ -160,7 +163,24 @@ def transfer_preview(*, transfer: ServiceTransfer) -> Preview:
     for member_id, change in members.items():
         change.in_agreement = member_id in parties
     open_orders = Order.objects.filter(product_id__in=product_ids, status=OrderStatus.SUBMITTED).count()
-    return Preview(items=items, members=list(members.values()), open_orders=open_orders, subscriptions=count)
+    return Preview(
+        items=items,
+        members=list(members.values()),
+        open_orders=open_orders,
+        subscriptions=count,
+        agreement=receiving_agreement(transfer),
+    )
+
+
+def receiving_agreement(transfer: ServiceTransfer) -> Agreement | None:
+    """The receiving provider's agreement in force on the effective date (the oldest, if several)."""
+    day = transfer.effective_date
+    return (
+        Agreement.objects.filter(provider_id=transfer.to_provider_id, valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .order_by("valid_from", "pk")
+        .first()
+    )
 
 
 def notice_list(*, user: Any, member: Organization | None = None) -> QuerySet[TransferNotice]:

@@ -47,6 +47,7 @@ from verbund.registry.choices import ApprovalStatus, PartyRole
 from verbund.registry.models import Agreement, AgreementParty
 from verbund.transfers.choices import TransferStatus
 from verbund.transfers.models import MovedSubscription, ServiceTransfer, TransferItem, TransferNotice
+from verbund.transfers.selectors import receiving_agreement
 
 ONE_DAY = dt.timedelta(days=1)
 EXECUTE = "transfers.execute_servicetransfer"
@@ -281,17 +282,6 @@ def _move_subscriptions(
     audit_record_many(events)
     progress(total, total, gettext_noop("Moving subscriptions"))
     return total, {s.member_id for s in running}
-
-
-def receiving_agreement(transfer: ServiceTransfer) -> Agreement | None:
-    """The receiving provider's agreement in force on the effective date (the oldest, if several)."""
-    day = transfer.effective_date
-    return (
-        Agreement.objects.filter(provider_id=transfer.to_provider_id, valid_from__lte=day)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-        .order_by("valid_from", "pk")
-        .first()
-    )
 
 
 def _accede_members(actor: Any, transfer: ServiceTransfer, member_ids: set[int]) -> int:

@@ -297,6 +297,10 @@ def test_execution_makes_moved_members_parties_of_the_receiving_agreement(setup,
 
     kreis = setup["kreis"]
     subscribe(kreis, setup["workplace"], dt.date(2026, 2, 1), [(dt.date(2026, 2, 1), "3")])
+    from verbund.transfers.selectors import transfer_preview
+
+    preview = transfer_preview(transfer=adopted)
+    assert preview.agreement == setup["opco_agreement"] and preview.not_in_agreement == [kreis]
     before = {p.pk: p.joined_on for p in AgreementParty.objects.filter(agreement=setup["opco_agreement"])}
     executed = services.transfer_execute(actor=setup["admin"], transfer=adopted, as_of=dt.date(2026, 7, 1))
     party = AgreementParty.objects.get(agreement=setup["opco_agreement"], organization=kreis)
