@@ -7,7 +7,8 @@ product, an operating company with its own agreement and no parties yet (so ever
 transfer, ADR 0043: the worst case), one committee, and 10,981 members with one subscription each (quantities from
 1 January, every tenth with a later-dated change; bulk inserted). The transfer is proposed and adopted through
 the services; timed is `transfers.services.transfer_execute` (the command and the job run exactly it), with the
-number of queries. Then the execution is repeated (idempotent: nothing changes) and checked. JSON on stdout;
+number of queries; before it, the preview that the transfer page builds (best of three). Then the execution is
+repeated (idempotent: nothing changes) and checked. JSON on stdout;
 `python -m bench.run --record transfers FILE` stores it in bench/results/latest.json under `transfers`.
 Without PostgreSQL it prints {"status": "skipped"}.
 """
@@ -109,6 +110,17 @@ def run(members: int) -> dict[str, Any]:
         adopted_on=dt.date(2026, 5, 1),
     )
     analyze()
+    from verbund.transfers.selectors import transfer_preview
+
+    log(PREFIX, "building the preview (what the transfer page and the preview API compute)")
+    timings = []
+    for _round in range(3):
+        started = time.perf_counter()
+        preview = transfer_preview(transfer=transfer)
+        timings.append(time.perf_counter() - started)
+    if len(preview.members) != members:
+        raise RuntimeError(f"the preview has {len(preview.members)} members, {members} expected")
+    result["preview_best_of_3"] = figure(min(timings), "s")
     log(PREFIX, "executing")
     counted = [0]
 

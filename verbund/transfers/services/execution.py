@@ -44,7 +44,7 @@ from verbund.core.audit import audit_record, audit_record_many, build_event, mod
 from verbund.core.models import AuditAction
 from verbund.orders.models import Subscription, SubscriptionQuantity
 from verbund.registry.choices import ApprovalStatus, PartyRole
-from verbund.registry.models import Agreement, AgreementParty
+from verbund.registry.models import Agreement, AgreementParty, Organization
 from verbund.transfers.choices import TransferStatus
 from verbund.transfers.models import MovedSubscription, ServiceTransfer, TransferItem, TransferNotice
 from verbund.transfers.selectors import receiving_agreement
@@ -299,10 +299,12 @@ def _accede_members(actor: Any, transfer: ServiceTransfer, member_ids: set[int])
     )
     now = timezone.now()
     reference = (transfer.decision_reference or transfer.name)[:120]
+    # the organisations in one query: the audit events name them (`str(party)`), no query per party
+    organizations = Organization.objects.in_bulk(sorted(member_ids - known))
     parties = [
         AgreementParty(
             agreement=agreement,
-            organization_id=member_id,
+            organization=organizations[member_id],
             role=PartyRole.PARTNER,
             status=ApprovalStatus.APPROVED,
             joined_on=transfer.effective_date,
