@@ -311,3 +311,25 @@ def test_execution_makes_moved_members_parties_of_the_receiving_agreement(setup,
     assert after == {**before, party.pk: dt.date(2026, 7, 1)}
     services.transfer_execute(actor=setup["admin"], transfer=executed, as_of=dt.date(2026, 7, 2))
     assert AgreementParty.objects.filter(agreement=setup["opco_agreement"]).count() == len(after)
+
+
+def test_accessions_of_moved_members_take_the_same_queries_for_any_number(setup, adopted):
+    """The bench found one query per new party (its audit event named the organisation): no more."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from verbund.registry.models import AgreementParty, Organization
+    from verbund.registry.services import organization_create
+    from verbund.transfers.services.execution import _accede_members
+
+    def towns(prefix, n):
+        return {organization_create(actor=None, name=f"{prefix} {i}", kind="association").pk for i in range(n)}
+
+    counts = []
+    for prefix, n in (("Klein", 2), ("Groß", 7)):
+        ids = towns(prefix, n)
+        with CaptureQueriesContext(connection) as queries:
+            assert _accede_members(None, adopted, ids) == n
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert AgreementParty.objects.filter(organization__in=Organization.objects.filter(name__startswith="Groß")).count()
