@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from verbund.accounts.models import User
 from verbund.accounts.roles import Role
@@ -313,4 +313,15 @@ def load_demo(*, gv100ad_path: Path | None) -> DemoReport:
         load_demo_closing()  # the demo year 2026 closed (verbund/demo/closing.py)
         load_demo_billing()  # citeq's seller profile (billing app)
         report.scenarios = load_demo_scenarios()  # after the plan: citeq's portfolio costs come from it
+        _analyze()
     return report
+
+
+def _analyze() -> None:
+    """`ANALYZE` on PostgreSQL after the load (autovacuum would do it soon): the national directory and the demo
+    rows otherwise meet the planner with the statistics of empty tables, and a query over them can take minutes
+    instead of milliseconds (seen in the test suite, where the load is never committed and autovacuum never
+    sees it; ANALYZE counts the rows the loading transaction inserted)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")

@@ -131,7 +131,8 @@ class TransferItem(models.Model):
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
-        ordering = ["transfer", "product__number"]
+        # by the columns, not the transfer's own ordering: no join to the transfer in every query of these rows
+        ordering = ["transfer_id", "product__number"]
         verbose_name = _("transferred product")
         verbose_name_plural = _("transferred products")
         constraints = [
@@ -156,7 +157,7 @@ class TransferBody(models.Model):
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
-        ordering = ["transfer", "id"]
+        ordering = ["transfer_id", "id"]
         verbose_name = _("required body")
         verbose_name_plural = _("required bodies")
         constraints = [models.UniqueConstraint(fields=["transfer", "committee"], name="transfers_body_unique")]
@@ -192,7 +193,9 @@ class MovedSubscription(models.Model):
     access_owner_paths = ("member_id",)
 
     class Meta:
-        ordering = ["transfer", "member", "id"]
+        # columns only: ordering by the transfer and the member (their own orderings) joined both tables into
+        # every query, and with stale statistics PostgreSQL once chose a plan that ran for minutes
+        ordering = ["transfer_id", "member_id", "id"]
         verbose_name = _("moved subscription")
         verbose_name_plural = _("moved subscriptions")
 
